@@ -1,0 +1,142 @@
+"""From scored evidence to an Answer: the direct answer first, every claim cited, conflicts and abstention."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.answer.abstain import Decision, decide
+from qa.answer.conflicts import Statement, conversion_conflicts, count_conflicts
+from qa.answer.evidence import Evidence
+from qa.answer.spans import Kind, Span, count_span, currency, focus_nouns, focus_words, number_value, unit_noun
+from qa.index import Index
+from qa.text import key_terms, stem, words
+from qa.types import Answer, Citation, Claim, Conflict
+
+
+@dataclass
+class _Citer:
+    """Numbers citations in order of first use, one number per distinct span."""
+
+    index: Index
+
+    def __post_init__(self) -> None:
+        self.citations: list[Citation] = []
+
+    def cite(self, doc_id: str, start: int, end: int) -> int:
+        """The marker number of a span, new or reused."""
+        for c in self.citations:
+            if (c.doc_id, c.start, c.end) == (doc_id, start, end):
+                return c.n
+        doc = self.index.docs[doc_id]
+        n = len(self.citations) + 1
+        self.citations.append(Citation(n, doc_id, doc.title, start, end, doc.text[start:end]))
+        return n
+
+
+def _markers(ns: list[int]) -> str:
+    """'[1][2]' for a list of citation numbers."""
+    return "".join(f"[{n}]" for n in dict.fromkeys(ns))
+
+
+def _lead_span(index: Index, ev: Evidence, question: str, kind: Kind) -> Span | None:
+    """The candidate answer in the best sentence nearest the question's key terms."""
+    if not ev.spans or kind in (Kind.OTHER,):
+        return None
+    focus = focus_nouns(question)
+    plural = [w for w in focus_words(question) if w.endswith("s") and not w.endswith("ss")]
+    if kind is Kind.ENTITY and plural:
+        return None
+    key = set(key_terms(question))
+    positions = [m.start() for m in re.finditer(r"[\w.,]+", ev.sentence.text) if any(stem(w) in key for w in words(m.group(0)))]
+
+    def rank(span: Span) -> tuple[float, int]:
+        near = min((0 if span.start <= p < span.end else min(abs(p - span.start), abs(p - span.end)) for p in positions), default=0)
+        unit = {stem(w) for w in words(span.text.split()[-1])} if kind is Kind.COUNT and len(span.text.split()) > 1 else set()
+        return (near / 100 - sum(index.lexical.idf_of(t) for t in unit & key), span.start)
+
+    best = min(ev.spans, key=rank)
+    return count_span(best, focus + [unit_noun(best.text)]) if kind is Kind.COUNT else best
+
+
+def _same_figure(a: str, b: str, kind: Kind) -> bool:
+    """True when two spans state the same figure or name."""
+    if kind in (Kind.MONEY, Kind.COUNT, Kind.PERCENT):
+        va, vb = number_value(a), number_value(b)
+        return va is not None and va == vb and (kind is not Kind.MONEY or currency(a) == currency(b))
+    return a.lower().strip() == b.lower().strip()
+
+
+def _corroborating(evidence: list[Evidence], best: Evidence, lead: Span, kind: Kind, limit: int = 3) -> list[tuple[Evidence, Span]]:
+    """Other articles' sentences that state the same figure or name, one per article."""
+    seen = {best.sentence.doc_id}
+    out = []
+    for ev in evidence[1:]:
+        if ev.sentence.doc_id in seen or ev.score < 0.6 * best.score:
+            continue
+        span = next((s for s in ev.spans if _same_figure(s.text, lead.text, kind)), None)
+        if span:
+            seen.add(ev.sentence.doc_id)
+            out.append((ev, span))
+        if len(out) == limit:
+            break
+    return out
+
+
+def _second_quote(evidence: list[Evidence], best: Evidence, question: str, index: Index) -> Evidence | None:
+    """A further sentence that covers key terms the best one misses, if strong enough."""
+    key = key_terms(question)
+    covered = {t for t in key if t in {stem(w) for w in words(best.sentence.text)}}
+    for ev in evidence[1:6]:
+        if ev.score < 0.75 * best.score or ev.sentence.text == best.sentence.text:
+            continue
+        adds = {t for t in key if t in {stem(w) for w in words(ev.sentence.text)}} - covered
+        if adds and sum(index.lexical.idf_of(t) for t in adds) >= 1.0:
+            return ev
+    return None
+
+
+def _conflicts(index: Index, citer: _Citer, groups_list: list[list[list[Statement]]]) -> tuple[list[Conflict], list[str]]:
+    """Conflict objects with their citations, and one sentence for each in the answer text."""
+    conflicts, lines = [], []
+    for groups in groups_list:
+        claims, parts = [], []
+        for group in groups:
+            sentences = [index.sentences[st.sentence_id] for st in group]
+            ns = [citer.cite(sent.doc_id, sent.start, sent.end) for sent in sentences]
+            claims.append(Claim(group[0].text, tuple(dict.fromkeys(ns))))
+            parts.append(f"{group[0].text} {_markers(ns)}")
+        about = groups[0][0].about
+        conflicts.append(Conflict(about, tuple(claims)))
+        lines.append(f"The sources differ on {about}: " + "; ".join(parts) + ".")
+    return conflicts, lines
+
+
+def compose(index: Index, question: str, evidence: list[Evidence], kind: Kind) -> Answer:
+    """The answer to a question from its scored evidence."""
+    citer = _Citer(index)
+    decision: Decision = decide(index, question, evidence, kind)
+    if decision.abstain:
+        near = [citer.cite(ev.sentence.doc_id, ev.sentence.start, ev.sentence.end) for ev in evidence[:2]]
+        text = "The sources don't say." + (f" The closest passages are {_markers(near)}." if near else "")
+        return Answer(question, text, True, tuple(citer.citations), evidence=decision.features)
+    best = evidence[0]
+    lead = _lead_span(index, best, question, kind)
+    first = citer.cite(best.sentence.doc_id, best.sentence.start, best.sentence.end)
+    parts = []
+    if lead:
+        others = _corroborating(evidence, best, lead, kind)
+        extra = [citer.cite(ev.sentence.doc_id, ev.sentence.start, ev.sentence.end) for ev, _ in others]
+        parts.append(f"{lead.text} {_markers([first, *extra])}.")
+    parts.append(f"“{best.sentence.text}” [{first}]")
+    second = _second_quote(evidence, best, question, index)
+    if second:
+        parts.append(f"“{second.sentence.text}” [{citer.cite(second.sentence.doc_id, second.sentence.start, second.sentence.end)}]")
+    groups_list = []
+    if kind is Kind.MONEY or (lead and lead.kind is Kind.MONEY):
+        amounts = [lead.text] if lead else [s.text for s in best.spans]
+        groups_list += conversion_conflicts(index, amounts + [q.group(0) for q in re.finditer(r"[¥$]\s?\d[\d.,]*\s?(?:trillion|billion|million)?", question)])
+    if kind is Kind.COUNT and lead:
+        groups_list += count_conflicts(index, evidence, unit_noun(lead.text))
+    conflicts, lines = _conflicts(index, citer, groups_list)
+    return Answer(question, " ".join(parts + lines), False, tuple(citer.citations), tuple(conflicts), evidence=decision.features)

@@ -1,0 +1,186 @@
+"""The command line: qa index | ask | add | eval; library errors become one plain sentence and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from qa.config import Settings
+from qa.errors import QAError
+from qa.types import Answer
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """Settings with the folders given on the command line."""
+    settings = Settings()
+    if getattr(args, "corpus", None):
+        settings = replace(settings, corpus_dir=Path(args.corpus))
+    if getattr(args, "index", None):
+        settings = replace(settings, index_dir=Path(args.index))
+    return settings
+
+
+def _engine(args: argparse.Namespace):  # noqa: ANN202 - imported lazily to keep `qa --help` fast
+    """An engine on the chosen corpus and index."""
+    from qa.pipeline import Engine
+
+    return Engine(_settings(args))
+
+
+def _progress(stage: str, share: float) -> None:
+    """A one-line progress report on stderr, for a person waiting on a build."""
+    if sys.stderr.isatty():
+        print(f"\r{stage} {share:6.1%}", end="" if share < 1 else "\n", file=sys.stderr, flush=True)
+
+
+def format_answer(answer: Answer) -> str:
+    """An answer for a terminal: the text, then its sources."""
+    lines = [answer.answer]
+    if answer.citations:
+        lines.append("")
+        lines.append("Closest passages:" if answer.abstained else "Sources:")
+        for c in answer.citations:
+            lines.append(f"[{c.n}] {c.title or c.doc_id} ({c.doc_id}, characters {c.start}-{c.end}): “{c.quote}”")
+    return "\n".join(lines)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    """Build or update the index and say what changed."""
+    engine = _engine(args)
+    report = engine.build(rebuild=args.rebuild, report=_progress)
+    for skipped in report.skipped:
+        print(f"skipped: {skipped.reason}", file=sys.stderr)
+    for label in ("added", "changed", "removed"):
+        for doc_id in getattr(report, label):
+            print(f"{label}: {doc_id}")
+    if not report.touched:
+        print(f"index is up to date: {len(report.unchanged)} articles, nothing embedded")
+    else:
+        print(f"indexed {len(report.added) + len(report.changed) + len(report.unchanged)} articles: {report.chunks} chunks, "
+              f"{report.sentences} sentences, {report.embedded_texts} texts embedded in {report.seconds:.1f}s")
+    return 0
+
+
+def _ask_one(engine, question: str) -> dict:  # noqa: ANN001 - Engine imported lazily
+    """One answer object, or an error object for a question that cannot be answered."""
+    from qa.errors import BadInputError
+
+    try:
+        return engine.ask(question).to_dict()
+    except BadInputError as exc:
+        return {"question": question, "error": str(exc)}
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question, or one per line of standard input with --jsonl."""
+    engine = _engine(args)
+    if args.jsonl:
+        engine.index(auto_build=True)
+        for line in sys.stdin:
+            text = line.rstrip("\n")
+            if text.lstrip().startswith("{"):
+                try:
+                    text = str(json.loads(text).get("question", ""))
+                except (json.JSONDecodeError, AttributeError):
+                    pass
+            print(json.dumps(_ask_one(engine, text), ensure_ascii=False), flush=True)
+        return 0
+    if args.question is None:
+        raise QAError("Give a question, for example: qa ask \"How much state funding does Noetra get?\"")
+    from qa.pipeline import check_question
+
+    question = check_question(args.question, engine.settings.max_question_chars)
+    if not (engine.settings.index_dir / "manifest.json").exists():
+        print(f"Building the index of {engine.settings.corpus_dir} first...", file=sys.stderr)
+    engine.index(auto_build=True)
+    answer = engine.ask(question, doc_ids=args.doc or None)
+    print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Copy articles into the corpus and index them."""
+    from qa.corpus import add_article
+    from qa.errors import ArticleError
+
+    engine = _engine(args)
+    added, failed = 0, 0
+    for name in args.files:
+        try:
+            doc = add_article(Path(name), engine.settings.corpus_dir, engine.settings.max_article_bytes)
+            print(f"added {name} as {doc.doc_id}: {doc.title}")
+            added += 1
+        except ArticleError as exc:
+            print(f"not added: {exc}", file=sys.stderr)
+            failed += 1
+    if added:
+        engine.build(report=_progress)
+    return 2 if failed and not added else 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score the system on a question file."""
+    from qa.evaluate import evaluate
+
+    report = evaluate(_engine(args), Path(args.file))
+    metrics = report.metrics()
+    if args.json:
+        print(json.dumps(metrics | ({"rows": [r.to_dict() for r in report.rows]} if args.verbose else {}), ensure_ascii=False))
+        return 0
+    width = max(map(len, metrics))
+    for key, value in metrics.items():
+        print(f"{key:<{width}}  {value if value is not None else '-'}")
+    if args.verbose:
+        for row in report.rows:
+            mark = "ok " if row.correct else "MISS"
+            print(f"{mark} {row.row.get('id', '')} [{row.row['kind']}] {row.row['question']}\n     {row.answer.answer[:300]}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the qa command."""
+    parser = argparse.ArgumentParser(prog="qa", description="Source-grounded answers from a corpus of news articles.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--corpus", help="folder of articles (default: corpus/)")
+        p.add_argument("--index", help="index folder (default: index/)")
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("index", cmd_index, "build or update the index; prints what was added, changed and removed")
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything, e.g. after changing the model or chunk settings")
+    p = command("ask", cmd_ask, "answer a question with citations")
+    p.add_argument("question", nargs="?", help="the question")
+    p.add_argument("--json", action="store_true", help="one JSON object on one line")
+    p.add_argument("--jsonl", action="store_true", help="one question per line of standard input, one JSON answer per line")
+    p.add_argument("--doc", action="append", help="search only this article id (repeatable)")
+    p = command("add", cmd_add, "copy articles (.txt .md .html .pdf) into the corpus and index them")
+    p.add_argument("files", nargs="+", help="article files")
+    p = command("eval", cmd_eval, "score the system on a question file (shared/eval/README.md format)")
+    p.add_argument("file", help="a .jsonl question file")
+    p.add_argument("--json", action="store_true", help="one JSON object on one line")
+    p.add_argument("--verbose", action="store_true", help="also list every question and answer")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the qa command; exit codes: 0 ok, 1 error, 2 bad input, 3 index needs building, 4 model missing."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except QAError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; the previous index is unchanged.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""One Settings object; every default lives here."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_dir(env: str, name: str) -> Path:
+    """A folder from the environment, else the one beside the package."""
+    return Path(os.environ.get(env) or REPO_ROOT / name)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths, chunking, retrieval and answering parameters."""
+
+    corpus_dir: Path = _default_dir("QA_CORPUS", "corpus")
+    index_dir: Path = _default_dir("QA_INDEX", "index")
+    model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    chunk_size: int = 600
+    chunk_overlap: int = 120
+    max_question_chars: int = 1000
+    max_article_bytes: int = 5_000_000
+    rrf_k: int = 60
+    candidates: int = 30
+    context_chunks: int = 8
+    max_quotes: int = 2
+    encode_batch: int = 32
+
+    def chunk_settings(self) -> dict[str, int]:
+        """The settings an index must share with the query side."""
+        return {"chunk_size": self.chunk_size, "chunk_overlap": self.chunk_overlap}

@@ -1,0 +1,121 @@
+"""Score the system on a question file (format: shared/eval/README.md)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qa.corpus import load_corpus
+from qa.errors import BadInputError
+from qa.pipeline import Engine
+from qa.types import Answer
+
+ANSWERABLE = ("factoid", "factoid-all", "conflict")
+KINDS = (*ANSWERABLE, "unanswerable", "quote", "claim")
+
+
+@dataclass
+class RowResult:
+    """One scored question."""
+
+    row: dict[str, Any]
+    answer: Answer
+    seconds: float
+    correct: bool
+    gold_cited: bool | None
+    offsets_exact: bool
+    conflict_flagged: bool | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A line of the per-question report."""
+        return {"id": self.row.get("id"), "kind": self.row["kind"], "correct": self.correct, "gold_cited": self.gold_cited,
+                "offsets_exact": self.offsets_exact, "conflict_flagged": self.conflict_flagged, "ms": round(self.seconds * 1000, 1),
+                "abstained": self.answer.abstained, "answer": self.answer.answer}
+
+
+@dataclass
+class Report:
+    """The figures of one evaluation run."""
+
+    rows: list[RowResult] = field(default_factory=list)
+
+    def _share(self, results: list[bool]) -> float | None:
+        return round(sum(results) / len(results), 3) if results else None
+
+    def metrics(self) -> dict[str, Any]:
+        """Accuracy, abstention, citation and latency figures."""
+        answerable = [r for r in self.rows if r.row["kind"] in ANSWERABLE]
+        unanswerable = [r for r in self.rows if r.row["kind"] == "unanswerable"]
+        lookups = [r for r in self.rows if r.row["kind"] in ("quote", "claim")]
+        conflicts = [r for r in self.rows if r.row["kind"] == "conflict"]
+        cited = [r.gold_cited for r in answerable + lookups if r.gold_cited is not None]
+        ms = [r.seconds * 1000 for r in self.rows]
+        return {
+            "questions": len(self.rows),
+            "answerable_correct": self._share([r.correct for r in answerable]),
+            "unanswerable_abstained": self._share([r.answer.abstained for r in unanswerable]),
+            "false_abstention": self._share([r.answer.abstained for r in answerable]),
+            "gold_article_cited": self._share(cited),
+            "offsets_exact": self._share([r.offsets_exact for r in self.rows]),
+            "conflicts_flagged": self._share([bool(r.conflict_flagged) for r in conflicts]),
+            "quote_claim_found": self._share([r.correct for r in lookups]),
+            "median_ms": round(statistics.median(ms), 1) if ms else None,
+        }
+
+
+def read_questions(path: Path) -> list[dict[str, Any]]:
+    """The rows of a question file, checked."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInputError(f"The question file {path} cannot be read ({exc}).") from exc
+    rows = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BadInputError(f"Line {n} of {path} is not JSON ({exc.msg}).") from exc
+        if not isinstance(row, dict) or not isinstance(row.get("question"), str) or row.get("kind") not in KINDS:
+            raise BadInputError(f"Line {n} of {path} needs a 'question' string and a 'kind' among {', '.join(KINDS)}.")
+        rows.append(row)
+    if not rows:
+        raise BadInputError(f"The question file {path} holds no question.")
+    return rows
+
+
+def score_row(row: dict[str, Any], answer: Answer, seconds: float, texts: dict[str, str]) -> RowResult:
+    """Score one answer against its row."""
+    kind = row["kind"]
+    text = answer.answer.lower()
+    wanted = [a.lower() for a in row.get("answers", [])]
+    sources = set(row.get("sources", []))
+    exact = all(texts.get(c.doc_id, "")[c.start:c.end] == c.quote for c in answer.citations)
+    first = answer.citations[0].doc_id if answer.citations else None
+    if kind == "unanswerable":
+        return RowResult(row, answer, seconds, answer.abstained, None, exact, None)
+    gold = None if answer.abstained or not sources else first in sources
+    if kind in ("quote", "claim"):
+        return RowResult(row, answer, seconds, bool(gold), gold, exact, None)
+    hit = all(a in text for a in wanted) if kind == "factoid-all" else any(a in text for a in wanted)
+    flagged = bool(answer.conflicts) if kind == "conflict" else None
+    return RowResult(row, answer, seconds, hit and not answer.abstained, gold, exact, flagged)
+
+
+def evaluate(engine: Engine, path: Path) -> Report:
+    """Answer every question of a file and score the answers."""
+    rows = read_questions(path)
+    engine.index(auto_build=True)
+    docs, _ = load_corpus(engine.settings.corpus_dir, engine.settings.max_article_bytes)
+    texts = {d.doc_id: d.text for d in docs}
+    report = Report()
+    for row in rows:
+        began = time.perf_counter()
+        answer = engine.ask(row["question"])
+        report.rows.append(score_row(row, answer, time.perf_counter() - began, texts))
+    return report

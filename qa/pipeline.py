@@ -1,0 +1,71 @@
+"""The one place that wires the stages together: index, retrieve, weigh evidence, answer."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+from qa.answer.compose import compose
+from qa.answer.evidence import gather
+from qa.answer.spans import question_kind
+from qa.config import Settings
+from qa.embed import Embedder, default_embedder
+from qa.errors import BadInputError, IndexMissingError
+from qa.index import BuildReport, Index, Reporter, build_index, load_index, read_manifest
+from qa.retrieve import hybrid_search
+from qa.types import Answer, Hit
+
+
+def check_question(text: str, limit: int) -> str:
+    """The question stripped, or a BadInputError saying what is wrong with it."""
+    question = " ".join((text or "").split())
+    if not question:
+        raise BadInputError("The question is empty; type a question about the articles.")
+    if len(question) > limit:
+        raise BadInputError(f"The question is {len(question):,} characters long; keep it under {limit:,}.")
+    return question
+
+
+class Engine:
+    """A loaded index and model, answering questions; reloads when the index on disk changes."""
+
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+        self.settings = settings or Settings()
+        self.embedder = embedder or default_embedder(self.settings.encode_batch)
+        self._index: Index | None = None
+        self._lock = threading.Lock()
+
+    def build(self, rebuild: bool = False, report: Reporter | None = None) -> BuildReport:
+        """Bring the index in line with the corpus."""
+        result = build_index(self.settings, self.embedder, rebuild=rebuild, report=report)
+        self._index = None
+        return result
+
+    def index(self, auto_build: bool = False) -> Index:
+        """The current index, loaded once and again whenever a build has replaced it."""
+        with self._lock:
+            manifest = read_manifest(self.settings.index_dir)
+            if manifest is None and auto_build:
+                build_index(self.settings, self.embedder)
+                manifest = read_manifest(self.settings.index_dir)
+            if manifest is None:
+                raise IndexMissingError(f"There is no index in {self.settings.index_dir}; run `qa index` to build it.")
+            if self._index is None or self._index.manifest.get("generation") != manifest.get("generation"):
+                self._index = load_index(self.settings.index_dir, self.settings, self.embedder.name)
+            return self._index
+
+    def search(self, query: str, k: int | None = None, doc_ids: Iterable[str] | None = None) -> list[Hit]:
+        """The chunks that best match a query."""
+        index = self.index()
+        vector = self.embedder.encode([query])[0]
+        return hybrid_search(index, query, vector, k or self.settings.context_chunks, self.settings.candidates, self.settings.rrf_k, doc_ids)
+
+    def ask(self, question: str, doc_ids: Iterable[str] | None = None) -> Answer:
+        """Answer a question from the articles, every claim cited, or say the sources don't."""
+        question = check_question(question, self.settings.max_question_chars)
+        index = self.index()
+        vector = self.embedder.encode([question])[0]
+        hits = hybrid_search(index, question, vector, self.settings.context_chunks, self.settings.candidates, self.settings.rrf_k, doc_ids)
+        kind = question_kind(question)
+        evidence = gather(index, hits, question, vector, kind)
+        return compose(index, question, evidence, kind)
