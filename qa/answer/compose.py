@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from qa.answer.abstain import Decision, decide
 from qa.answer.conflicts import Statement, conversion_conflicts, count_conflicts
 from qa.answer.evidence import Evidence
-from qa.answer.spans import Kind, Span, count_span, currency, focus_nouns, focus_words, number_value, unit_noun
+from qa.answer.spans import Kind, Span, count_span, figures, focus_nouns, focus_words, number_value, unit_noun
 from qa.index import Index
 from qa.text import key_terms, stem, words
 from qa.types import Answer, Citation, Claim, Conflict
@@ -61,9 +61,11 @@ def _lead_span(index: Index, ev: Evidence, question: str, kind: Kind) -> Span | 
 
 def _same_figure(a: str, b: str, kind: Kind) -> bool:
     """True when two spans state the same figure or name."""
-    if kind in (Kind.MONEY, Kind.COUNT, Kind.PERCENT):
+    if kind is Kind.MONEY:
+        return bool(figures(a)) and figures(a) == figures(b)
+    if kind in (Kind.COUNT, Kind.PERCENT):
         va, vb = number_value(a), number_value(b)
-        return va is not None and va == vb and (kind is not Kind.MONEY or currency(a) == currency(b))
+        return va is not None and va == vb
     return a.lower().strip() == b.lower().strip()
 
 

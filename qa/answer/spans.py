@@ -212,13 +212,19 @@ def number_value(text: str) -> float | None:
     return None
 
 
+_CURRENCIES = {"¥": "yen", "yen": "yen", "$": "usd", "dollar": "usd", "won": "krw", "€": "eur", "euro": "eur", "£": "gbp", "pound": "gbp"}
+
+
 def currency(text: str) -> str:
-    """The currency a money span is in."""
+    """The currency a money span is stated in: the first one it names."""
     low = text.lower()
-    for symbol, name in (("¥", "yen"), ("yen", "yen"), ("$", "usd"), ("dollar", "usd"), ("won", "krw"), ("€", "eur"), ("£", "gbp")):
-        if symbol in low:
-            return name
-    return ""
+    found = [(low.find(symbol), name) for symbol, name in _CURRENCIES.items() if symbol in low]
+    return min(found)[1] if found else ""
+
+
+def figures(text: str) -> list[tuple[str, float | None]]:
+    """Every amount a money span states, with its currency: '¥1 trillion ($6.2 billion)' gives two."""
+    return [(currency(m.group(0)), number_value(m.group(0))) for m in _MONEY_RE.finditer(text)]
 
 
 def unit_noun(span_text: str) -> str:
