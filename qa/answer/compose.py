@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from qa.answer.abstain import Decision, decide
@@ -56,7 +57,7 @@ def _lead_span(index: Index, ev: Evidence, question: str, kind: Kind) -> Span | 
         return (near / 100 - sum(index.lexical.idf_of(t) for t in unit & key), span.start)
 
     best = min(ev.spans, key=rank)
-    return count_span(best, focus + [unit_noun(best.text)]) if kind is Kind.COUNT else best
+    return count_span(best, focus) if kind is Kind.COUNT else best
 
 
 def _same_figure(a: str, b: str, kind: Kind) -> bool:
@@ -74,7 +75,7 @@ def _corroborating(evidence: list[Evidence], best: Evidence, lead: Span, kind: K
     seen = {best.sentence.doc_id}
     out = []
     for ev in evidence[1:]:
-        if ev.sentence.doc_id in seen or ev.score < 0.6 * best.score:
+        if ev.sentence.doc_id in seen or ev.score < 0.45 * best.score:
             continue
         span = next((s for s in ev.spans if _same_figure(s.text, lead.text, kind)), None)
         if span:
@@ -106,8 +107,10 @@ def _conflicts(index: Index, citer: _Citer, groups_list: list[list[list[Statemen
         for group in groups:
             sentences = [index.sentences[st.sentence_id] for st in group]
             ns = [citer.cite(sent.doc_id, sent.start, sent.end) for sent in sentences]
-            claims.append(Claim(group[0].text, tuple(dict.fromkeys(ns))))
-            parts.append(f"{group[0].text} {_markers(ns)}")
+            counts = Counter(st.text for st in group)
+            text = " / ".join(sorted(counts, key=lambda t: (-counts[t], t)))
+            claims.append(Claim(text, tuple(dict.fromkeys(ns))))
+            parts.append(f"{text} {_markers(ns)}")
         about = groups[0][0].about
         conflicts.append(Conflict(about, tuple(claims)))
         lines.append(f"The sources differ on {about}: " + "; ".join(parts) + ".")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.answer.evidence import Evidence
-from qa.answer.spans import Kind, currency, money_conversions, number_value, unit_noun
+from qa.answer.spans import Kind, count_span, currency, money_conversions, number_value, unit_noun
 from qa.index import Index
 
 
@@ -77,9 +77,9 @@ def count_conflicts(index: Index, evidence: list[Evidence], unit: str, tolerance
     for ev in evidence:
         if ev.score < floor or ev.window_coverage < 0.5 * evidence[0].window_coverage:
             continue
-        for span in ev.spans:
+        for span in (count_span(s, [unit]) for s in ev.spans if s.kind is Kind.COUNT):
             value = number_value(span.text)
-            if span.kind is Kind.COUNT and value is not None and unit_noun(span.text) == unit:
+            if value is not None and unit_noun(span.text) == unit:
                 start = ev.sentence.start + span.start
                 statements.append(Statement(f"the number of {unit}", value, span.text, ev.sentence_id, start, start + len(span.text)))
     groups = cluster(statements, tolerance)

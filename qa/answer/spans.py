@@ -42,7 +42,7 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
     "eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
 _COUNT_RE = re.compile(
     rf"\b{_APPROX}(?:(?:{_NUM})(?:\s?(?:million|billion|thousand))?(?:-plus)?|(?:{'|'.join(_NUMBER_WORDS)})(?=[\s-]))"
-    r"(?:[\s-]+(?:[A-Za-z][\w-]*\s){0,2}?[A-Za-z][\w-]*)?", re.I
+    r"(?:[\s-]+(?:[A-Za-z][\w-]*\s){0,2}[A-Za-z][\w-]*)?", re.I
 )
 _MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 _DATE_RE = re.compile(
@@ -186,14 +186,15 @@ def candidate_spans(sentence: str, kind: Kind, question: str) -> list[Span]:
 
 
 def count_span(span: Span, focus: list[str]) -> Span:
-    """A counted span cut to its number and, where it names it, the thing counted."""
+    """A counted span cut to its number and the thing counted: the last focus word, else the next word."""
     toks = span.text.split()
-    keep = 1
-    for i, tok in enumerate(toks[1:], start=1):
+    number = next((i for i, t in enumerate(toks) if re.match(r"\d|" + "|".join(_NUMBER_WORDS), t, re.I)), 0)
+    while number + 1 < len(toks) and toks[number + 1].lower() in ("thousand", "million", "billion", "trillion"):
+        number += 1
+    keep = min(len(toks), number + 2)
+    for i, tok in enumerate(toks[number + 1:], start=number + 2):
         if any(stem(w) in focus for w in words(tok)):
-            keep = i + 1
-    first_number = next((i for i, t in enumerate(toks) if re.match(r"\d|" + "|".join(_NUMBER_WORDS), t, re.I)), 0)
-    keep = max(keep, first_number + 1)
+            keep = i
     text = " ".join(toks[:keep])
     return Span(span.start, span.start + len(text), text, span.kind)
 

@@ -1,0 +1,94 @@
+"""Answers on the fixture corpus: direct figure first, exact citations, conflicts, abstention, bad questions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qa.answer.spans import Kind, candidate_spans, focus_words, money_conversions, number_value, question_kind
+from qa.errors import BadInputError
+from qa.pipeline import Engine
+from qa.retrieve import rrf
+from qa.types import Answer
+
+
+def check_contract(answer: Answer, engine: Engine) -> None:
+    """Every marker has a citation, every citation is used, and every quote is exact."""
+    docs = engine.index().docs
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers == {c.n for c in answer.citations}
+    for c in answer.citations:
+        assert docs[c.doc_id].text[c.start:c.end] == c.quote and c.title == docs[c.doc_id].title
+    for conflict in answer.conflicts:
+        assert len(conflict.claims) >= 2 and all(set(cl.citations) <= markers for cl in conflict.claims)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "doc"),
+    [
+        ("Who was named chief engineer of Seaforce?", "Jun Okafor", "gamma"),
+        ("How many turbines will the plant have?", "40 turbines", "alpha"),
+        ("When will construction begin?", "May 2025", "alpha"),
+        ("How many homes will the plant supply?", "120,000 homes", "alpha"),
+    ],
+)
+def test_direct_answer_comes_first_and_is_cited(fake_engine: Engine, question: str, expected: str, doc: str) -> None:
+    answer = fake_engine.ask(question)
+    assert not answer.abstained and answer.answer.startswith(expected)
+    assert answer.citations[0].doc_id == doc and expected in answer.citations[0].quote
+    check_contract(answer, fake_engine)
+
+
+def test_same_figure_in_two_articles_cites_both(fake_engine: Engine) -> None:
+    answer = fake_engine.ask("How many turbines will be installed?")
+    assert answer.answer.startswith("40 turbines [1][2]")
+    assert {c.doc_id for c in answer.citations} == {"alpha", "beta"}
+
+
+def test_disagreeing_conversions_are_flagged_with_each_side_cited(fake_engine: Engine) -> None:
+    answer = fake_engine.ask("How much is €2 billion in dollars?")
+    check_contract(answer, fake_engine)
+    assert len(answer.conflicts) == 1
+    conflict = answer.conflicts[0]
+    assert "€2 billion" in conflict.about
+    sides = {cl.text: {answer.citations[n - 1].doc_id for n in cl.citations} for cl in conflict.claims}
+    assert sides == {"$2.2 billion": {"alpha"}, "$22 billion": {"beta"}}
+    assert "sources differ" in answer.answer
+
+
+def test_unrelated_question_abstains_and_lists_nearest_passages(fake_engine: Engine) -> None:
+    answer = fake_engine.ask("What is the capital of Australia?")
+    assert answer.abstained and answer.answer.startswith("The sources don't say")
+    check_contract(answer, fake_engine)
+
+
+def test_restricting_to_articles(fake_engine: Engine) -> None:
+    answer = fake_engine.ask("How many turbines will the plant have?", doc_ids=["beta"])
+    assert {c.doc_id for c in answer.citations} == {"beta"}
+
+
+@pytest.mark.parametrize(("question", "message"), [("", "empty"), ("   \n ", "empty"), ("why " * 2500, "characters long")])
+def test_bad_questions_are_refused(fake_engine: Engine, question: str, message: str) -> None:
+    with pytest.raises(BadInputError, match=message):
+        fake_engine.ask(question)
+
+
+def test_question_kinds_and_spans() -> None:
+    assert question_kind("How much is allocated for the first fiscal year?") is Kind.MONEY
+    assert question_kind("How many sectors are there?") is Kind.COUNT
+    assert question_kind("When did Noetra begin operations?") is Kind.DATE
+    assert question_kind("Who selected Noetra?") is Kind.PERSON
+    assert question_kind("What share of robots does Japan make?") is Kind.PERCENT
+    assert question_kind("Why does Japan bet on physical AI?") is Kind.OTHER
+    sentence = "Tokyo committed up to ¥1 trillion ($6.2 billion), starting with ¥387.3 billion this fiscal year."
+    assert [s.text for s in candidate_spans(sentence, Kind.MONEY, "How much?")] == ["up to ¥1 trillion ($6.2 billion)", "¥387.3 billion"]
+    assert money_conversions(sentence)[0][:2] == ("up to ¥1 trillion", "$6.2 billion")
+    assert number_value("about 30 companies") == 30 and number_value("¥1 trillion") == 1e12 and number_value("nine-company") == 9
+    assert focus_words("Who is Noetra's chief executive?") == ["chief", "executive"]
+    assert focus_words("How many of the participating companies are non-manufacturers?") == ["participating", "companies"]
+
+
+def test_rrf_prefers_items_ranked_well_by_both() -> None:
+    fused = rrf([[(1, 9.0), (2, 8.0), (3, 7.0)], [(3, 0.9), (1, 0.8), (4, 0.1)]], k=60)
+    assert max(fused, key=fused.get) == 1 and fused[3] > fused[2] and set(fused) == {1, 2, 3, 4}

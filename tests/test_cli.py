@@ -1,0 +1,163 @@
+"""The whole path with the real model, through the qa command in a subprocess, bad inputs included."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qa.config import REPO_ROOT
+from tests.conftest import SHARED
+
+pytestmark = pytest.mark.slow
+QA = [sys.executable, "-m", "qa.cli"]
+
+
+def qa(*args: str, stdin: str | None = None, corpus: Path | None = None, index: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the qa command."""
+    where = [*(["--corpus", str(corpus)] if corpus else []), *(["--index", str(index)] if index else [])]
+    cmd = [*QA, *args[:1], *where, *args[1:]]
+    env = os.environ | {"HF_HUB_OFFLINE": "1"}
+    return subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=600, cwd=REPO_ROOT, env=env)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A copy of the default corpus and its index, built through the CLI once."""
+    root = tmp_path_factory.mktemp("cli")
+    corpus = root / "corpus"
+    shutil.copytree(REPO_ROOT / "corpus", corpus)
+    index = root / "index"
+    done = qa("index", corpus=corpus, index=index)
+    assert done.returncode == 0, done.stderr
+    assert sorted(re.findall(r"^added: (\S+)$", done.stdout, re.M)) == sorted(p.stem for p in corpus.glob("*.txt"))
+    return corpus, index
+
+
+@pytest.fixture
+def copy(built: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A private copy of the built corpus and index, for tests that change them."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(built[0], corpus)
+    shutil.copytree(built[1], index)
+    return corpus, index
+
+
+def check_answer(obj: dict, corpus: Path) -> None:
+    """The answer contract of DESIGN.md, offsets checked against the article files."""
+    assert set(obj) >= {"question", "answer", "abstained", "citations", "conflicts"}
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", obj["answer"])} == {c["n"] for c in obj["citations"]}
+    for c in obj["citations"]:
+        text = (corpus / f"{c['doc_id']}.txt").read_text(encoding="utf-8")
+        assert text[c["start"]:c["end"]] == c["quote"]
+
+
+def test_ask_json_gives_the_figure_with_its_sentence(built: tuple[Path, Path]) -> None:
+    done = qa("ask", "How much is allocated for the first fiscal year?", "--json", corpus=built[0], index=built[1])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") == 1
+    obj = json.loads(done.stdout)
+    check_answer(obj, built[0])
+    assert obj["answer"].startswith("¥387.3 billion") and not obj["abstained"]
+
+
+def test_ask_text_lists_sources(built: tuple[Path, Path]) -> None:
+    done = qa("ask", "Who is Japan's Industry Minister?", corpus=built[0], index=built[1])
+    assert done.returncode == 0 and "Akazawa" in done.stdout and "Sources:" in done.stdout
+
+
+def test_jsonl_answers_each_line_in_one_process(built: tuple[Path, Path]) -> None:
+    lines = ["Who won the 2026 World Cup?", "", "How much is ¥1 trillion in US dollars?", '{"question": "When did Noetra begin operations?"}']
+    done = qa("ask", "--jsonl", stdin="\n".join(lines) + "\n", corpus=built[0], index=built[1])
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(out) == 4
+    assert out[0]["abstained"] is True and "don't say" in out[0]["answer"]
+    assert "empty" in out[1]["error"]
+    claims = [cl["text"] for cl in out[2]["conflicts"][0]["claims"]]
+    assert any("$6.2 billion" in c for c in claims) and any("$61.6 billion" in c for c in claims)
+    assert "July 1" in out[3]["answer"]
+    for obj in (out[0], out[2], out[3]):
+        check_answer(obj, built[0])
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "dev.jsonl").exists(), reason="shared/eval/dev.jsonl is not beside the repo")
+def test_eval_on_dev_questions_meets_the_bar(built: tuple[Path, Path]) -> None:
+    done = qa("eval", str(SHARED / "eval" / "dev.jsonl"), "--json", corpus=built[0], index=built[1])
+    assert done.returncode == 0, done.stderr
+    m = json.loads(done.stdout)
+    assert m["answerable_correct"] >= 0.9 and m["unanswerable_abstained"] >= 0.9 and m["false_abstention"] <= 0.05
+    assert m["gold_article_cited"] >= 0.9 and m["offsets_exact"] == 1.0
+
+
+def test_index_reports_add_change_remove_and_no_change(copy: tuple[Path, Path]) -> None:
+    corpus, index = copy
+    same = qa("index", corpus=corpus, index=index)
+    assert same.returncode == 0 and "up to date" in same.stdout and "nothing embedded" in same.stdout
+    (corpus / "new_story.md").write_text("# Noetra hires robot trainers\n\nNoetra hired 250 robot trainers in Osaka on July 20, 2026.\n")
+    (corpus / "004_11fc894b4c4c29f0.txt").unlink()
+    done = qa("index", corpus=corpus, index=index)
+    assert "added: new_story" in done.stdout and "removed: 004_11fc894b4c4c29f0" in done.stdout
+    asked = qa("ask", "How many robot trainers did Noetra hire?", "--json", corpus=corpus, index=index)
+    assert json.loads(asked.stdout)["answer"].startswith("250 robot trainers")
+
+
+@pytest.mark.parametrize(("question", "message"), [("", "empty"), ("x" * 10_000, "10,000 characters")])
+def test_bad_questions_exit_2_with_one_sentence(built: tuple[Path, Path], question: str, message: str) -> None:
+    done = qa("ask", question, corpus=built[0], index=built[1])
+    assert done.returncode == 2 and done.stderr.startswith("error: ") and message in done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_missing_and_empty_corpus(tmp_path: Path) -> None:
+    done = qa("index", corpus=tmp_path / "nope", index=tmp_path / "index")
+    assert done.returncode == 2 and "does not exist" in done.stderr and "Traceback" not in done.stderr
+    (tmp_path / "empty").mkdir()
+    done = qa("index", corpus=tmp_path / "empty", index=tmp_path / "index")
+    assert done.returncode == 2 and "no readable article" in done.stderr
+
+
+def test_bad_files_are_skipped_and_the_rest_indexed(copy: tuple[Path, Path]) -> None:
+    corpus, index = copy
+    (corpus / "blank.txt").write_text("")
+    (corpus / "image.txt").write_bytes(b"\x89PNG\x00\x00\x00" * 50)
+    (corpus / "latin.txt").write_bytes("Noetra a ouvert un bureau à Kyōto".encode("utf-16"))
+    done = qa("index", corpus=corpus, index=index)
+    assert done.returncode == 0
+    assert done.stderr.count("skipped:") == 3 and "not UTF-8" in done.stderr or "binary" in done.stderr
+    asked = qa("ask", "When did Noetra begin operations?", "--json", corpus=corpus, index=index)
+    assert "July 1" in json.loads(asked.stdout)["answer"]
+
+
+def test_index_from_another_model_is_refused_with_the_fix(copy: tuple[Path, Path]) -> None:
+    corpus, index = copy
+    manifest = json.loads((index / "manifest.json").read_text())
+    manifest["model"] = "sentence-transformers/all-mpnet-base-v2"
+    (index / "manifest.json").write_text(json.dumps(manifest))
+    done = qa("ask", "Who selected Noetra?", corpus=corpus, index=index)
+    assert done.returncode == 3 and "all-mpnet-base-v2" in done.stderr and "qa index --rebuild" in done.stderr
+    rebuilt = qa("index", "--rebuild", corpus=corpus, index=index)
+    assert rebuilt.returncode == 0 and rebuilt.stdout.count("added:") == 5
+
+
+def test_corrupted_index_is_refused_and_rebuild_fixes_it(copy: tuple[Path, Path]) -> None:
+    corpus, index = copy
+    target = next(index.glob("g*.chunks.jsonl"))
+    target.write_text(target.read_text()[:-40])
+    done = qa("ask", "Who selected Noetra?", corpus=corpus, index=index)
+    assert done.returncode == 3 and "qa index --rebuild" in done.stderr and "Traceback" not in done.stderr
+    assert qa("index", "--rebuild", corpus=corpus, index=index).returncode == 0
+    assert qa("ask", "Who selected Noetra?", corpus=corpus, index=index).returncode == 0
+
+
+def test_ask_builds_a_missing_index_first(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO_ROOT / "corpus", corpus)
+    done = qa("ask", "Which country leads the world in physical-AI patent filings?", corpus=corpus, index=tmp_path / "index")
+    assert done.returncode == 0 and "China" in done.stdout and "Building the index" in done.stderr

@@ -1,0 +1,81 @@
+"""The corpus loader: formats, metadata, and files it must skip with a reason."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qa.corpus import add_article, load_corpus, read_article
+from qa.errors import ArticleError, CorpusError
+from tests.pdfmaker import write_pdf
+
+
+def test_reads_txt_md_html_with_metadata(corpus_dir: Path) -> None:
+    docs, skipped = load_corpus(corpus_dir)
+    by_id = {d.doc_id: d for d in docs}
+    assert sorted(by_id) == ["alpha", "beta", "gamma"] and not skipped
+    assert by_id["alpha"].title == "Harbor City Approves Tidal Power Plant"
+    assert by_id["alpha"].date == "March 3, 2025"
+    assert by_id["beta"].title == "Tidal plant wins approval despite fishing concerns"
+    gamma = by_id["gamma"]
+    assert (gamma.title, gamma.outlet, gamma.date) == ("Seaforce names new chief engineer", "Energy Wire", "2025-03-10")
+    assert "alert(" not in gamma.text and "named Jun Okafor as chief engineer" in gamma.text
+
+
+def test_sidecar_metadata_overrides_guesses(corpus_dir: Path) -> None:
+    (corpus_dir / "alpha.meta.json").write_text(json.dumps({"title": "Edited title", "outlet": "Harbor Herald", "url": "https://x.test/a"}))
+    doc = read_article(corpus_dir / "alpha.txt")
+    assert (doc.title, doc.outlet, doc.url, doc.date) == ("Edited title", "Harbor Herald", "https://x.test/a", "March 3, 2025")
+
+
+def test_reads_pdf(tmp_path: Path) -> None:
+    write_pdf(tmp_path / "report.pdf", ["Tidal output reached 310 megawatts in June.", "Officials praised the result."], title="Tidal report")
+    doc = read_article(tmp_path / "report.pdf")
+    assert doc.title == "Tidal report" and "310 megawatts" in doc.text
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "has no text"),
+        ("blank.md", b"   \n\n  ", "has no text"),
+        ("binary.txt", b"\x00\x01\x02PNG\x00" * 20, "binary"),
+        ("latin1.txt", "Caf\u00e9 prices rose 5% in M\u00e1laga.".encode("latin-1"), "not UTF-8"),
+        ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "not a readable PDF"),
+    ],
+)
+def test_bad_files_are_skipped_with_a_reason(corpus_dir: Path, name: str, content: bytes, reason: str) -> None:
+    (corpus_dir / name).write_bytes(content)
+    docs, skipped = load_corpus(corpus_dir)
+    assert len(docs) == 3
+    assert len(skipped) == 1 and reason in skipped[0].reason and name in skipped[0].reason
+
+
+def test_too_large_file_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 1000)
+    with pytest.raises(ArticleError, match="over the"):
+        read_article(big, max_bytes=1000)
+
+
+def test_missing_or_empty_corpus_folder(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="does not exist"):
+        load_corpus(tmp_path / "nowhere")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CorpusError, match="no readable article"):
+        load_corpus(tmp_path / "empty")
+
+
+def test_add_article_copies_and_refuses_duplicates(corpus_dir: Path, tmp_path: Path) -> None:
+    src = tmp_path / "My New Story!.txt"
+    src.write_text("Seaforce Hires Divers\n\nSeaforce hired 12 divers for the tidal project on April 2, 2025.\n")
+    doc = add_article(src, corpus_dir)
+    assert doc.doc_id == "My_New_Story" and (corpus_dir / "My_New_Story.txt").exists()
+    with pytest.raises(ArticleError, match="already in the corpus"):
+        add_article(src, corpus_dir)
+    odd = tmp_path / "notes.docx"
+    odd.write_text("x")
+    with pytest.raises(ArticleError, match="not an article file"):
+        add_article(odd, corpus_dir)
