@@ -20,7 +20,7 @@ class Settings:
 
     corpus_dir: Path = _default_dir("QA_CORPUS", "corpus")
     index_dir: Path = _default_dir("QA_INDEX", "index")
-    model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    embedder: str = os.environ.get("QA_EMBEDDER", "torch")
     chunk_size: int = 600
     chunk_overlap: int = 120
     max_question_chars: int = 1000

@@ -84,6 +84,15 @@ class SentenceTransformerEmbedder:
         return normalise(np.vstack(parts))
 
 
-def default_embedder(batch_size: int = 32) -> Embedder:
-    """The embedder the product ships with."""
-    return SentenceTransformerEmbedder(batch_size=batch_size)
+BACKENDS = ("torch", "sentence-transformers")
+
+
+def default_embedder(batch_size: int = 32, backend: str = "torch") -> Embedder:
+    """all-MiniLM-L6-v2 through plain torch (fast start) or sentence-transformers (same vectors)."""
+    if backend == "sentence-transformers":
+        return SentenceTransformerEmbedder(batch_size=batch_size)
+    if backend != "torch":
+        raise ModelError(f"Unknown embedding backend {backend!r}; choose one of {', '.join(BACKENDS)}.")
+    from qa.minilm import MiniLMEmbedder
+
+    return MiniLMEmbedder(batch_size=batch_size)

@@ -31,7 +31,7 @@ class Engine:
 
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings or Settings()
-        self.embedder = embedder or default_embedder(self.settings.encode_batch)
+        self.embedder = embedder or default_embedder(self.settings.encode_batch, self.settings.embedder)
         self._index: Index | None = None
         self._lock = threading.Lock()
 

@@ -130,3 +130,14 @@ def test_old_generations_are_cleaned(settings: Settings) -> None:
     generations = {p.name.split(".")[0] for p in settings.index_dir.glob("g*.*")}
     assert len(generations) <= 2
     assert json.loads((settings.index_dir / "manifest.json").read_text())["generation"] in generations
+
+
+@pytest.mark.slow
+def test_torch_backend_gives_the_sentence_transformers_vectors() -> None:
+    from qa.embed import SentenceTransformerEmbedder
+    from qa.minilm import MiniLMEmbedder
+
+    texts = ["Tokyo picked Noetra on June 30.", "¥387.3 billion funds fiscal 2026 development. " * 30, "short"]
+    ours, theirs = MiniLMEmbedder().encode(texts), SentenceTransformerEmbedder().encode(texts)
+    assert MiniLMEmbedder.name == SentenceTransformerEmbedder.name
+    assert np.allclose(ours, theirs, atol=1e-5)
