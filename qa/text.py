@@ -14,7 +14,8 @@ STOPWORDS = frozenset(
     out over own same she should so some such than that the their them then there these they this those through to
     too under until up very was we were what when where which while who whom why will with would you your yours
     also s t according did does say says said tell told piece article report reported much many among across within
-    without via per upon toward towards onto beyond around near amid despite versus whether either neither yet still""".split()
+    without via per upon toward towards onto beyond around near amid despite versus whether either neither yet still
+    think thinks believe believes feel feels""".split()
 )
 QUESTION_WORDS = frozenset("what which who whom whose when where why how".split())
 
@@ -82,7 +83,8 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case word tokens, currency symbols spelled out."""
-    return [_CURRENCY.get(t, t) for t in _TOKEN.findall(text.lower())]
+    lowered = re.sub(r"\b(u)\.(s|k|n)\.?(?![a-z])", r"\1\2", text.lower())
+    return [_CURRENCY.get(t, t) for t in _TOKEN.findall(lowered)]
 
 
 def terms(text: str) -> list[str]:

@@ -14,6 +14,8 @@ from qa.text import STOPWORDS, key_terms, stem
 # shared/eval/dev.jsonl and eval/extra.jsonl (53 labelled rows, leave-one-out accuracy 0.98).
 WEIGHTS = {"dense": 6.74, "coverage": 6.53, "unknown_focus": -5.48, "unknown": -3.3}
 BIAS = -4.66
+# A question that asks for a figure or a date is not answered by passages that state none.
+TYPED = (Kind.MONEY, Kind.COUNT, Kind.DATE, Kind.PERCENT)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ def decide(index: Index, question: str, evidence: list[Evidence], kind: Kind) ->
     f = features(index, question, evidence, kind)
     if not evidence:
         return Decision(True, 0.0, f)
+    if kind in TYPED and not any(e.spans for e in evidence[:3]):
+        return Decision(True, 0.0, f | {"p_answerable": 0.0, "no_typed_span": 1.0})
     z = BIAS + sum(WEIGHTS[k] * f[k] for k in WEIGHTS)
     p = 1.0 / (1.0 + math.exp(-z))
     return Decision(p < 0.5, p, f | {"p_answerable": p})

@@ -48,16 +48,35 @@ def _lead_span(index: Index, ev: Evidence, question: str, kind: Kind) -> Span | 
     plural = [w for w in focus_words(question) if w.endswith("s") and not w.endswith("ss")]
     if kind is Kind.ENTITY and plural:
         return None
+    if kind is Kind.PERSON and re.match(r"\s*[Ww]ho (?:is|was|are|were)\s+[A-Z]", question):
+        return None
     key = set(key_terms(question))
     positions = [m.start() for m in re.finditer(r"[\w.,]+", ev.sentence.text) if any(stem(w) in key for w in words(m.group(0)))]
 
     def rank(span: Span) -> tuple[float, int]:
         near = min((0 if span.start <= p < span.end else min(abs(p - span.start), abs(p - span.end)) for p in positions), default=0)
         unit = {stem(w) for w in words(span.text.split()[-1])} if kind is Kind.COUNT and len(span.text.split()) > 1 else set()
-        return (near / 100 - sum(index.lexical.idf_of(t) for t in unit & key), span.start)
+        named = 0.1 if kind is Kind.PERSON and " " in span.text else 0.0
+        return (near / 100 - named - sum(index.lexical.idf_of(t) for t in unit & key), span.start)
 
     best = min(ev.spans, key=rank)
-    return count_span(best, focus) if kind is Kind.COUNT else best
+    if kind is Kind.COUNT:
+        return count_span(best, focus)
+    return _enumeration(ev.sentence.text, ev.spans, best) if kind in (Kind.PERSON, Kind.ENTITY) else best
+
+
+def _enumeration(sentence: str, spans: tuple[Span, ...], chosen: Span) -> Span:
+    """A name widened to the list it stands in: 'SoftBank, NEC, Sony Group and Honda'."""
+    ordered = sorted(spans, key=lambda s: s.start)
+    i = ordered.index(chosen)
+    lo = hi = i
+    joiner = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
+    while lo > 0 and joiner.fullmatch(sentence[ordered[lo - 1].end:ordered[lo].start]):
+        lo -= 1
+    while hi + 1 < len(ordered) and joiner.fullmatch(sentence[ordered[hi].end:ordered[hi + 1].start]):
+        hi += 1
+    start, end = ordered[lo].start, ordered[hi].end
+    return Span(start, end, sentence[start:end], chosen.kind)
 
 
 def _same_figure(a: str, b: str, kind: Kind) -> bool:
@@ -66,7 +85,7 @@ def _same_figure(a: str, b: str, kind: Kind) -> bool:
         return bool(figures(a)) and figures(a) == figures(b)
     if kind in (Kind.COUNT, Kind.PERCENT):
         va, vb = number_value(a), number_value(b)
-        return va is not None and va == vb
+        return va is not None and va == vb and (kind is Kind.PERCENT or unit_noun(a) in {unit_noun(w) for w in b.split()})
     return a.lower().strip() == b.lower().strip()
 
 
@@ -75,7 +94,8 @@ def _corroborating(evidence: list[Evidence], best: Evidence, lead: Span, kind: K
     seen = {best.sentence.doc_id}
     out = []
     for ev in evidence[1:]:
-        if ev.sentence.doc_id in seen or ev.score < 0.45 * best.score:
+        weak = kind not in (Kind.MONEY, Kind.COUNT, Kind.PERCENT) and ev.window_coverage < 0.7 * best.window_coverage
+        if ev.sentence.doc_id in seen or ev.score < 0.45 * best.score or weak:
             continue
         span = next((s for s in ev.spans if _same_figure(s.text, lead.text, kind)), None)
         if span:
@@ -108,7 +128,7 @@ def _conflicts(index: Index, citer: _Citer, groups_list: list[list[list[Statemen
             sentences = [index.sentences[st.sentence_id] for st in group]
             ns = [citer.cite(sent.doc_id, sent.start, sent.end) for sent in sentences]
             counts = Counter(st.text for st in group)
-            text = " / ".join(sorted(counts, key=lambda t: (-counts[t], t)))
+            text = min(counts, key=lambda t: (-counts[t], len(t)))
             claims.append(Claim(text, tuple(dict.fromkeys(ns))))
             parts.append(f"{text} {_markers(ns)}")
         about = groups[0][0].about
@@ -142,6 +162,8 @@ def compose(index: Index, question: str, evidence: list[Evidence], kind: Kind) -
         amounts = [lead.text] if lead else [s.text for s in best.spans]
         groups_list += conversion_conflicts(index, amounts + [q.group(0) for q in re.finditer(r"[¥$]\s?\d[\d.,]*\s?(?:trillion|billion|million)?", question)])
     if kind is Kind.COUNT and lead:
-        groups_list += count_conflicts(index, evidence, unit_noun(lead.text))
+        unit = unit_noun(lead.text)
+        label = next((w for w in focus_words(question) if unit_noun(w) == unit), unit)
+        groups_list += count_conflicts(index, evidence, unit, label)
     conflicts, lines = _conflicts(index, citer, groups_list)
     return Answer(question, " ".join(parts + lines), False, tuple(citer.citations), tuple(conflicts), evidence=decision.features)

@@ -68,11 +68,11 @@ def conversion_conflicts(index: Index, amounts: list[str], tolerance: float = 0.
     return found
 
 
-def count_conflicts(index: Index, evidence: list[Evidence], unit: str, tolerance: float = 0.2) -> list[list[Statement]]:
+def count_conflicts(index: Index, evidence: list[Evidence], unit: str, label: str, tolerance: float = 0.2) -> list[list[Statement]]:
     """Strong evidence from different articles that counts the same thing differently."""
     if not evidence:
         return []
-    floor = 0.8 * evidence[0].score
+    floor = 0.65 * evidence[0].score
     statements = []
     for ev in evidence:
         if ev.score < floor or ev.window_coverage < 0.5 * evidence[0].window_coverage:
@@ -81,7 +81,7 @@ def count_conflicts(index: Index, evidence: list[Evidence], unit: str, tolerance
             value = number_value(span.text)
             if value is not None and unit_noun(span.text) == unit:
                 start = ev.sentence.start + span.start
-                statements.append(Statement(f"the number of {unit}", value, span.text, ev.sentence_id, start, start + len(span.text)))
+                statements.append(Statement(f"the number of {label}", value, span.text, ev.sentence_id, start, start + len(span.text)))
     groups = cluster(statements, tolerance)
     docs = {index.sentences[s.sentence_id].doc_id for g in groups for s in g}
     return [groups] if len(groups) > 1 and len(docs) > 1 else []

@@ -56,6 +56,8 @@ def gather(index: Index, hits: list[Hit], question: str, query_vector: np.ndarra
         cov = coverage(stems, key, weights)
         wcov = coverage(window, key, weights)
         spans = tuple(candidate_spans(sent.text, kind, question)) if kind is not Kind.OTHER else ()
+        if not spans and kind is Kind.MONEY:
+            spans = tuple(candidate_spans(sent.text, Kind.PERCENT, question))
         typed = 1.0 if spans or kind is Kind.OTHER else 0.0
         short = min(1.0, len(sent.text) / 40) * (0.7 if sent.text.rstrip().endswith("?") else 1.0)
         score = short * (float(sim) + 0.6 * cov + 0.3 * wcov + 0.25 * typed + 0.2 * ids[sid])

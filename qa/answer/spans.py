@@ -25,10 +25,11 @@ _KIND_PATTERNS = [
     (Kind.PERCENT, r"\bwhat (?:share|percentage|percent|proportion|fraction|portion)\b|\bhow (?:large|big) a share\b"),
     (Kind.MONEY, r"\bhow much\b|\b(?:dollar|yen) (?:value|amount|figure)\b|\bwhat (?:is|was|are|were) the (?:\w+ ){0,3}"
                  r"(?:ceiling|cost|price|budget|amount|value|funding|investment|sum|allocation)\b|\bhow (?:large|big) is the (?:\w+ )?(?:fund|budget|investment)"),
-    (Kind.COUNT, r"\bhow many\b|\bwhat (?:is|was) the (?:number|count) of\b"),
+    (Kind.COUNT, r"\bhow many\b|\bwhat (?:is|was) the (?:number|count|population|headcount) of\b"),
     (Kind.DATE, r"^\s*(?:by |since |until )?when\b|\bwhat (?:year|date|month|day)\b|\bwhich (?:year|date|month|day)\b|\bby when\b|\bin what year\b"),
     (Kind.PERSON, r"^\s*who\b|\bwhom\b|\bwhich (?:person|minister|official|executive|researcher|analyst|ceo|founder)\b"),
-    (Kind.ENTITY, r"^\s*(?:which|what) (?!is\b|are\b|was\b|were\b|does\b|do\b|did\b|will\b|would\b|can\b)\w+"),
+    (Kind.ENTITY, r"^\s*which \w+|^\s*what (?!is\b|are\b|was\b|were\b|does\b|do\b|did\b|will\b|would\b|can\b|could\b|should\b|has\b|have\b|had\b"
+                  r"|happen|caus|make|made|mean|lead|led|drive|prompt|trigger|worr|concern)\w+(?<!ed)\b"),
 ]
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -162,6 +163,8 @@ def candidate_spans(sentence: str, kind: Kind, question: str) -> list[Span]:
             number = re.match(rf"{_APPROX}(\S+)", m.group(0), re.I)
             if number and re.fullmatch(r"(?:19|20)\d\d", number.group(1).rstrip(",.")):
                 continue
+            if re.match(r"\s*(?:%|percent|per cent)", sentence[m.end():]) or re.match(r"[\d.]+%", m.group(0)):
+                continue
             if re.match(r"(?i)(?:one|two|three)\s+of\b", m.group(0)) or any(a <= m.start() < b for a, b in money) or re.search(rf"{_MONTHS}\.?\s*$", sentence[:m.start()]):
                 continue
             raw.append((m.start(), m.end()))
@@ -174,8 +177,6 @@ def candidate_spans(sentence: str, kind: Kind, question: str) -> list[Span]:
         start, end = _strip(sentence, start, end)
         text = sentence[start:end]
         if not text:
-            continue
-        if kind is Kind.PERSON and len(text.split()) < 2:
             continue
         if kind in (Kind.PERSON, Kind.ENTITY) and {stem(w) for w in words(text)} <= qstems:
             continue
@@ -191,7 +192,7 @@ def count_span(span: Span, focus: list[str]) -> Span:
     number = next((i for i, t in enumerate(toks) if re.match(r"\d|" + "|".join(_NUMBER_WORDS), t, re.I)), 0)
     while number + 1 < len(toks) and toks[number + 1].lower() in ("thousand", "million", "billion", "trillion"):
         number += 1
-    keep = min(len(toks), number + 2)
+    keep = number + 1 if "-" in toks[number] and not toks[number].endswith("-plus") else min(len(toks), number + 2)
     for i, tok in enumerate(toks[number + 1:], start=number + 2):
         if any(stem(w) in focus for w in words(tok)):
             keep = i
