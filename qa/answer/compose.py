@@ -97,7 +97,7 @@ def _corroborating(evidence: list[Evidence], best: Evidence, lead: Span, kind: K
         weak = kind not in (Kind.MONEY, Kind.COUNT, Kind.PERCENT) and ev.window_coverage < 0.7 * best.window_coverage
         if ev.sentence.doc_id in seen or ev.score < 0.45 * best.score or weak:
             continue
-        span = next((s for s in ev.spans if _same_figure(s.text, lead.text, kind)), None)
+        span = next((s for s in ev.spans if _same_figure(lead.text, s.text, kind)), None)
         if span:
             seen.add(ev.sentence.doc_id)
             out.append((ev, span))
