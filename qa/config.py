@@ -25,6 +25,7 @@ class Settings:
     chunk_overlap: int = 120
     max_question_chars: int = 1000
     max_article_bytes: int = 5_000_000
+    retrieval: str = "hybrid"
     rrf_k: int = 60
     candidates: int = 30
     context_chunks: int = 8

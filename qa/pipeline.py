@@ -58,14 +58,16 @@ class Engine:
         """The chunks that best match a query."""
         index = self.index()
         vector = self.embedder.encode([query])[0]
-        return hybrid_search(index, query, vector, k or self.settings.context_chunks, self.settings.candidates, self.settings.rrf_k, doc_ids)
+        s = self.settings
+        return hybrid_search(index, query, vector, k or s.context_chunks, s.candidates, s.rrf_k, doc_ids, s.retrieval)
 
     def ask(self, question: str, doc_ids: Iterable[str] | None = None) -> Answer:
         """Answer a question from the articles, every claim cited, or say the sources don't."""
         question = check_question(question, self.settings.max_question_chars)
         index = self.index()
         vector = self.embedder.encode([question])[0]
-        hits = hybrid_search(index, question, vector, self.settings.context_chunks, self.settings.candidates, self.settings.rrf_k, doc_ids)
+        s = self.settings
+        hits = hybrid_search(index, question, vector, s.context_chunks, s.candidates, s.rrf_k, doc_ids, s.retrieval)
         kind = question_kind(question)
         evidence = gather(index, hits, question, vector, kind)
         return compose(index, question, evidence, kind)

@@ -35,13 +35,17 @@ def rrf(rankings: Iterable[list[tuple[int, float]]], k: int) -> dict[int, float]
     return fused
 
 
+MODES = ("hybrid", "lexical", "dense")
+
+
 def hybrid_search(
-    index: Index, query: str, query_vector: np.ndarray, k: int, candidates: int, rrf_k: int, doc_ids: Iterable[str] | None = None
+    index: Index, query: str, query_vector: np.ndarray, k: int, candidates: int, rrf_k: int,
+    doc_ids: Iterable[str] | None = None, mode: str = "hybrid",
 ) -> list[Hit]:
-    """The k best chunks for a query by fused lexical and dense rank."""
+    """The k best chunks for a query by fused lexical and dense rank (or one of them alone, as a baseline)."""
     allowed = index.doc_mask(doc_ids)
-    lexical = index.lexical.search(query, candidates, allowed)
-    dense = dense_search(index, query_vector, candidates, allowed)
+    lexical = index.lexical.search(query, candidates, allowed) if mode != "dense" else []
+    dense = dense_search(index, query_vector, candidates, allowed) if mode != "lexical" else []
     fused = rrf([lexical, dense], rrf_k)
     lex_rank = {i: r for r, (i, _) in enumerate(lexical, start=1)}
     dense_rank = {i: r for r, (i, _) in enumerate(dense, start=1)}

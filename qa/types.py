@@ -101,6 +101,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
     searched: str = ""
+    short: str = ""
     evidence: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -114,4 +115,6 @@ class Answer:
         }
         if self.searched and self.searched != self.question:
             out["searched"] = self.searched
+        if self.short:
+            out["short_answer"] = self.short
         return out

@@ -166,4 +166,5 @@ def compose(index: Index, question: str, evidence: list[Evidence], kind: Kind) -
         label = next((w for w in focus_words(question) if unit_noun(w) == unit), unit)
         groups_list += count_conflicts(index, evidence, unit, label)
     conflicts, lines = _conflicts(index, citer, groups_list)
-    return Answer(question, " ".join(parts + lines), False, tuple(citer.citations), tuple(conflicts), evidence=decision.features)
+    short = lead.text if lead else best.sentence.text
+    return Answer(question, " ".join(parts + lines), False, tuple(citer.citations), tuple(conflicts), short=short, evidence=decision.features)
