@@ -1,4 +1,4 @@
-"""The command line: qa index | ask | add | eval; library errors become one plain sentence and an exit code."""
+"""The command line: qa index | ask | brief | lookup | add | eval; library errors become one plain sentence and an exit code."""
 
 from __future__ import annotations
 
@@ -65,19 +65,35 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ask_one(engine, question: str) -> dict:  # noqa: ANN001 - Engine imported lazily
+def _ask_one(engine, question: str, generator=None) -> dict:  # noqa: ANN001 - Engine imported lazily
     """One answer object, or an error object for a question that cannot be answered."""
     from qa.errors import BadInputError
 
     try:
-        return engine.ask(question).to_dict()
+        return engine.ask(question, generator=generator).to_dict()
     except BadInputError as exc:
         return {"question": question, "error": str(exc)}
+
+
+def _generator(args: argparse.Namespace):  # noqa: ANN202 - qa.llm is imported lazily
+    """The language model for --mode generative, or None for extractive answers."""
+    if args.mode != "generative":
+        return None
+    from qa.llm import generator_from
+
+    return generator_from(args.llm_url, args.llm_model)
+
+
+def _draft(piece: str) -> None:
+    """Show the model's draft as it streams, on a terminal only."""
+    if sys.stderr.isatty():
+        print(piece, end="", file=sys.stderr, flush=True)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question, or one per line of standard input with --jsonl."""
     engine = _engine(args)
+    generator = _generator(args)
     if args.jsonl:
         engine.index(auto_build=True)
         for line in sys.stdin:
@@ -87,7 +103,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                     text = str(json.loads(text).get("question", ""))
                 except (json.JSONDecodeError, AttributeError):
                     pass
-            print(json.dumps(_ask_one(engine, text), ensure_ascii=False), flush=True)
+            print(json.dumps(_ask_one(engine, text, generator), ensure_ascii=False), flush=True)
         return 0
     if args.question is None:
         raise QAError("Give a question, for example: qa ask \"How much state funding does Noetra get?\"")
@@ -97,7 +113,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not (engine.settings.index_dir / "manifest.json").exists():
         print(f"Building the index of {engine.settings.corpus_dir} first...", file=sys.stderr)
     engine.index(auto_build=True)
-    answer = engine.ask(question, doc_ids=args.doc or None)
+    answer = engine.ask(question, doc_ids=args.doc or None, generator=generator, on_token=None if args.json else _draft)
+    if generator is not None and not args.json and sys.stderr.isatty():
+        print("\n--- checked against the sources:", file=sys.stderr)
+    if answer.note:
+        print(f"note: {answer.note}; this is the extractive answer.", file=sys.stderr)
     print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
     return 0
 
@@ -141,6 +161,62 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    """Write a briefing on a topic, or on the whole corpus, every point cited."""
+    from qa.brief import make_brief, to_markdown
+
+    engine = _engine(args)
+    engine.index(auto_build=True)
+    brief = make_brief(engine, args.topic)
+    print(json.dumps(brief.to_dict(), ensure_ascii=False) if args.json else to_markdown(brief), end="\n" if args.json else "")
+    return 0
+
+
+def format_lookup(result) -> str:  # noqa: ANN001 - LookupResult imported lazily
+    """A lookup for a terminal: each match with its verdict, place, quote and note."""
+    lines = [f"“{result.query}”: {result.verdict}"]
+    for n, m in enumerate(result.matches, start=1):
+        lines.append(f"[{n}] {m.verdict} ({m.score:.2f}) {m.title or m.doc_id} ({m.doc_id}, characters {m.start}-{m.end}): “{m.quote}”")
+        if m.note:
+            lines.append(f"    {m.note}")
+    return "\n".join(lines)
+
+
+def _lookup_one(engine, text: str) -> dict:  # noqa: ANN001 - Engine imported lazily
+    """One lookup object, or an error object for input that cannot be looked up."""
+    from qa.errors import BadInputError
+    from qa.lookup import lookup
+
+    try:
+        return lookup(engine, text).to_dict()
+    except BadInputError as exc:
+        return {"query": text, "error": str(exc)}
+
+
+def cmd_lookup(args: argparse.Namespace) -> int:
+    """Find where the sources state a quote or claim, or one per line of standard input with --jsonl."""
+    engine = _engine(args)
+    engine.index(auto_build=True)
+    if args.jsonl:
+        for line in sys.stdin:
+            text = line.rstrip("\n")
+            if text.lstrip().startswith("{"):
+                try:
+                    row = json.loads(text)
+                    text = str(row.get("query", row.get("question", "")))
+                except (json.JSONDecodeError, AttributeError):
+                    pass
+            print(json.dumps(_lookup_one(engine, text), ensure_ascii=False), flush=True)
+        return 0
+    if args.text is None:
+        raise QAError("Give a quote or claim, for example: qa lookup \"Tokyo can pull back if Noetra misses its milestones\"")
+    from qa.lookup import lookup
+
+    result = lookup(engine, args.text)
+    print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else format_lookup(result))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the qa command."""
     parser = argparse.ArgumentParser(prog="qa", description="Source-grounded answers from a corpus of news articles.")
@@ -160,6 +236,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object on one line")
     p.add_argument("--jsonl", action="store_true", help="one question per line of standard input, one JSON answer per line")
     p.add_argument("--doc", action="append", help="search only this article id (repeatable)")
+    p.add_argument("--mode", choices=("extractive", "generative"), default="extractive",
+                   help="generative: a language model writes the answer, every sentence checked against its citation")
+    p.add_argument("--llm-url", help="an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 (default: the local model)")
+    p.add_argument("--llm-model", help="the model name at the endpoint, or the local model (qwen2.5-coder-0.5b, qwen2.5-coder-1.5b)")
+    p = command("brief", cmd_brief, "a briefing on a topic (or the whole corpus), every point cited")
+    p.add_argument("topic", nargs="?", help="the topic (default: the whole corpus)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="one JSON object on one line")
+    fmt.add_argument("--markdown", action="store_true", help="a Markdown document (the default rendering)")
+    p = command("lookup", cmd_lookup, "where the sources state a quote or claim, and how closely")
+    p.add_argument("text", nargs="?", help="the quote or claim")
+    p.add_argument("--json", action="store_true", help="one JSON object on one line")
+    p.add_argument("--jsonl", action="store_true", help="one quote or claim per line of standard input, one JSON result per line")
     p = command("add", cmd_add, "copy articles (.txt .md .html .pdf) into the corpus and index them")
     p.add_argument("files", nargs="+", help="article files")
     p = command("eval", cmd_eval, "score the system on a question file (shared/eval/README.md format)")

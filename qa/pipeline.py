@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from qa.answer.compose import compose
 from qa.answer.evidence import gather
+from qa.answer.generate import generate
 from qa.answer.spans import question_kind
 from qa.config import Settings
 from qa.embed import Embedder, default_embedder
 from qa.errors import BadInputError, IndexMissingError
 from qa.index import BuildReport, Index, Reporter, build_index, load_index, read_manifest
+from qa.llm import Generator, LLMError
 from qa.retrieve import hybrid_search
 from qa.types import Answer, Hit
 
@@ -61,8 +64,15 @@ class Engine:
         s = self.settings
         return hybrid_search(index, query, vector, k or s.context_chunks, s.candidates, s.rrf_k, doc_ids, s.retrieval)
 
-    def ask(self, question: str, doc_ids: Iterable[str] | None = None) -> Answer:
-        """Answer a question from the articles, every claim cited, or say the sources don't."""
+    def ask(
+        self, question: str, doc_ids: Iterable[str] | None = None, generator: Generator | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """Answer a question from the articles, every claim cited, or say the sources don't.
+
+        With a generator the model writes the answer and every sentence is checked against its citation;
+        when the model is missing or fails, the extractive answer is given instead.
+        """
         question = check_question(question, self.settings.max_question_chars)
         index = self.index()
         vector = self.embedder.encode([question])[0]
@@ -70,4 +80,10 @@ class Engine:
         hits = hybrid_search(index, question, vector, s.context_chunks, s.candidates, s.rrf_k, doc_ids, s.retrieval)
         kind = question_kind(question)
         evidence = gather(index, hits, question, vector, kind)
-        return compose(index, question, evidence, kind)
+        extractive = compose(index, question, evidence, kind)
+        if generator is None:
+            return extractive
+        try:
+            return generate(index, self.embedder, generator, question, hits, on_token)
+        except LLMError as exc:
+            return replace(extractive, evidence=extractive.evidence | {"fallback": 1.0}, note=str(exc))

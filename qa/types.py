@@ -102,6 +102,7 @@ class Answer:
     conflicts: tuple[Conflict, ...] = ()
     searched: str = ""
     short: str = ""
+    note: str = ""
     evidence: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,4 +118,6 @@ class Answer:
             out["searched"] = self.searched
         if self.short:
             out["short_answer"] = self.short
+        if self.note:
+            out["note"] = self.note
         return out

@@ -1,0 +1,153 @@
+"""Generative answers: the model writes from numbered passages, then every sentence is checked against what it cites."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.embed import Embedder
+from qa.index import Index
+from qa.llm import Generator, Messages
+from qa.text import STOPWORDS, sentence_spans, stem, words
+from qa.types import Answer, Citation, Hit, Sentence
+
+SYSTEM = (
+    "You answer questions about news articles using only the numbered passages you are given. "
+    "Write at most three short sentences. End every sentence with the number of the passage that states it, like [2]. "
+    "Copy numbers, names and dates exactly as the passage writes them. "
+    "If the passages do not answer the question, reply exactly: NOT IN SOURCES"
+)
+REFUSAL = "NOT IN SOURCES"
+MIN_SIMILARITY = 0.55
+_MARKER = re.compile(r"\[(\d+)\]")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]+")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A numbered passage shown to the model: one retrieved chunk and its sentences."""
+
+    n: int
+    hit: Hit
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One generated sentence and the verdict of the grounding check."""
+
+    text: str
+    supported: bool
+    reason: str
+    source: Sentence | None = None
+
+
+def passages(index: Index, hits: list[Hit], limit: int = 5) -> list[Passage]:
+    """The top chunks as numbered passages."""
+    return [Passage(i, h, tuple(index.sentences[s] for s in index.sentences_of(h.chunk.chunk_id))) for i, h in enumerate(hits[:limit], start=1)]
+
+
+def prompt(index: Index, question: str, shown: list[Passage]) -> Messages:
+    """The chat messages: instructions, passages with their article titles, the question."""
+    blocks = []
+    for p in shown:
+        doc = index.docs[p.hit.chunk.doc_id]
+        blocks.append(f"[{p.n}] ({doc.title}{', ' + doc.date if doc.date else ''})\n{p.hit.chunk.text.strip()}")
+    user = "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}"
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+
+
+def _facts(text: str) -> tuple[set[str], set[str]]:
+    """The numbers and the capitalised names a sentence states."""
+    numbers = {n.replace(",", "").rstrip(".") for n in re.findall(r"\d[\d,.]*\d|\d", text)}
+    names = {m.group(0).lower() for m in _NAME.finditer(text) if m.group(0).lower() not in STOPWORDS}
+    return numbers, names
+
+
+def check_sentence(text: str, cited: list[Passage], vector: np.ndarray, vectors: dict[Sentence, np.ndarray]) -> Checked:
+    """Numbers and names must appear in the cited passages, and the meaning must match one of their sentences."""
+    if not cited:
+        return Checked(text, False, "cites no passage")
+    source_text = " ".join(s.text for p in cited for s in p.sentences)
+    numbers, names = _facts(text)
+    have_numbers, _ = _facts(source_text)
+    low = source_text.lower()
+    missing = sorted(n for n in numbers if n not in have_numbers) + sorted(n for n in names if n not in low)
+    if missing:
+        return Checked(text, False, f"not in the cited passage: {', '.join(missing)}")
+    best, score = None, -1.0
+    for s in (s for p in cited for s in p.sentences):
+        sim = float(vectors[s] @ vector)
+        if sim > score:
+            best, score = s, sim
+    content = {stem(w) for w in words(text) if w not in STOPWORDS}
+    overlap = len(content & {stem(w) for w in words(source_text)}) / max(len(content), 1)
+    if score < MIN_SIMILARITY and overlap < 0.75:
+        return Checked(text, False, f"meaning does not match the cited passage (similarity {score:.2f})", best)
+    return Checked(text, True, "", best)
+
+
+def verify(text: str, shown: list[Passage], embedder: Embedder, index: Index) -> list[Checked]:
+    """Check every sentence of a generated answer against the passages it cites."""
+    pieces = [text[s:e] for s, e in sentence_spans(text)]
+    clean = [re.sub(r"\s*\[\d+\]", "", p).strip() for p in pieces]
+    by_n = {p.n: p for p in shown}
+    all_sentences = [s for p in shown for s in p.sentences]
+    ids = {id(s): i for i, s in enumerate(index.sentences)}
+    vectors = {s: index.sentence_vectors[ids[id(s)]] if id(s) in ids else embedder.encode([s.text])[0] for s in all_sentences}
+    encoded = embedder.encode([c or "." for c in clean]) if clean else np.zeros((0, 1))
+    out = []
+    for piece, body, vector in zip(pieces, clean, encoded):
+        if not re.search(r"\w", body):
+            continue
+        cited = [by_n[int(n)] for n in _MARKER.findall(piece) if int(n) in by_n]
+        out.append(check_sentence(body, cited, vector, vectors))
+    return out
+
+
+def compose_generated(index: Index, question: str, checked: list[Checked], nearest: list[Sentence]) -> Answer:
+    """An answer of the supported sentences, each cited to the exact sentence that supports it; abstain if none."""
+    citations: list[Citation] = []
+    parts = []
+    for c in checked:
+        if not c.supported or c.source is None:
+            continue
+        s = c.source
+        n = next((x.n for x in citations if (x.doc_id, x.start) == (s.doc_id, s.start)), len(citations) + 1)
+        if n > len(citations):
+            citations.append(Citation(n, s.doc_id, index.docs[s.doc_id].title, s.start, s.end, s.text))
+        body = c.text.rstrip()
+        end = body[-1] if body[-1] in ".!?" else "."
+        parts.append(f"{body.rstrip('.!?')} [{n}]{end}")
+    dropped = [c for c in checked if not c.supported]
+    evidence = {"sentences": float(len(checked)), "supported": float(len(parts)), "dropped": float(len(dropped))}
+    if not parts:
+        near = []
+        for s in nearest[:2]:
+            near.append(Citation(len(near) + 1, s.doc_id, index.docs[s.doc_id].title, s.start, s.end, s.text))
+        text = "The sources don't say." + (" The closest passages are " + "".join(f"[{c.n}]" for c in near) + "." if near else "")
+        return Answer(question, text, True, tuple(near), evidence=evidence)
+    note = f" ({len(dropped)} generated sentence(s) removed: not supported by the cited passages.)" if dropped else ""
+    return Answer(question, " ".join(parts) + note, False, tuple(citations), evidence=evidence)
+
+
+def generate(
+    index: Index, embedder: Embedder, generator: Generator, question: str, hits: list[Hit],
+    on_token: Callable[[str], None] | None = None,
+) -> Answer:
+    """Ask the model from the top passages, stream its tokens, then keep only what the passages support."""
+    shown = passages(index, hits)
+    pieces: list[str] = []
+    stream: Iterator[str] = generator.stream(prompt(index, question, shown))
+    for piece in stream:
+        pieces.append(piece)
+        if on_token:
+            on_token(piece)
+    text = "".join(pieces).strip()
+    nearest = [s for p in shown[:1] for s in p.sentences[:2]]
+    if not text or REFUSAL in text.upper():
+        return compose_generated(index, question, [], nearest)
+    return compose_generated(index, question, verify(text, shown, embedder, index), nearest)
