@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from qa.answer.abstain import Decision, decide
 from qa.answer.conflicts import Statement, conversion_conflicts, count_conflicts
 from qa.answer.evidence import Evidence
-from qa.answer.spans import Kind, Span, count_span, figures, focus_nouns, focus_words, number_value, unit_noun
+from qa.answer.spans import Kind, Span, candidate_spans, count_span, figures, focus_nouns, focus_words, number_value, unit_noun
 from qa.index import Index
 from qa.text import key_terms, stem, words
-from qa.types import Answer, Citation, Claim, Conflict
+from qa.types import Answer, Citation, Claim, Conflict, Sentence
 
 
 @dataclass
@@ -24,14 +24,14 @@ class _Citer:
     def __post_init__(self) -> None:
         self.citations: list[Citation] = []
 
-    def cite(self, doc_id: str, start: int, end: int) -> int:
-        """The marker number of a span, new or reused."""
+    def cite(self, sentence: Sentence) -> int:
+        """The marker number of a sentence, new or reused."""
         for c in self.citations:
-            if (c.doc_id, c.start, c.end) == (doc_id, start, end):
+            if (c.doc_id, c.start, c.end) == (sentence.doc_id, sentence.start, sentence.end):
                 return c.n
-        doc = self.index.docs[doc_id]
+        doc = self.index.docs[sentence.doc_id]
         n = len(self.citations) + 1
-        self.citations.append(Citation(n, doc_id, doc.title, start, end, doc.text[start:end]))
+        self.citations.append(Citation(n, sentence.doc_id, doc.title, sentence.start, sentence.end, doc.text[sentence.start:sentence.end]))
         return n
 
 
@@ -125,8 +125,7 @@ def _conflicts(index: Index, citer: _Citer, groups_list: list[list[list[Statemen
     for groups in groups_list:
         claims, parts = [], []
         for group in groups:
-            sentences = [index.sentences[st.sentence_id] for st in group]
-            ns = [citer.cite(sent.doc_id, sent.start, sent.end) for sent in sentences]
+            ns = [citer.cite(index.sentences[st.sentence_id]) for st in group]
             counts = Counter(st.text for st in group)
             text = min(counts, key=lambda t: (-counts[t], len(t)))
             claims.append(Claim(text, tuple(dict.fromkeys(ns))))
@@ -142,25 +141,26 @@ def compose(index: Index, question: str, evidence: list[Evidence], kind: Kind) -
     citer = _Citer(index)
     decision: Decision = decide(index, question, evidence, kind)
     if decision.abstain:
-        near = [citer.cite(ev.sentence.doc_id, ev.sentence.start, ev.sentence.end) for ev in evidence[:2]]
+        near = [citer.cite(ev.sentence) for ev in evidence[:2]]
         text = "The sources don't say." + (f" The closest passages are {_markers(near)}." if near else "")
         return Answer(question, text, True, tuple(citer.citations), evidence=decision.features)
     best = evidence[0]
     lead = _lead_span(index, best, question, kind)
-    first = citer.cite(best.sentence.doc_id, best.sentence.start, best.sentence.end)
+    first = citer.cite(best.sentence)
     parts = []
     if lead:
         others = _corroborating(evidence, best, lead, kind)
-        extra = [citer.cite(ev.sentence.doc_id, ev.sentence.start, ev.sentence.end) for ev, _ in others]
+        extra = [citer.cite(ev.sentence) for ev, _ in others]
         parts.append(f"{lead.text} {_markers([first, *extra])}.")
     parts.append(f"“{best.sentence.text}” [{first}]")
     second = _second_quote(evidence, best, question, index)
     if second:
-        parts.append(f"“{second.sentence.text}” [{citer.cite(second.sentence.doc_id, second.sentence.start, second.sentence.end)}]")
+        parts.append(f"“{second.sentence.text}” [{citer.cite(second.sentence)}]")
     groups_list = []
     if kind is Kind.MONEY or (lead and lead.kind is Kind.MONEY):
         amounts = [lead.text] if lead else [s.text for s in best.spans]
-        groups_list += conversion_conflicts(index, amounts + [q.group(0) for q in re.finditer(r"[¥$]\s?\d[\d.,]*\s?(?:trillion|billion|million)?", question)])
+        asked = [s.text for s in candidate_spans(question, Kind.MONEY, "")]
+        groups_list += conversion_conflicts(index, amounts + asked)
     if kind is Kind.COUNT and lead:
         unit = unit_noun(lead.text)
         label = next((w for w in focus_words(question) if unit_noun(w) == unit), unit)
