@@ -11,8 +11,9 @@ from typing import Any
 
 from qa.corpus import load_corpus
 from qa.errors import BadInputError
+from qa.lookup import CONTRADICTED, NOT_FOUND, LookupResult, lookup
 from qa.pipeline import Engine
-from qa.types import Answer
+from qa.types import Answer, Citation
 
 ANSWERABLE = ("factoid", "factoid-all", "conflict")
 KINDS = (*ANSWERABLE, "unanswerable", "quote", "claim")
@@ -107,6 +108,15 @@ def score_row(row: dict[str, Any], answer: Answer, seconds: float, texts: dict[s
     return RowResult(row, answer, seconds, hit and not answer.abstained, gold, exact, flagged)
 
 
+def lookup_answer(result: LookupResult, limit: int = 3) -> Answer:
+    """A lookup in the shape of an answer: its best matches cited, `abstained` when the best is not found or contradicted."""
+    matches = result.matches[:limit]
+    citations = tuple(Citation(n, m.doc_id, m.title, m.start, m.end, m.quote) for n, m in enumerate(matches, start=1))
+    text = "; ".join(f"{m.verdict} [{n}]" for n, m in enumerate(matches, start=1)) or "not found"
+    found = bool(matches) and matches[0].verdict not in (NOT_FOUND, CONTRADICTED)
+    return Answer(result.query, text, not found, citations)
+
+
 def evaluate(engine: Engine, path: Path) -> Report:
     """Answer every question of a file and score the answers."""
     rows = read_questions(path)
@@ -116,6 +126,9 @@ def evaluate(engine: Engine, path: Path) -> Report:
     report = Report()
     for row in rows:
         began = time.perf_counter()
-        answer = engine.ask(row["question"])
+        if row["kind"] in ("quote", "claim"):
+            answer = lookup_answer(lookup(engine, row["question"]))
+        else:
+            answer = engine.ask(row["question"])
         report.rows.append(score_row(row, answer, time.perf_counter() - began, texts))
     return report

@@ -1,0 +1,106 @@
+"""The generative backends for real: the local 0.5B model, and an OpenAI-compatible server started here."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from qa.llm import LLMError, LocalLlama, ModelSpec, OpenAICompatible, model_file
+from qa.pipeline import Engine
+
+
+def test_model_parts_are_joined_in_order_and_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parts = []
+    for i, payload in enumerate([b"GGUF-part-one|", b"part-two"], start=1):
+        (tmp_path / f"part{i}.bin").write_bytes(payload)
+        (tmp_path / f"fakepart{i}.py").write_text(f"def get_part_path():\n    return {str(tmp_path / f'part{i}.bin')!r}\n")
+        parts.append(f"fakepart{i}")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    good = ModelSpec("fake", tuple(parts), hashlib.sha256(b"GGUF-part-one|part-two").hexdigest(), "fake")
+    path = model_file(good, tmp_path / "cache")
+    assert path.read_bytes() == b"GGUF-part-one|part-two"
+    bad = ModelSpec("fake2", tuple(parts), "0" * 64, "fake")
+    with pytest.raises(LLMError, match="sha256"):
+        model_file(bad, tmp_path / "cache")
+    assert not (tmp_path / "cache" / "fake2.gguf").exists()
+
+
+@pytest.fixture(scope="module")
+def local() -> LocalLlama:
+    """The packaged Qwen2.5-Coder 0.5B, loaded once."""
+    pytest.importorskip("llama_cpp", reason="the [llm] extra is not installed")
+    try:
+        model = LocalLlama("qwen2.5-coder-0.5b")
+        model._load()
+    except LLMError as exc:
+        pytest.skip(str(exc))
+    return model
+
+
+def _check(answer, engine: Engine) -> None:  # noqa: ANN001
+    """Markers and citations match and every quote is exact."""
+    docs = engine.index().docs
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)} == {c.n for c in answer.citations}
+    assert all(docs[c.doc_id].text[c.start:c.end] == c.quote for c in answer.citations)
+
+
+@pytest.mark.slow
+def test_local_model_answers_with_checked_citations(real_engine: Engine, local: LocalLlama) -> None:
+    tokens: list[str] = []
+    answer = real_engine.ask("How much is allocated for the first fiscal year?", generator=local, on_token=tokens.append)
+    assert len(tokens) > 3
+    assert not answer.abstained and "387.3" in answer.answer
+    _check(answer, real_engine)
+
+
+@pytest.mark.slow
+def test_local_model_cannot_slip_an_invented_answer_through(real_engine: Engine, local: LocalLlama) -> None:
+    answer = real_engine.ask("Who won the 2026 World Cup?", generator=local)
+    assert answer.abstained
+    _check(answer, real_engine)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_openai_compatible_endpoint_served_by_llama_cpp(real_engine: Engine, local: LocalLlama) -> None:
+    pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed")
+    port = _free_port()
+    path = model_file(local.spec, local.cache_dir)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--host", "127.0.0.1", "--port", str(port),
+         "--n_ctx", "4096", "--model_alias", "qwen-0.5b"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ | {"HF_HUB_OFFLINE": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "the llama.cpp server did not start"
+                time.sleep(1)
+        endpoint = OpenAICompatible(f"http://127.0.0.1:{port}/v1", "qwen-0.5b")
+        answer = real_engine.ask("How many sectors will the robots be deployed across?", generator=endpoint)
+        assert not answer.abstained and "18" in answer.answer
+        _check(answer, real_engine)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    down = OpenAICompatible(f"http://127.0.0.1:{port}/v1", "qwen-0.5b", timeout=3)
+    fallback = real_engine.ask("How many sectors will the robots be deployed across?", generator=down)
+    assert fallback.note and "18 sectors" in fallback.answer

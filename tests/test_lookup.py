@@ -1,0 +1,208 @@
+"""Citation lookup: quotes found exactly despite typos, paraphrases supported, changed figures contradicted, strangers not found."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from qa.config import REPO_ROOT
+from qa.errors import BadInputError
+from qa.evaluate import evaluate
+from qa.lookup import CLOSE, CONTRADICTED, EXACT, NOT_FOUND, PARTLY, SUPPORTED, VERDICTS, LookupResult, lookup, text_figures
+from qa.pipeline import Engine
+
+SHARED_DEV = REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl"
+MAYOR = "Mayor Elena Brandt said construction will begin in May 2025"
+
+
+def _check_offsets(engine: Engine, result: LookupResult) -> None:
+    """Every match quotes its article exactly, and its context holds the quote."""
+    docs = engine.index().docs
+    assert result.matches
+    for m in result.matches:
+        assert m.verdict in VERDICTS
+        assert docs[m.doc_id].text[m.start:m.end] == m.quote
+        assert m.title == docs[m.doc_id].title
+        assert 0.0 <= m.score <= 1.0
+        assert m.context is not None and m.context.start <= m.start and m.end <= m.context.end
+        assert docs[m.doc_id].text[m.context.start:m.context.end] == m.context.text
+
+
+def test_exact_quote_has_exact_offsets_and_context(fake_engine: Engine) -> None:
+    result = lookup(fake_engine, f"“{MAYOR}.”")
+    best = result.matches[0]
+    assert (best.verdict, best.doc_id, best.quote) == (EXACT, "alpha", MAYOR)
+    assert "Harbor City council" in best.context.text and "40 turbines" in best.context.text
+    assert result.verdict == EXACT
+    _check_offsets(fake_engine, result)
+
+
+def test_quote_with_typos_is_found_at_the_same_place(fake_engine: Engine) -> None:
+    exact = lookup(fake_engine, MAYOR).matches[0]
+    typo = lookup(fake_engine, "Mayor Elena Brant said constructon will begin in May 2025").matches[0]
+    assert typo.verdict == CLOSE
+    assert (typo.doc_id, typo.start, typo.end) == (exact.doc_id, exact.start, exact.end)
+    assert "Brandt" in typo.note and "construction" in typo.note
+
+
+def test_quote_with_changed_punctuation_and_cut_words_is_close(fake_engine: Engine) -> None:
+    punct = lookup(fake_engine, "Mayor Elena Brandt said: construction will begin in May, 2025!").matches[0]
+    assert (punct.verdict, punct.quote) == (CLOSE, MAYOR)
+    cut = lookup(fake_engine, "The plant will have 40 turbines and supply 120,000 homes").matches[0]
+    assert cut.verdict == CLOSE and cut.doc_id == "alpha"
+    assert cut.quote == "The plant will have 40 turbines and is expected to supply 120,000 homes"
+
+
+def test_changed_figure_is_contradicted_and_named(fake_engine: Engine) -> None:
+    homes = lookup(fake_engine, "The plant will have 40 turbines and supply 150,000 homes").matches[0]
+    assert homes.verdict == CONTRADICTED and homes.doc_id == "alpha"
+    assert "120,000" in homes.note and "150,000" in homes.note
+    budget = lookup(fake_engine, "The council approved a tidal power plant with a budget of €3 billion").matches[0]
+    assert budget.verdict == CONTRADICTED and "€2 billion" in budget.note and "€3 billion" in budget.note
+    years = lookup(fake_engine, "Okafor previously ran offshore wind farms in Denmark for six years").matches[0]
+    assert years.verdict == CONTRADICTED and years.doc_id == "gamma" and "nine years" in years.note
+
+
+def test_changed_name_is_contradicted(fake_engine: Engine) -> None:
+    best = lookup(fake_engine, "Mayor Tomas Reuter said construction will begin in May 2025").matches[0]
+    assert best.verdict == CONTRADICTED and best.quote == MAYOR
+    assert "Elena Brandt" in best.note and "Tomas Reuter" in best.note
+
+
+def test_paraphrase_is_supported(fake_engine: Engine) -> None:
+    result = lookup(fake_engine, "The tidal plant is expected to power 120,000 homes with its 40 turbines")
+    best = result.matches[0]
+    assert best.verdict == SUPPORTED and best.doc_id == "alpha"
+    assert "120,000 homes" in best.quote
+    swapped = lookup(fake_engine, "Okafor previously ran offshore wind farms in Denmark for nine years").matches[0]
+    assert swapped.verdict == SUPPORTED, "a swapped word makes a paraphrase, not a close quote"
+
+
+def test_claim_with_unstated_parts_is_partly_supported(fake_engine: Engine) -> None:
+    best = lookup(fake_engine, "Seaforce plans to hire about 60 engineers for the tidal project").matches[0]
+    assert best.verdict == PARTLY and best.doc_id == "gamma"
+    assert "hire" in best.note
+
+
+def test_text_from_no_article_is_not_found(fake_engine: Engine) -> None:
+    result = lookup(fake_engine, "The stock market fell sharply on Friday after weak earnings reports")
+    assert result.verdict == NOT_FOUND
+    assert all(m.verdict == NOT_FOUND for m in result.matches)
+    _check_offsets(fake_engine, result)
+
+
+def test_matches_are_ranked_and_shaped(fake_engine: Engine) -> None:
+    result = lookup(fake_engine, "Harbor City approved a €2 billion tidal power plant", k=3)
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["query"] == "Harbor City approved a €2 billion tidal power plant"
+    assert 1 <= len(data["matches"]) <= 3
+    for m in data["matches"]:
+        assert {"doc_id", "title", "start", "end", "quote", "score", "verdict", "note", "context"} <= set(m)
+    tiers = [{EXACT: 0, CLOSE: 0, SUPPORTED: 1, CONTRADICTED: 1, PARTLY: 2, NOT_FOUND: 3}[m["verdict"]] for m in data["matches"]]
+    assert tiers == sorted(tiers)
+    _check_offsets(fake_engine, result)
+
+
+def test_empty_and_overlong_input_are_refused(fake_engine: Engine) -> None:
+    with pytest.raises(BadInputError):
+        lookup(fake_engine, "   ")
+    with pytest.raises(BadInputError):
+        lookup(fake_engine, "word " * 1000)
+
+
+def test_figures_are_read_with_units_and_bounds() -> None:
+    def seen(text: str) -> list[tuple[str, str, float, str]]:
+        return [(f.kind, f.unit, f.value, f.bound) for f in text_figures(text)]
+
+    assert seen("about seven tenths of the market") == [("percent", "%", 70.0, "")]
+    assert seen("shrink by more than 20% by 2040") == [("percent", "%", 20.0, "lower"), ("year", "", 2040.0, "")]
+    assert seen("grow to 44 companies spanning automotive") == [("count", "compani", 44.0, "")]
+    assert seen("up to ¥1 trillion ($6.2 billion)")[:2] == [("money", "yen", 1e12, "upper"), ("money", "usd", 6.2e9, "")]
+    assert seen("after a 7-2 council vote") == []
+
+
+def test_evaluate_scores_quote_and_claim_rows_with_lookup(fake_engine: Engine, tmp_path: Path) -> None:
+    rows = [
+        {"id": "q1", "question": "Mayor Elena Brant said constructon will begin in May 2025", "answers": [], "sources": ["alpha"], "kind": "quote"},
+        {"id": "c1", "question": "The tidal plant is expected to power 120,000 homes with its 40 turbines", "answers": [], "sources": ["alpha"], "kind": "claim"},
+        {"id": "c2", "question": "The plant will have 40 turbines and supply 150,000 homes", "answers": [], "sources": ["alpha"], "kind": "claim"},
+    ]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    report = evaluate(fake_engine, path)
+    assert [r.correct for r in report.rows] == [True, True, False]
+    assert report.metrics()["quote_claim_found"] == round(2 / 3, 3)
+    assert all(r.offsets_exact for r in report.rows)
+
+
+@pytest.mark.slow
+def test_dev_quote_and_claim_rows(real_engine: Engine) -> None:
+    rows = [json.loads(line) for line in SHARED_DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [r for r in rows if r["kind"] in ("quote", "claim")]
+    assert rows
+    for row in rows:
+        best = lookup(real_engine, row["question"]).matches[0]
+        assert best.doc_id in row["sources"], row["id"]
+        assert best.verdict not in (NOT_FOUND, CONTRADICTED), row["id"]
+
+
+@pytest.mark.slow
+def test_real_model_verdicts(real_engine: Engine) -> None:
+    paraphrase = lookup(real_engine, "Japan's robot makers control about seven tenths of the world robotics market").matches[0]
+    assert paraphrase.verdict == SUPPORTED and paraphrase.doc_id == "002_d4358042b09386d2" and "70%" in paraphrase.quote
+    changed = lookup(real_engine, "Japan committed up to ¥2 trillion to Noetra").matches[0]
+    assert changed.verdict == CONTRADICTED and "1 trillion" in changed.note and "¥2 trillion" in changed.note
+    assert lookup(real_engine, "The quick brown fox jumps over the lazy dog near the river bank").verdict == NOT_FOUND
+    assert lookup(real_engine, "Noetra has 500 employees in Osaka").verdict == NOT_FOUND
+    typo = lookup(real_engine, "brilliant press conferance, brutal data hoarding at the factory gate").matches[0]
+    assert typo.verdict == CLOSE and typo.quote == "brilliant press conference, brutal data-hoarding at the factory gate"
+
+
+@pytest.mark.slow
+def test_lookup_is_fast_after_load(real_engine: Engine) -> None:
+    lookup(real_engine, "warm up the model")
+    times = []
+    for text in ["Tokyo can withdraw funding if Noetra misses its milestones.", "Japan committed up to ¥2 trillion to Noetra"] * 5:
+        began = time.perf_counter()
+        lookup(real_engine, text)
+        times.append(time.perf_counter() - began)
+    assert statistics.median(times) < 2.0
+
+
+def _qa(args: list[str], tmp_path: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the qa command on the fixture corpus with its own index folder."""
+    qa = Path(sys.executable).with_name("qa")
+    corpus = Path(__file__).parent / "fixtures" / "corpus"
+    env = os.environ | {"HF_HUB_OFFLINE": "1"}
+    return subprocess.run([str(qa), *args, "--corpus", str(corpus), "--index", str(tmp_path / "index")], input=stdin,
+                          capture_output=True, text=True, timeout=600, env=env)
+
+
+@pytest.mark.slow
+def test_cli_lookup_json_and_jsonl(tmp_path: Path) -> None:
+    done = _qa(["lookup", "--json", "Mayor Elena Brant said constructon will begin in May 2025"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1
+    data = json.loads(lines[0])
+    assert data["matches"][0]["verdict"] == CLOSE and data["matches"][0]["doc_id"] == "alpha"
+    text = (Path(__file__).parent / "fixtures" / "corpus" / "alpha.txt").read_text(encoding="utf-8")
+    assert text[data["matches"][0]["start"]:data["matches"][0]["end"]] == data["matches"][0]["quote"]
+    stdin = "\n".join([MAYOR, "The plant will have 40 turbines and supply 150,000 homes", "", "The stock market fell sharply on Friday"]) + "\n"
+    done = _qa(["lookup", "--jsonl"], tmp_path, stdin)
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(line) for line in done.stdout.strip().splitlines()]
+    assert len(out) == 4
+    assert out[0]["matches"][0]["verdict"] == EXACT
+    assert out[1]["matches"][0]["verdict"] == CONTRADICTED
+    assert "error" in out[2]
+    assert out[3]["verdict"] == NOT_FOUND
+    empty = _qa(["lookup", "  "], tmp_path)
+    assert empty.returncode == 2 and empty.stderr.startswith("error: ")
