@@ -146,7 +146,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """Score the system on a question file."""
     from qa.evaluate import evaluate
 
-    report = evaluate(_engine(args), Path(args.file))
+    report = evaluate(_engine(args), Path(args.file), _generator(args))
     metrics = report.metrics()
     if args.json:
         print(json.dumps(metrics | ({"rows": [r.to_dict() for r in report.rows]} if args.verbose else {}), ensure_ascii=False))
@@ -217,6 +217,34 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Run a benchmark: answer quality on external data, or speed and scale on this machine; write its report."""
+    from qa.config import REPO_ROOT
+
+    out = Path(args.out) if args.out else None if args.limit else REPO_ROOT / "docs" / f"{args.suite}.md"
+    ext = Path(args.ext) if args.ext else REPO_ROOT.parent / "shared" / "ext"
+    work = Path(args.work) if args.work else REPO_ROOT / "build" / "bench"
+    if args.suite == "quality":
+        from qa.bench.quality import RUNNERS
+        from qa.bench.quality import main as quality
+
+        splits = ("test", "dev") if args.split == "both" else (args.split,)
+        quality(ext, work, out, splits, args.limit, args.only or tuple(RUNNERS))
+    else:
+        from qa.bench.speed import main as speed
+
+        speed(_settings(args).corpus_dir, ext, work, out, args.repeat, args.chunks, args.sizes, args.ann_sizes, args.limit)
+    return 0
+
+
+def _model_options(p: argparse.ArgumentParser) -> None:
+    """The options that choose extractive or generative answers."""
+    p.add_argument("--mode", choices=("extractive", "generative"), default="extractive",
+                   help="generative: a language model writes the answer, every sentence checked against its citation")
+    p.add_argument("--llm-url", help="an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 (default: the local model)")
+    p.add_argument("--llm-model", help="the model name at the endpoint, or the local model (qwen2.5-coder-0.5b, qwen2.5-coder-1.5b)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the qa command."""
     parser = argparse.ArgumentParser(prog="qa", description="Source-grounded answers from a corpus of news articles.")
@@ -236,10 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object on one line")
     p.add_argument("--jsonl", action="store_true", help="one question per line of standard input, one JSON answer per line")
     p.add_argument("--doc", action="append", help="search only this article id (repeatable)")
-    p.add_argument("--mode", choices=("extractive", "generative"), default="extractive",
-                   help="generative: a language model writes the answer, every sentence checked against its citation")
-    p.add_argument("--llm-url", help="an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 (default: the local model)")
-    p.add_argument("--llm-model", help="the model name at the endpoint, or the local model (qwen2.5-coder-0.5b, qwen2.5-coder-1.5b)")
+    _model_options(p)
     p = command("brief", cmd_brief, "a briefing on a topic (or the whole corpus), every point cited")
     p.add_argument("topic", nargs="?", help="the topic (default: the whole corpus)")
     fmt = p.add_mutually_exclusive_group()
@@ -255,6 +280,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="a .jsonl question file")
     p.add_argument("--json", action="store_true", help="one JSON object on one line")
     p.add_argument("--verbose", action="store_true", help="also list every question and answer")
+    _model_options(p)
+    p = command("bench", cmd_bench, "measure answer quality on external benchmarks, or speed and scale on this machine")
+    p.add_argument("suite", choices=("quality", "speed"), help="quality: docs/quality.md; speed: docs/speed.md")
+    p.add_argument("--ext", help="the external data (default: ../shared/ext)")
+    p.add_argument("--work", help="where benchmark corpora and indexes are cached (default: build/bench)")
+    p.add_argument("--out", help="the report to write (default: docs/<suite>.md; none with --limit)")
+    p.add_argument("--limit", type=int, help="a quick run: at most this many questions per split (quality) or per corpus (speed)")
+    p.add_argument("--split", choices=("test", "dev", "both"), default="both", help="quality: which split to run (default: both)")
+    p.add_argument("--only", action="append", choices=("squad", "rgb", "multihop"), help="quality: run only this dataset (repeatable)")
+    p.add_argument("--repeat", type=int, default=3, help="speed: runs per measurement, the median reported (default: 3)")
+    p.add_argument("--chunks", type=int, default=100_000, help="speed: chunks in the replicated large index (default: 100000)")
+    p.add_argument("--sizes", type=int, nargs="+", default=[1_000, 3_000, 10_000, 30_000, 100_000, 300_000], help="speed: FAISS sweep sizes")
+    p.add_argument("--ann-sizes", type=int, nargs="*", default=[100_000], help="speed: sizes at which approximate indexes are tried")
     return parser
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from qa.corpus import load_corpus
 from qa.errors import BadInputError
+from qa.llm import Generator
 from qa.lookup import CONTRADICTED, NOT_FOUND, LookupResult, lookup
 from qa.pipeline import Engine
 from qa.types import Answer, Citation
@@ -30,6 +31,7 @@ class RowResult:
     gold_cited: bool | None
     offsets_exact: bool
     conflict_flagged: bool | None
+    first_token: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A line of the per-question report."""
@@ -46,6 +48,17 @@ class Report:
 
     def _share(self, results: list[bool]) -> float | None:
         return round(sum(results) / len(results), 3) if results else None
+
+    def _generative(self) -> dict[str, Any]:
+        """Figures that only generative answers have: sentences kept by the grounding check, time to first token."""
+        written = [r.answer.evidence for r in self.rows if "sentences" in r.answer.evidence]
+        firsts = [r.first_token * 1000 for r in self.rows if r.first_token is not None]
+        if not written and not firsts:
+            return {}
+        total = sum(e["sentences"] for e in written)
+        return {"supported_sentence_share": round(sum(e["supported"] for e in written) / total, 3) if total else None,
+                "fallbacks": sum(1 for r in self.rows if r.answer.note),
+                "median_first_token_ms": round(statistics.median(firsts), 1) if firsts else None}
 
     def metrics(self) -> dict[str, Any]:
         """Accuracy, abstention, citation and latency figures."""
@@ -65,6 +78,7 @@ class Report:
             "conflicts_flagged": self._share([bool(r.conflict_flagged) for r in conflicts]),
             "quote_claim_found": self._share([r.correct for r in lookups]),
             "median_ms": round(statistics.median(ms), 1) if ms else None,
+            **self._generative(),
         }
 
 
@@ -117,8 +131,8 @@ def lookup_answer(result: LookupResult, limit: int = 3) -> Answer:
     return Answer(result.query, text, not found, citations)
 
 
-def evaluate(engine: Engine, path: Path) -> Report:
-    """Answer every question of a file and score the answers."""
+def evaluate(engine: Engine, path: Path, generator: Generator | None = None) -> Report:
+    """Answer every question of a file (with a language model when one is given) and score the answers."""
     rows = read_questions(path)
     engine.index(auto_build=True)
     docs, _ = load_corpus(engine.settings.corpus_dir, engine.settings.max_article_bytes)
@@ -126,9 +140,12 @@ def evaluate(engine: Engine, path: Path) -> Report:
     report = Report()
     for row in rows:
         began = time.perf_counter()
+        first: list[float] = []
         if row["kind"] in ("quote", "claim"):
             answer = lookup_answer(lookup(engine, row["question"]))
         else:
-            answer = engine.ask(row["question"])
-        report.rows.append(score_row(row, answer, time.perf_counter() - began, texts))
+            answer = engine.ask(row["question"], generator=generator, on_token=lambda _, f=first: f or f.append(time.perf_counter()))
+        result = score_row(row, answer, time.perf_counter() - began, texts)
+        result.first_token = (first[0] - began) if first else None
+        report.rows.append(result)
     return report
