@@ -1,0 +1,323 @@
+"""The app's pure parts: rendering (escaped, offsets exact), filters, follow-ups, uploads; no server, no browser."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from qa.config import Settings
+from qa.index import load_index, read_manifest
+from qa.pipeline import Engine
+from qa.types import Document
+from qa.ui import (
+    Preparer,
+    add_files,
+    answer_html,
+    answer_markdown,
+    answer_question,
+    build_app,
+    corpus_summary,
+    human_date,
+    parse_date,
+    passage_html,
+    scope_line,
+    select_docs,
+    sources_html,
+    split_history,
+    stream_cuts,
+)
+from tests.fakes import HashEmbedder
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _doc(doc_id: str = "d1", text: str = "", **meta: str) -> Document:
+    """A document for rendering tests."""
+    return Document(doc_id=doc_id, text=text, title=meta.get("title", "A title"), outlet=meta.get("outlet", ""),
+                    date=meta.get("date", ""), author=meta.get("author", ""), url=meta.get("url", ""))
+
+
+def _check_citations(answer: dict[str, Any], docs: dict[str, Document]) -> None:
+    """Every citation's offsets point at its quote, and every marker has a citation."""
+    ns = {c["n"] for c in answer["citations"]}
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", answer["answer"])} == ns
+    for c in answer["citations"]:
+        assert docs[c["doc_id"]].text[c["start"]:c["end"]] == c["quote"]
+
+
+def test_dates_are_read_in_the_forms_the_corpus_uses() -> None:
+    """ISO dates, timestamps and written-out dates; anything else is not a date."""
+    assert parse_date("2026-07-02").isoformat() == "2026-07-02"
+    assert parse_date("2025-03-10T09:00:00Z").isoformat() == "2025-03-10"
+    assert parse_date("March 3, 2025").isoformat() == "2025-03-03"
+    assert parse_date("Jul 2, 2026").isoformat() == "2026-07-02"
+    assert parse_date("") is None and parse_date("last week") is None and parse_date("2025-13-45") is None
+    assert human_date("2026-07-02") == "2 Jul 2026" and human_date("spring") == "spring"
+
+
+def test_corpus_summary_says_how_many_articles_and_from_when(fake_engine: Engine) -> None:
+    """The start screen's line on the fixture corpus."""
+    docs = fake_engine.index().docs
+    assert corpus_summary(docs) == "3 articles, from 1 named outlet (Energy Wire), dated 3 Mar 2025 to 10 Mar 2025."
+    undated = {"x": _doc("x"), "y": _doc("y", date="2026-07-02", outlet="Pulse")}
+    assert corpus_summary(undated) == "2 articles, from 1 named outlet (Pulse), dated 2 Jul 2026 (1 undated)."
+    assert corpus_summary({}).startswith("No articles")
+
+
+def test_select_docs_narrows_by_article_outlet_and_date(fake_engine: Engine) -> None:
+    """No filter searches everything; filters intersect; an undated article drops out of a date range."""
+    docs = fake_engine.index().docs
+    assert select_docs(docs) is None
+    assert select_docs(docs, ids=["beta"]) == ["beta"]
+    assert select_docs(docs, outlets=["Energy Wire"]) == ["gamma"]
+    assert select_docs(docs, outlets=["(no outlet)"]) == ["alpha", "beta"]
+    assert select_docs(docs, date_from="2025-03-04") == ["beta", "gamma"]
+    assert select_docs(docs, date_to="2025-03-03") == ["alpha"]
+    assert select_docs(docs, ids=["alpha"], outlets=["Energy Wire"]) == []
+    assert select_docs({"u": _doc("u")}, date_from="2025-01-01") == []
+    assert scope_line(None, 3) == "Searching all 3 articles." and scope_line(["a"], 3) == "Searching 1 of 3 articles."
+
+
+def test_answer_html_links_markers_and_escapes_article_text() -> None:
+    """Markers become links to their passages; text from an article never becomes markup."""
+    quote = f"He wrote {HOSTILE} and *stars*."
+    docs = {"d1": _doc(text=quote, title="T <b>bold</b>", outlet="Out", date="2025-01-02")}
+    answer = {"question": "q", "answer": f"“{quote}” [1] [7]", "abstained": False,
+              "citations": [{"n": 1, "doc_id": "d1", "title": "T <b>bold</b>", "start": 0, "end": len(quote), "quote": quote}], "conflicts": []}
+    out = answer_html(answer, "a3", docs)
+    assert '<a class="qa-cite" href="#cite-a3-1"' in out
+    assert "<script" not in out and "<img" not in out and "<b>" not in out
+    assert "&lt;script&gt;" in out and "\\*stars\\*" in out
+    assert "#cite-a3-7" not in out, "a marker without a citation stays text"
+    assert "qa-badge" not in out
+
+
+def test_abstentions_and_disagreements_look_different() -> None:
+    """Each gets its own badge, and the plain answer gets none."""
+    base = {"question": "q", "citations": [], "conflicts": []}
+    abstained = answer_html(base | {"answer": "The sources don't say.", "abstained": True}, "a1", {})
+    assert "qa-badge-abstain" in abstained and "qa-abstain-text" in abstained
+    conflict = {"about": "the budget", "claims": [{"text": "€2 billion", "citations": [1]}, {"text": "€3 billion", "citations": [2]}]}
+    disagreed = answer_html(base | {"answer": "x. The sources differ on the budget: a; b.", "abstained": False, "conflicts": [conflict]}, "a1", {})
+    assert "qa-badge-conflict" in disagreed and "Sources disagree on the budget" in disagreed and "qa-conflict-text" in disagreed
+    searched = answer_html(base | {"answer": "x", "abstained": False, "searched": "How much is x?"}, "a1", {}, scope="in 2 of 3 articles")
+    assert "Searched for “How much is x?” in 2 of 3 articles" in searched.replace("\\", "")
+
+
+def test_passage_html_highlights_exactly_the_quote_inside_the_escaped_article() -> None:
+    """The marked span is text[start:end]; the rest of the article is around it, escaped."""
+    text = f"Intro {HOSTILE}.\nThe plant costs €2 billion.\nOutro <i>x</i>."
+    start = text.index("The plant")
+    end = text.index("billion.") + len("billion.")
+    doc = _doc(text=text, title="<Title>", outlet="Wire", date="2025-03-10", url="javascript:alert(1)")
+    out = passage_html(doc, start, end, text[start:end], label="2")
+    assert "<mark>The plant costs €2 billion.</mark>" in out
+    assert "<script" not in out and "<img" not in out and "<i>" not in out and "javascript:" not in out
+    assert "&lt;Title&gt;" in out and "Wire · 10 Mar 2025" in out
+    moved = passage_html(replace(doc, text="New first line.\n" + text), start, end, text[start:end])
+    assert "<mark>The plant costs €2 billion.</mark>" in moved and "new place" in moved
+    assert "no longer in it" in passage_html(replace(doc, text="All rewritten."), start, end, text[start:end])
+    assert "no longer in the corpus" in passage_html(None, 0, 1)
+
+
+def test_sources_panel_lists_every_citation_escaped() -> None:
+    """One card per citation, linking to its passage; an abstention says its passages are only the closest."""
+    docs = {"d1": _doc(text=HOSTILE, outlet="O")}
+    cite = {"n": 1, "doc_id": "d1", "title": "<b>T</b>", "start": 0, "end": 10, "quote": HOSTILE}
+    out = sources_html({"abstained": False, "citations": [cite]}, "a1", docs, active=1)
+    assert 'href="#cite-a1-1"' in out and "qa-active" in out and "<script" not in out and "&lt;b&gt;T" in out
+    assert "Closest passages" in sources_html({"abstained": True, "citations": [cite]}, "a1", docs)
+
+
+def test_answer_markdown_ends_with_references(fake_engine: Engine) -> None:
+    """Question, answer with markers, then title, outlet, date and quote of every reference."""
+    docs = fake_engine.index().docs
+    answer = answer_question(fake_engine, "Who is the chief engineer of Seaforce?").to_dict()
+    md = answer_markdown(answer, docs)
+    assert md.startswith("**Question:** Who is the chief engineer of Seaforce?")
+    refs = md.split("**References**")[1]
+    for c in answer["citations"]:
+        assert f"[{c['n']}] *{c['title']}*" in refs and f"> “{c['quote']}”" in refs
+    assert "Energy Wire, 10 Mar 2025" in refs
+
+
+def test_stream_cuts_never_split_a_marker() -> None:
+    """Every partial answer shown while streaming ends after a whole word."""
+    text = "up to ¥1 trillion [1][2]. “A quote here.” [1] The sources differ [3]."
+    cuts = stream_cuts(text, step=2)
+    assert cuts[-1] == len(text) and cuts == sorted(cuts)
+    for cut in cuts:
+        assert not re.search(r"\[\d*$", text[:cut])
+
+
+def test_follow_up_is_searched_standalone_with_exact_citations(fake_engine: Engine) -> None:
+    """The answer carries the standalone question it searched for, and valid offsets."""
+    docs = fake_engine.index().docs
+    first = answer_question(fake_engine, "How many turbines will the plant have?")
+    follow = answer_question(fake_engine, "and how many homes will it supply?", [first.question], answers=[first.answer])
+    data = follow.to_dict()
+    assert data["question"] == "and how many homes will it supply?"
+    assert data["searched"] == "How many homes will the plant supply?"
+    assert "120,000" in data["answer"]
+    _check_citations(data, docs)
+    assert "searched" not in first.to_dict()
+
+
+def test_split_history_reads_strings_messages_and_answer_objects() -> None:
+    """The API's history may be plain questions, chat messages, or earlier answer objects."""
+    assert split_history(["q1", "q2"]) == (["q1", "q2"], [])
+    messages = [{"role": "user", "content": "q1"}, {"role": "assistant", "content": "a1"}, {"role": "user", "content": "q2"}]
+    assert split_history(messages) == (["q1", "q2"], ["a1"])
+    assert split_history([{"question": "q1", "answer": "a1"}, "q2"]) == (["q1", "q2"], ["a1"])
+
+
+def _article(folder: Path, name: str, body: str) -> Path:
+    """An article file to upload."""
+    path = folder / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_upload_adds_and_indexes_without_touching_what_is_there(fake_engine: Engine, tmp_path: Path) -> None:
+    """New articles are answerable at once; old ones keep their hashes; refusals say why."""
+    before = read_manifest(fake_engine.settings.index_dir)["documents"]
+    new = _article(tmp_path, "Kelp farm.md", "# Kelp farm opens in Harbor City\n\nThe kelp farm will employ 35 divers from April 2025.\n")
+    result = add_files(fake_engine, [new, tmp_path / "missing.txt", _article(tmp_path, "notes.docx", "x")])
+    assert [d.doc_id for d in result.added] == ["Kelp_farm"] and result.articles == 4
+    assert len(result.errors) == 2 and any("not an article file" in e for e in result.errors)
+    after = read_manifest(fake_engine.settings.index_dir)["documents"]
+    assert {k: v["hash"] for k, v in before.items()} == {k: after[k]["hash"] for k in before}
+    again = add_files(fake_engine, [new])
+    assert again.added == [] and "already in the corpus" in again.errors[0]
+    answer = answer_question(fake_engine, "How many divers will the kelp farm employ?").to_dict()
+    assert not answer["abstained"] and answer["citations"][0]["doc_id"] == "Kelp_farm"
+    _check_citations(answer, fake_engine.index().docs)
+    assert json.dumps(result.to_dict())
+
+
+def test_two_uploads_at_once_leave_a_consistent_index(fake_engine: Engine, tmp_path: Path) -> None:
+    """Both articles land, and the index on disk matches its manifest."""
+    files = [_article(tmp_path, f"story{i}.txt", f"Story number {i} about the harbour ferry line {i}.\n\nIt carries {i * 100} riders a day.\n")
+             for i in (1, 2)]
+    errors: list[BaseException] = []
+
+    def upload(path: Path) -> None:
+        try:
+            add_files(fake_engine, [path])
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=upload, args=(f,)) for f in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    index = load_index(fake_engine.settings.index_dir, fake_engine.settings, fake_engine.embedder.name)
+    assert {"story1", "story2"} <= set(index.docs) and len(index.docs) == 5
+
+
+def test_preparer_builds_a_missing_index(settings: Settings) -> None:
+    """The app comes up at once and the index is built in the background."""
+    engine = Engine(settings, HashEmbedder())
+    preparer = Preparer(engine)
+    preparer.start().join(timeout=60)
+    assert preparer.done.is_set() and preparer.error is None
+    assert read_manifest(settings.index_dir) is not None
+
+
+def test_app_declares_the_named_api_endpoints(fake_engine: Engine) -> None:
+    """ask, articles, upload, brief and lookup are public; the screen's own events are not in the API."""
+    demo = build_app(fake_engine)
+    public = {fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public"}
+    assert public == {"ask", "articles", "upload", "brief", "lookup"}
+
+
+def test_optional_modules_are_imported_only_when_present() -> None:
+    """The briefing and lookup tabs import their modules lazily, so the app runs with or without them."""
+    from qa.ui import _optional, missing_note
+
+    assert _optional("qa.no_such_module") is None
+    assert _optional("qa.followup") is not None
+    assert missing_note("qa.brief", "The briefing") == "The briefing is not available in this build: the module qa.brief is not installed yet."
+
+
+class _Quoting:
+    """A scripted language model: it writes a sentence citing the passage that holds a needle, word by word."""
+
+    name = "test/quoting"
+
+    def __init__(self, needle: str, sentence: str) -> None:
+        self.needle = needle
+        self.sentence = sentence
+
+    def stream(self, messages: list[dict[str, str]], max_tokens: int = 300) -> Iterator[str]:
+        """The sentence with the prompt's number of the needle's passage, in pieces."""
+        block = next(b for b in messages[-1]["content"].split("\n\n[") if self.needle in b)
+        n = re.match(r"\[?(\d+)\]", block).group(1)
+        yield from re.split(r"(\s+)", f"{self.sentence} [{n}].")
+
+
+def test_with_a_language_model_the_draft_streams_then_the_checked_answer_replaces_it(fake_engine: Engine) -> None:
+    """Each model token reaches the screen as a draft; the final message is the checked answer with linked markers."""
+    from qa.ui import Screens, _new_session
+
+    screens = Screens(fake_engine, generator=_Quoting("Jun Okafor", "Seaforce named Jun Okafor as chief engineer on March 10, 2025"))
+    steps = list(screens.on_ask("Who was named chief engineer of Seaforce?", _new_session(), [], [], None, None))
+    drafts = [step[0][-1]["content"] for step in steps[1:-1]]
+    assert drafts and all("qa-draft" in d and "qa-cite" not in d for d in drafts)
+    assert "Seaforce" in drafts[0]
+    chat, session = steps[-1][0], steps[-1][1]
+    final = chat[-1]["content"]
+    assert "qa-draft" not in final and 'href="#cite-a1-1"' in final and "Jun Okafor" in final
+    answer = session["turns"][0]["answer"]
+    _check_citations(answer, fake_engine.index().docs)
+    assert answer["citations"][0]["doc_id"] == "gamma"
+
+
+def test_without_a_model_the_answer_is_revealed_word_by_word(fake_engine: Engine) -> None:
+    """The extractive answer streams in pieces that never break a marker, then the sources and first passage appear."""
+    from qa.ui import Screens, _new_session
+
+    steps = list(Screens(fake_engine).on_ask("How many turbines will the plant have?", _new_session(), [], [], None, None))
+    assert "Searching the articles" in steps[0][0][-1]["content"] and steps[0][2] == ""
+    partial = [step[0][-1]["content"] for step in steps[1:-1]]
+    assert partial and all("qa-cursor" in p for p in partial)
+    last = steps[-1]
+    assert "qa-cursor" not in last[0][-1]["content"] and "Sources cited" in last[3] and "<mark>" in last[4]
+    assert last[5].startswith("**Question:** How many turbines")
+
+
+def test_brief_html_links_every_marker_and_escapes_text(fake_engine: Engine) -> None:
+    """A briefing renders its points, figures and disagreements with linked markers; its text is never markup."""
+    from qa.brief import make_brief
+    from qa.ui import brief_citation, brief_html
+
+    docs = fake_engine.index().docs
+    brief = make_brief(fake_engine, topic="tidal plant").to_dict()
+    out = brief_html(brief, docs)
+    assert out.count('href="#brief-') >= 1 and "Where sources differ" in out
+    for c in (c for s in brief["sections"] for p in s["points"] for c in p["citations"]):
+        assert f'href="#brief-{c["n"]}"' in out
+        assert brief_citation(brief, c["n"])["quote"] == docs[c["doc_id"]].text[c["start"]:c["end"]]
+    hostile = {"topic": HOSTILE, "sections": [{"heading": "<h1>x</h1>", "points": [{"text": HOSTILE, "citations": []}]}], "figures": [], "conflicts": []}
+    rendered = brief_html(hostile, {})
+    assert "<script" not in rendered and "<img" not in rendered and "<h1>" not in rendered
+    assert brief_citation(hostile, 1) is None
+
+
+def test_lookup_html_shows_verdicts_and_links_matches() -> None:
+    """Each match has its verdict, score and note, and links to its passage; nothing from the article is markup."""
+    from qa.ui import lookup_html
+
+    result = {"query": "q", "matches": [{"doc_id": "d1", "title": "<T>", "start": 0, "end": 5, "quote": HOSTILE, "score": 0.9,
+                                         "verdict": "exact quote", "note": "verbatim"}]}
+    out = lookup_html(result, {"d1": _doc(outlet="Wire")})
+    assert 'href="#match-0"' in out and "qa-verdict-exact-quote" in out and "Wire · score 0.90" in out and "verbatim" in out
+    assert "<script" not in out and "&lt;T&gt;" in out
+    assert "No passage" in lookup_html({"query": "q", "matches": []}, {})

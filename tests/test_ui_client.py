@@ -1,0 +1,152 @@
+"""The running app driven through gradio_client: ask, follow-up, upload, brief, lookup; answers carry exact offsets."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import socket
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qa.config import Settings
+from qa.pipeline import Engine
+from tests.conftest import FIXTURE_CORPUS
+from tests.fakes import HashEmbedder
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    """A localhost port nobody listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fixture_engine(folder: Path) -> Engine:
+    """An engine over a writable copy of the three-article fixture corpus, with the fake embedder, index built."""
+    shutil.copytree(FIXTURE_CORPUS, folder / "corpus")
+    engine = Engine(replace(Settings(), corpus_dir=folder / "corpus", index_dir=folder / "index"), HashEmbedder())
+    engine.build()
+    return engine
+
+
+@contextmanager
+def serve(engine: Engine, **kwargs: Any) -> Iterator[str]:
+    """The app on a free localhost port, closed afterwards."""
+    from qa.ui import build_app, launch
+
+    demo = build_app(engine, **kwargs)
+    _, url, _ = launch(demo, port=free_port(), prevent_thread_lock=True, quiet=True)
+    try:
+        yield url
+    finally:
+        demo.close()
+
+
+def check_citations(answer: dict[str, Any], engine: Engine) -> None:
+    """Every marker has a citation, and every citation's offsets point exactly at its quote."""
+    docs = engine.index().docs
+    assert answer["citations"], answer
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", answer["answer"])} == {c["n"] for c in answer["citations"]}
+    for c in answer["citations"]:
+        assert docs[c["doc_id"]].text[c["start"]:c["end"]] == c["quote"]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine]]:
+    """The app on the fixture corpus, shared by this module's tests."""
+    engine = fixture_engine(tmp_path_factory.mktemp("client"))
+    with serve(engine) as url:
+        yield url, engine
+
+
+@pytest.fixture(scope="module")
+def client(app: tuple[str, Engine]) -> Any:
+    """A gradio_client on the running app."""
+    from gradio_client import Client
+
+    return Client(app[0], verbose=False, download_files=False)
+
+
+def test_ask_returns_an_answer_with_exact_citations(client: Any, app: tuple[str, Engine]) -> None:
+    """The ask endpoint answers with the contract's JSON."""
+    answer = client.predict(question="How many turbines will the plant have?", api_name="/ask")
+    assert answer["question"] == "How many turbines will the plant have?" and not answer["abstained"]
+    assert "40 turbines" in answer["answer"] and "searched" not in answer
+    check_citations(answer, app[1])
+
+
+def test_follow_up_uses_the_history(client: Any, app: tuple[str, Engine]) -> None:
+    """With the earlier question as history, a follow-up is searched standalone."""
+    answer = client.predict(question="and how many homes will it supply?", history=["How many turbines will the plant have?"], api_name="/ask")
+    assert answer["searched"] == "How many homes will the plant supply?"
+    assert "120,000" in answer["answer"]
+    check_citations(answer, app[1])
+
+
+def test_ask_narrowed_to_articles(client: Any, app: tuple[str, Engine]) -> None:
+    """doc_ids limits the search; an unknown id is refused with a sentence."""
+    answer = client.predict(question="What is the budget of the tidal plant?", doc_ids=["beta"], api_name="/ask")
+    assert {c["doc_id"] for c in answer["citations"]} == {"beta"}
+    check_citations(answer, app[1])
+    with pytest.raises(Exception, match="Unknown article id"):
+        client.predict(question="What is the budget?", doc_ids=["nope"], api_name="/ask")
+    with pytest.raises(Exception, match="question is empty"):
+        client.predict(question="   ", api_name="/ask")
+
+
+def test_upload_then_ask_about_it(client: Any, app: tuple[str, Engine], tmp_path: Path) -> None:
+    """An uploaded article is answerable at once; a duplicate is refused with the reason; old answers are unchanged."""
+    from gradio_client import handle_file
+
+    before = client.predict(question="Who is the chief engineer of Seaforce?", api_name="/ask")
+    path = tmp_path / "ferry.txt"
+    path.write_text("Harbor City ferry gets electric boats\n\nThe city will buy 6 electric ferries for €90 million, officials said on April 2, 2025.\n",
+                    encoding="utf-8")
+    result = client.predict(files=[handle_file(str(path))], api_name="/upload")
+    assert [a["doc_id"] for a in result["added"]] == ["ferry"] and result["errors"] == [] and result["articles"] == 4
+    answer = client.predict(question="How many electric ferries will the city buy?", api_name="/ask")
+    assert not answer["abstained"] and answer["citations"][0]["doc_id"] == "ferry"
+    check_citations(answer, app[1])
+    again = client.predict(files=[handle_file(str(path))], api_name="/upload")
+    assert again["added"] == [] and "already in the corpus" in again["errors"][0]
+    assert client.predict(question="Who is the chief engineer of Seaforce?", api_name="/ask") == before
+    assert "ferry" in {a["doc_id"] for a in client.predict(api_name="/articles")}
+
+
+def test_questions_in_flight_survive_an_upload(client: Any, app: tuple[str, Engine], tmp_path: Path) -> None:
+    """Questions asked while an upload is indexed all come back with valid citations."""
+    from gradio_client import handle_file
+
+    path = tmp_path / "bridge.md"
+    path.write_text("# New bridge for Harbor City\n\nThe bridge will be 800 metres long and open in 2027.\n", encoding="utf-8")
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        asks = [pool.submit(client.predict, question="What is the budget of the tidal plant?", api_name="/ask") for _ in range(5)]
+        upload = pool.submit(client.predict, files=[handle_file(str(path))], api_name="/upload")
+        answers = [f.result(timeout=120) for f in asks]
+        assert upload.result(timeout=120)["added"][0]["doc_id"] == "bridge"
+    for answer in answers:
+        check_citations(answer, app[1])
+
+
+def test_brief_and_lookup_endpoints(client: Any) -> None:
+    """Each works when its module is installed, and otherwise says plainly that it is not (never a fake result)."""
+    for module, call in (("qa.brief", {"topic": "tidal plant", "api_name": "/brief"}),
+                         ("qa.lookup", {"text": "The plant will have 40 turbines", "k": 3, "api_name": "/lookup"})):
+        if importlib.util.find_spec(module) is None:
+            with pytest.raises(Exception, match=f"module {module} is not installed"):
+                client.predict(**call)
+        else:
+            result = client.predict(**call)
+            assert isinstance(result, dict)
+            if module == "qa.lookup":
+                assert result["query"] and result["matches"]
+                assert {"doc_id", "start", "end", "quote", "verdict"} <= set(result["matches"][0])
