@@ -40,6 +40,11 @@ def test_direct_answer_comes_first_and_is_cited(fake_engine: Engine, question: s
     check_contract(answer, fake_engine)
 
 
+def test_identity_question_gets_no_name_lead_but_a_role_question_does(fake_engine: Engine) -> None:
+    assert fake_engine.ask("Who is Jun Okafor?").answer.startswith("“")
+    assert fake_engine.ask("Who is the chief engineer of Seaforce?").answer.startswith("Jun Okafor")
+
+
 def test_same_figure_in_two_articles_cites_both(fake_engine: Engine) -> None:
     answer = fake_engine.ask("How many turbines will be installed?")
     assert answer.answer.startswith("40 turbines [1][2]")

@@ -56,9 +56,9 @@ def _check(answer, engine: Engine) -> None:  # noqa: ANN001
 @pytest.mark.slow
 def test_local_model_answers_with_checked_citations(real_engine: Engine, local: LocalLlama) -> None:
     tokens: list[str] = []
-    answer = real_engine.ask("How much is allocated for the first fiscal year?", generator=local, on_token=tokens.append)
+    answer = real_engine.ask("Who is Japan's Industry Minister who selected Noetra?", generator=local, on_token=tokens.append)
     assert len(tokens) > 3
-    assert not answer.abstained and "387.3" in answer.answer
+    assert not answer.abstained and "Akazawa" in answer.answer and "Akazawa" in answer.citations[0].quote
     _check(answer, real_engine)
 
 
@@ -95,12 +95,12 @@ def test_openai_compatible_endpoint_served_by_llama_cpp(real_engine: Engine, loc
                 assert time.monotonic() < deadline and server.poll() is None, "the llama.cpp server did not start"
                 time.sleep(1)
         endpoint = OpenAICompatible(f"http://127.0.0.1:{port}/v1", "qwen-0.5b")
-        answer = real_engine.ask("How many sectors will the robots be deployed across?", generator=endpoint)
-        assert not answer.abstained and "18" in answer.answer
+        answer = real_engine.ask("Who is Japan's Industry Minister who selected Noetra?", generator=endpoint)
+        assert not answer.abstained and "Akazawa" in answer.answer
         _check(answer, real_engine)
     finally:
         server.terminate()
         server.wait(timeout=30)
     down = OpenAICompatible(f"http://127.0.0.1:{port}/v1", "qwen-0.5b", timeout=3)
-    fallback = real_engine.ask("How many sectors will the robots be deployed across?", generator=down)
-    assert fallback.note and "18 sectors" in fallback.answer
+    fallback = real_engine.ask("Who is Japan's Industry Minister who selected Noetra?", generator=down)
+    assert fallback.note and fallback.answer.startswith("Ryosei Akazawa")

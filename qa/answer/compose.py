@@ -48,7 +48,7 @@ def _lead_span(index: Index, ev: Evidence, question: str, kind: Kind) -> Span | 
     plural = [w for w in focus_words(question) if w.endswith("s") and not w.endswith("ss")]
     if kind is Kind.ENTITY and plural:
         return None
-    if kind is Kind.PERSON and re.match(r"\s*[Ww]ho (?:is|was|are|were)\s+[A-Z]", question):
+    if kind is Kind.PERSON and re.fullmatch(r"\s*[Ww]ho (?:is|was|are|were)(?:\s+[A-Z][\w.'’-]*){1,4}\s*\??\s*", question):
         return None
     key = set(key_terms(question))
     positions = [m.start() for m in re.finditer(r"[\w.,]+", ev.sentence.text) if any(stem(w) in key for w in words(m.group(0)))]

@@ -16,7 +16,8 @@ from qa.types import Answer, Citation, Hit, Sentence
 
 SYSTEM = (
     "You answer questions about news articles using only the numbered passages you are given. "
-    "Write at most three short sentences. End every sentence with the number of the passage that states it, like [2]. "
+    "Write one to three short sentences in plain English. End every sentence with the number of the passage that states it, "
+    "for example: The plant will have 40 turbines [2]. "
     "Copy numbers, names and dates exactly as the passage writes them. "
     "If the passages do not answer the question, reply exactly: NOT IN SOURCES"
 )
@@ -91,7 +92,7 @@ def check_sentence(text: str, cited: list[Passage], vector: np.ndarray, vectors:
 
 
 def verify(text: str, shown: list[Passage], embedder: Embedder, index: Index) -> list[Checked]:
-    """Check every sentence of a generated answer against the passages it cites."""
+    """Check every sentence against the passages it cites (all shown passages when it cites none); markers to nothing count as none."""
     pieces = [text[s:e] for s, e in sentence_spans(text)]
     clean = [re.sub(r"\s*\[\d+\]", "", p).strip() for p in pieces]
     by_n = {p.n: p for p in shown}
@@ -103,8 +104,9 @@ def verify(text: str, shown: list[Passage], embedder: Embedder, index: Index) ->
     for piece, body, vector in zip(pieces, clean, encoded):
         if not re.search(r"\w", body):
             continue
-        cited = [by_n[int(n)] for n in _MARKER.findall(piece) if int(n) in by_n]
-        out.append(check_sentence(body, cited, vector, vectors))
+        markers = _MARKER.findall(piece)
+        cited = [by_n[int(n)] for n in markers if int(n) in by_n]
+        out.append(check_sentence(body, cited if markers else shown, vector, vectors))
     return out
 
 
