@@ -52,11 +52,11 @@ class BuildReport:
         return bool(self.added or self.changed or self.removed)
 
 
-def _sha256(path: Path) -> str:
-    """The sha256 of a file."""
+def sha256_file(path: Path) -> str:
+    """The sha256 of a file, read in blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
+        for block in iter(lambda: fh.read(1 << 22), b""):
             digest.update(block)
     return digest.hexdigest()
 
@@ -127,11 +127,15 @@ class Index:
         return np.fromiter((c.doc_id in wanted for c in self.chunks), dtype=bool, count=len(self.chunks))
 
 
-def _faiss_index(vectors: np.ndarray) -> Any:
-    """An exact inner-product FAISS index over unit vectors."""
+def _faiss_index(vectors: np.ndarray, approximate_from: int = 50_000) -> Any:
+    """An inner-product FAISS index over unit vectors: exact, or HNSW from `approximate_from` vectors on (docs/speed.md)."""
     import faiss
 
-    index = faiss.IndexFlatIP(vectors.shape[1])
+    if len(vectors) >= approximate_from:
+        index = faiss.IndexHNSWFlat(vectors.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = 128
+    else:
+        index = faiss.IndexFlatIP(vectors.shape[1])
     if len(vectors):
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
@@ -155,7 +159,7 @@ def load_index(index_dir: Path, settings: Settings, model: str, verify: bool = T
     try:
         if verify:
             for name, digest in manifest["files"].items():
-                if _sha256(index_dir / name) != digest:
+                if sha256_file(index_dir / name) != digest:
                     raise IndexCorruptError(f"The index file {index_dir / name} does not match its manifest (damaged or edited); {fix}.")
         names = _files(gen)
         docs = {}
@@ -390,7 +394,7 @@ def _write_files(
         "counts": {"documents": len(docs), "chunks": len(chunk_rows), "sentences": len(sentence_rows)},
         "documents": {d.doc_id: {"hash": hashes[d.doc_id], "title": d.title, "date": d.date, "outlet": d.outlet,
                                  "chunks": len(parts[d.doc_id][0])} for d in docs},
-        "files": {name: _sha256(index_dir / name) for name in names.values()},
+        "files": {name: sha256_file(index_dir / name) for name in names.values()},
     }
     _write_atomic(index_dir / MANIFEST, json.dumps(new_manifest, ensure_ascii=False, indent=1).encode("utf-8"))
     result.chunks, result.sentences = len(chunk_rows), len(sentence_rows)
