@@ -84,3 +84,16 @@ def test_unknown_local_model_is_a_clear_error() -> None:
 
     with pytest.raises(LLMError, match="Unknown local model"):
         LocalLlama("gpt-17")
+
+
+def test_swapped_name_and_unasked_for_term_are_removed(fake_engine: Engine) -> None:
+    probe = Scripted("x")
+    fake_engine.ask("Who was named chief engineer of Seaforce?", generator=probe)
+    n = _passage_number(probe, "Jun Okafor")
+    swapped = fake_engine.ask("Who was named chief engineer of Seaforce?",
+                              generator=Scripted(f"Tomas Reuter was named chief engineer of Seaforce [{n}]."))
+    assert swapped.abstained and swapped.evidence["dropped"] == 1
+    fake_engine.ask("What is the price of the tidal plant?", generator=probe)
+    n = _passage_number(probe, "€2 billion")
+    priced = fake_engine.ask("What is the price of the tidal plant?", generator=Scripted(f"The price of the tidal plant is €2 billion [{n}]."))
+    assert priced.abstained

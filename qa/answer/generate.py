@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qa.answer.spans import focus_words
 from qa.embed import Embedder
 from qa.index import Index
 from qa.llm import Generator, Messages
@@ -61,37 +62,45 @@ def prompt(index: Index, question: str, shown: list[Passage]) -> Messages:
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 
-def _facts(text: str) -> tuple[set[str], set[str]]:
-    """The numbers and the capitalised names a sentence states."""
+def _facts(text: str, proper: set[str] = frozenset()) -> tuple[set[str], set[str]]:
+    """The numbers and the names a sentence states; a sentence's first word counts when it is a known proper name."""
     numbers = {n.replace(",", "").rstrip(".") for n in re.findall(r"\d[\d,.]*\d|\d", text)}
     names = {m.group(0).lower() for m in _NAME.finditer(text) if m.group(0).lower() not in STOPWORDS}
+    first = re.match(r"\s*([A-Z][a-zA-Z]+)", text)
+    if first and first.group(1) in proper:
+        names.add(first.group(1).lower())
     return numbers, names
 
 
-def check_sentence(text: str, cited: list[Passage], vector: np.ndarray, vectors: dict[Sentence, np.ndarray]) -> Checked:
-    """Numbers and names must appear in the cited passages, and the meaning must match one of their sentences."""
+def proper_names(text: str) -> set[str]:
+    """Capitalised words that a text uses after a lower-case word: names, not sentence starts."""
+    return set(re.findall(r"(?<=[a-z,;] )[A-Z][a-zA-Z]+", text))
+
+
+def check_sentence(
+    text: str, cited: list[Passage], vector: np.ndarray, vectors: dict[Sentence, np.ndarray], focus: set[str], proper: set[str],
+) -> Checked:
+    """The sentence of the cited passages closest in meaning must state the same numbers, names and asked-about terms."""
     if not cited:
         return Checked(text, False, "cites no passage")
-    source_text = " ".join(s.text for p in cited for s in p.sentences)
-    numbers, names = _facts(text)
-    have_numbers, _ = _facts(source_text)
-    low = source_text.lower()
-    missing = sorted(n for n in numbers if n not in have_numbers) + sorted(n for n in names if n not in low)
+    best = max((s for p in cited for s in p.sentences), key=lambda s: float(vectors[s] @ vector))
+    score = float(vectors[best] @ vector)
+    numbers, names = _facts(text, proper)
+    have_numbers, _ = _facts(best.text)
+    low = best.text.lower()
+    stems = {stem(w) for w in words(best.text)}
+    asked = {w for w in words(text) if stem(w) in focus and stem(w) not in stems}
+    missing = sorted(n for n in numbers if n not in have_numbers) + sorted(n for n in names if n not in low) + sorted(asked)
     if missing:
-        return Checked(text, False, f"not in the cited passage: {', '.join(missing)}")
-    best, score = None, -1.0
-    for s in (s for p in cited for s in p.sentences):
-        sim = float(vectors[s] @ vector)
-        if sim > score:
-            best, score = s, sim
+        return Checked(text, False, f"not in the cited sentence: {', '.join(missing)}", best)
     content = {stem(w) for w in words(text) if w not in STOPWORDS}
-    overlap = len(content & {stem(w) for w in words(source_text)}) / max(len(content), 1)
+    overlap = len(content & stems) / max(len(content), 1)
     if score < MIN_SIMILARITY and overlap < 0.75:
-        return Checked(text, False, f"meaning does not match the cited passage (similarity {score:.2f})", best)
+        return Checked(text, False, f"meaning does not match the cited sentence (similarity {score:.2f})", best)
     return Checked(text, True, "", best)
 
 
-def verify(text: str, shown: list[Passage], embedder: Embedder, index: Index) -> list[Checked]:
+def verify(text: str, shown: list[Passage], embedder: Embedder, index: Index, question: str = "") -> list[Checked]:
     """Check every sentence against the passages it cites (all shown passages when it cites none); markers to nothing count as none."""
     pieces = [text[s:e] for s, e in sentence_spans(text)]
     clean = [re.sub(r"\s*\[\d+\]", "", p).strip() for p in pieces]
@@ -100,13 +109,15 @@ def verify(text: str, shown: list[Passage], embedder: Embedder, index: Index) ->
     ids = {id(s): i for i, s in enumerate(index.sentences)}
     vectors = {s: index.sentence_vectors[ids[id(s)]] if id(s) in ids else embedder.encode([s.text])[0] for s in all_sentences}
     encoded = embedder.encode([c or "." for c in clean]) if clean else np.zeros((0, 1))
+    focus = {stem(w) for w in focus_words(question) if w not in STOPWORDS}
+    proper = proper_names(" ".join(s.text for s in all_sentences))
     out = []
     for piece, body, vector in zip(pieces, clean, encoded):
         if not re.search(r"\w", body):
             continue
         markers = _MARKER.findall(piece)
         cited = [by_n[int(n)] for n in markers if int(n) in by_n]
-        out.append(check_sentence(body, cited if markers else shown, vector, vectors))
+        out.append(check_sentence(body, cited if markers else shown, vector, vectors, focus, proper))
     return out
 
 
@@ -152,4 +163,4 @@ def generate(
     nearest = [s for p in shown[:1] for s in p.sentences[:2]]
     if not text or REFUSAL in text.upper():
         return compose_generated(index, question, [], nearest)
-    return compose_generated(index, question, verify(text, shown, embedder, index), nearest)
+    return compose_generated(index, question, verify(text, shown, embedder, index, question), nearest)
