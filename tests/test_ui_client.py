@@ -1,4 +1,4 @@
-"""The running app driven through gradio_client: ask, follow-up, upload, brief, lookup; answers carry exact offsets."""
+"""The running app driven through gradio_client: ask (quoted or written), follow-up, upload, brief, lookup; answers carry exact offsets."""
 
 from __future__ import annotations
 
@@ -62,9 +62,11 @@ def check_citations(answer: dict[str, Any], engine: Engine) -> None:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine]]:
-    """The app on the fixture corpus, shared by this module's tests."""
+    """The app on the fixture corpus with a scripted language model (quoted answers the default), shared by this module's tests."""
+    from tests.test_ui import okafor
+
     engine = fixture_engine(tmp_path_factory.mktemp("client"))
-    with serve(engine) as url:
+    with serve(engine, generator=okafor()) as url:
         yield url, engine
 
 
@@ -82,6 +84,20 @@ def test_ask_returns_an_answer_with_exact_citations(client: Any, app: tuple[str,
     assert answer["question"] == "How many turbines will the plant have?" and not answer["abstained"]
     assert "40 turbines" in answer["answer"] and "searched" not in answer
     check_citations(answer, app[1])
+
+
+def test_the_same_question_quoted_and_written(client: Any, app: tuple[str, Engine]) -> None:
+    """mode chooses the extractive or the generative answer, both with exact citations; the default is the extractive one."""
+    question = "Who was named chief engineer of Seaforce?"
+    quoted = client.predict(question=question, mode="extractive", api_name="/ask")
+    written = client.predict(question=question, mode="generative", api_name="/ask")
+    assert client.predict(question=question, api_name="/ask") == quoted
+    assert "Jun Okafor" in quoted["answer"] and written["answer"] != quoted["answer"]
+    assert written["answer"] == "Seaforce named Jun Okafor as chief engineer on March 10, 2025 [1]." and not written["abstained"]
+    check_citations(quoted, app[1])
+    check_citations(written, app[1])
+    with pytest.raises(Exception, match="Unknown answer mode"):
+        client.predict(question=question, mode="poem", api_name="/ask")
 
 
 def test_follow_up_uses_the_history(client: Any, app: tuple[str, Engine]) -> None:
