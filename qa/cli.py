@@ -291,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", action="append", choices=("squad", "rgb", "multihop"), help="quality: run only this dataset (repeatable)")
     p.add_argument("--repeat", type=int, default=3, help="speed: runs per measurement, the median reported (default: 3)")
     p.add_argument("--chunks", type=int, default=100_000, help="speed: chunks in the replicated large index (default: 100000)")
-    p.add_argument("--sizes", type=int, nargs="+", default=[1_000, 3_000, 10_000, 30_000, 100_000, 300_000], help="speed: FAISS sweep sizes")
+    p.add_argument("--sizes", type=int, nargs="+", default=[1_000, 3_000, 10_000, 30_000, 50_000, 100_000, 300_000], help="speed: FAISS sweep sizes")
     p.add_argument("--ann-sizes", type=int, nargs="*", default=[100_000], help="speed: sizes at which approximate indexes are tried")
     return parser
 

@@ -133,7 +133,7 @@ def _faiss_index(vectors: np.ndarray, approximate_from: int = 50_000) -> Any:
 
     if len(vectors) >= approximate_from:
         index = faiss.IndexHNSWFlat(vectors.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efSearch = 128
+        index.hnsw.efSearch = 256
     else:
         index = faiss.IndexFlatIP(vectors.shape[1])
     if len(vectors):

@@ -1,0 +1,1 @@
+"""Benchmarks on external data (quality) and on this machine (speed); run with `qa bench quality|speed`."""

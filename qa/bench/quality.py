@@ -1,0 +1,268 @@
+"""Answer quality on external data, with the lexical and dense baselines run beside hybrid retrieval in the same process.
+
+`qa bench quality` builds each corpus once (the index does not depend on the retrieval mode), asks every
+question under each mode, and writes the table of metrics x systems x datasets into docs/quality.md.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.bench import datasets as ds
+from qa.bench.report import code_version, replace_section
+from qa.config import REPO_ROOT, Settings
+from qa.embed import Embedder, Progress, default_embedder
+from qa.errors import QAError
+from qa.pipeline import Engine
+
+MODES = ("lexical", "dense", "hybrid")
+SPLITS = ("test", "dev")
+TOP_K = (1, 5, 10)
+Record = dict[str, Any]
+# A metric: its label, which questions it is over, and one question's value (None: not counted for that system).
+Metric = tuple[str, Callable[[Record], bool], Callable[[Record], float | None]]
+
+
+class MemoEmbedder:
+    """An embedder that encodes each distinct text once: questions recur across modes, passages across RGB conditions."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self._memo: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """One row per text, from the memo or encoded now."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
+        if missing:
+            self._memo.update(zip(missing, self.inner.encode(missing, progress)))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._memo[t] for t in texts])
+
+
+def engines(docs: list[ds.CorpusDoc], folder: Path, embedder: Embedder) -> dict[str, Engine]:
+    """Write a corpus, index it once, and return an engine per retrieval mode over that index."""
+    settings = replace(Settings(), corpus_dir=ds.write_corpus(docs, folder / "corpus"), index_dir=folder / "index")
+    Engine(settings, embedder).build()
+    out = {mode: Engine(replace(settings, retrieval=mode), embedder) for mode in MODES}
+    indexed = out["hybrid"].index().docs
+    if any(indexed[d.doc_id].text != d.text for d in docs):
+        raise QAError(f"The corpus in {folder} was not read back verbatim; gold offsets would not match.")
+    return out
+
+
+@dataclass
+class Results:
+    """Per-question records by dataset, split and mode, and the metrics that summarise them."""
+
+    records: dict[tuple[str, str, str], list[Record]] = field(default_factory=dict)
+    metrics: dict[str, list[Metric]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, dataset: str, split: str, mode: str, record: Record) -> None:
+        """Keep one question's outcome."""
+        self.records.setdefault((dataset, split, mode), []).append(record)
+
+    def cell(self, dataset: str, metric: Metric, split: str, mode: str) -> tuple[float | None, int]:
+        """The mean of a metric over its questions, and how many questions it is over."""
+        _, who, value = metric
+        rows = [r for r in self.records.get((dataset, split, mode), []) if who(r)]
+        values = [v for v in map(value, rows) if v is not None]
+        return (float(np.mean(values)) if values else None), len(rows)
+
+    def table(self, splits: Sequence[str]) -> str:
+        """The markdown table: one row per dataset and metric, one column per split and system."""
+        head = ["dataset", "metric"]
+        for split in splits:
+            head += [f"n {split}"] + [f"{m} {split}" + (" (shipped)" if m == "hybrid" else "") for m in MODES]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "--:|" * (len(head) - 2)]
+        for dataset, metrics in self.metrics.items():
+            for metric in metrics:
+                cells = [dataset, metric[0]]
+                for split in splits:
+                    values = [self.cell(dataset, metric, split, mode) for mode in MODES]
+                    cells.append(str(values[-1][1]))
+                    cells += ["-" if v is None else f"{v:.3f}" for v, _ in values]
+                lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines)
+
+
+def _log(message: str) -> None:
+    """Progress on stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def _take(items: list[Any], splits: Sequence[str], limit: int | None) -> Iterator[Any]:
+    """The items of the chosen splits, at most `limit` of each."""
+    for split in splits:
+        chosen = [i for i in items if i.split == split]
+        yield from chosen[:limit] if limit else chosen
+
+
+# SQuAD 2.0 ---------------------------------------------------------------------------------------------
+
+ANSWERABLE: Callable[[Record], bool] = lambda r: not r["impossible"]  # noqa: E731
+EVERY: Callable[[Record], bool] = lambda r: True  # noqa: E731
+
+SQUAD_METRICS: list[Metric] = [
+    *[(f"gold paragraph in top {k} chunks", ANSWERABLE, lambda r, k=k: r[f"para@{k}"]) for k in TOP_K],
+    ("gold answer span inside a top-10 chunk", ANSWERABLE, lambda r: r["span@10"]),
+    ("EM, answerable (short answer; abstained = empty)", ANSWERABLE, lambda r: r["em"]),
+    ("F1, answerable", ANSWERABLE, lambda r: r["f1"]),
+    ("EM, all (SQuAD 2.0: unanswerable right iff abstained)", EVERY, lambda r: r["em"]),
+    ("F1, all", EVERY, lambda r: r["f1"]),
+    ("abstention recall (unanswerable abstained)", lambda r: r["impossible"], lambda r: r["abstained"]),
+    ("abstention precision (abstained that are unanswerable)", EVERY, lambda r: r["impossible"] if r["abstained"] else None),
+    ("false abstention (answerable abstained)", ANSWERABLE, lambda r: r["abstained"]),
+    ("first citation in the gold paragraph (answered)", ANSWERABLE, lambda r: None if r["abstained"] else r["cited_gold"]),
+]
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """True when two character ranges share a character."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def run_squad(results: Results, ext: Path, work: Path, embedder: Embedder, splits: Sequence[str], limit: int | None) -> None:
+    """Retrieval, short-answer EM/F1 and abstention on SQuAD 2.0, the 16 articles as one corpus."""
+    docs, questions = ds.load_squad(ext / ds.SQUAD)
+    by_mode = engines(docs, work / "squad", embedder)
+    chosen = list(_take(questions, splits, limit))
+    for n, q in enumerate(chosen, start=1):
+        for mode, engine in by_mode.items():
+            hits = engine.search(q.question, max(TOP_K))
+            gold = [h.chunk.doc_id == q.doc_id and _overlaps((h.chunk.start, h.chunk.end), q.paragraph) for h in hits]
+            answer = engine.ask(q.question)
+            prediction = "" if answer.abstained else answer.short
+            em, f1 = ds.squad_scores(q.answers, prediction)
+            first = answer.citations[0] if answer.citations else None
+            record = {f"para@{k}": any(gold[:k]) for k in TOP_K} | {
+                "span@10": any(h.chunk.doc_id == q.doc_id and h.chunk.start <= s and e <= h.chunk.end for h in hits for s, e in q.spans),
+                "id": q.qid, "question": q.question, "short": prediction, "gold": list(q.answers),
+                "impossible": q.impossible, "abstained": answer.abstained, "em": em, "f1": f1,
+                "cited_gold": bool(first and first.doc_id == q.doc_id and _overlaps((first.start, first.end), q.paragraph)),
+            }
+            results.add("SQuAD 2.0", q.split, mode, record)
+        if n % 500 == 0:
+            _log(f"squad: {n}/{len(chosen)} questions")
+    results.metrics["SQuAD 2.0"] = SQUAD_METRICS
+
+
+# RGB en_fact --------------------------------------------------------------------------------------------
+
+RGB_METRICS: list[Metric] = [
+    ("noise (positive + negative): accuracy, gold answer in the answer, not abstained", lambda r: r["condition"] == "noise",
+     lambda r: r["correct"]),
+    ("noise: gold answer in the short answer", lambda r: r["condition"] == "noise", lambda r: r["short_correct"]),
+    ("noise: abstained (wrongly)", lambda r: r["condition"] == "noise", lambda r: r["abstained"]),
+    ("rejection (negative only): abstained (rightly)", lambda r: r["condition"] == "rejection", lambda r: r["abstained"]),
+    ("counterfactual (positive + positive_wrong): conflict flagged", lambda r: r["condition"] == "counterfactual", lambda r: r["flagged"]),
+    ("counterfactual: true answer in the answer", lambda r: r["condition"] == "counterfactual", lambda r: r["correct"]),
+    ("counterfactual: fake answer in the answer", lambda r: r["condition"] == "counterfactual", lambda r: r["fake"]),
+]
+
+
+def run_rgb(results: Results, ext: Path, work: Path, embedder: Embedder, splits: Sequence[str], limit: int | None) -> None:
+    """Noise robustness, rejection and conflict flagging on RGB en_fact, a tiny corpus per question and condition."""
+    items = list(_take(ds.load_rgb(ext / ds.RGB), splits, limit))
+    work.mkdir(parents=True, exist_ok=True)
+    for n, item in enumerate(items, start=1):
+        for condition in ds.RGB_CONDITIONS:
+            with tempfile.TemporaryDirectory(dir=work) as tmp:
+                for mode, engine in engines(ds.rgb_corpus(item, condition), Path(tmp), embedder).items():
+                    answer = engine.ask(item.query)
+                    results.add("RGB en_fact", item.split, mode, {
+                        "id": item.qid, "question": item.query, "answer": answer.answer, "gold": item.answer,
+                        "condition": condition, "abstained": answer.abstained, "flagged": bool(answer.conflicts),
+                        "correct": not answer.abstained and ds.rgb_correct(answer.answer, item.answer),
+                        "short_correct": not answer.abstained and ds.rgb_correct(answer.short, item.answer),
+                        "fake": not answer.abstained and ds.rgb_correct(answer.answer, item.fake),
+                    })
+        if n % 25 == 0:
+            _log(f"rgb: {n}/{len(items)} questions")
+    results.metrics["RGB en_fact"] = RGB_METRICS
+
+
+# MultiHop-RAG -------------------------------------------------------------------------------------------
+
+
+def _of(*kinds: str) -> Callable[[Record], bool]:
+    """Questions of some MultiHop-RAG types."""
+    return lambda r: r["kind"] in kinds
+
+
+MULTIHOP_METRICS: list[Metric] = [
+    ("inference: accuracy, gold answer in the answer", _of("inference_query"), lambda r: r["correct"]),
+    ("inference, gold answer in the evidence facts: accuracy", lambda r: r["kind"] == "inference_query" and r["extractable"],
+     lambda r: r["correct"]),
+    *[(f"{kind}: evidence-article recall in top 10 chunks", _of(f"{kind}_query"), lambda r: r["recall@10"])
+      for kind in ("inference", "comparison", "temporal")],
+    ("comparison + temporal: all evidence articles in top 10", _of("comparison_query", "temporal_query"), lambda r: r["all@10"]),
+    ("comparison + temporal: yes/no or judgement answers (not extractable; share)", _of("comparison_query", "temporal_query"),
+     lambda r: not r["extractable"]),
+    ("null_query: abstention recall", _of("null_query"), lambda r: r["abstained"]),
+    ("abstention precision (abstained that are null)", EVERY, lambda r: r["kind"] == "null_query" if r["abstained"] else None),
+    ("false abstention (non-null abstained)", lambda r: r["kind"] != "null_query", lambda r: r["abstained"]),
+]
+
+
+def run_multihop(results: Results, ext: Path, work: Path, embedder: Embedder, splits: Sequence[str], limit: int | None) -> None:
+    """Accuracy, evidence retrieval and abstention on MultiHop-RAG, the evidence facts grouped by article as the corpus."""
+    docs, questions = ds.load_multihop(ext / ds.MULTIHOP)
+    by_mode = engines(docs, work / "multihop", embedder)
+    for q in _take(questions, splits, limit):
+        for mode, engine in by_mode.items():
+            found = {h.chunk.doc_id for h in engine.search(q.query, 10)}
+            answer = engine.ask(q.query)
+            gold = set(q.gold_docs)
+            results.add("MultiHop-RAG", q.split, mode, {
+                "id": q.qid, "question": q.query, "answer": answer.answer, "gold": q.answer, "evidence": answer.evidence,
+                "kind": q.kind, "extractable": q.extractable, "abstained": answer.abstained,
+                "correct": not answer.abstained and q.answer.lower() in answer.answer.lower(),
+                "recall@10": len(gold & found) / len(gold) if gold else None, "all@10": bool(gold) and gold <= found,
+            })
+    results.metrics["MultiHop-RAG"] = MULTIHOP_METRICS
+
+
+RUNNERS = {"squad": run_squad, "rgb": run_rgb, "multihop": run_multihop}
+
+
+def run(ext: Path, work: Path, splits: Sequence[str] = SPLITS, limit: int | None = None, only: Sequence[str] = tuple(RUNNERS),
+        embedder: Embedder | None = None) -> Results:
+    """Run the chosen datasets under every retrieval mode, the embedding model loaded once."""
+    memo = MemoEmbedder(embedder or default_embedder(Settings().encode_batch, Settings().embedder))
+    results = Results()
+    for name in only:
+        began = time.perf_counter()
+        RUNNERS[name](results, ext, work, memo, splits, limit)
+        results.seconds[name] = time.perf_counter() - began
+        _log(f"{name}: done in {results.seconds[name]:.0f}s")
+    return results
+
+
+def main(ext: Path, work: Path, out: Path | None, splits: Sequence[str], limit: int | None, only: Sequence[str]) -> str:
+    """Run, print the table, write it into the report between its markers, and keep every answer in WORK/quality-records.jsonl."""
+    results = run(ext, work, splits, limit, only)
+    with (work / "quality-records.jsonl").open("w", encoding="utf-8") as fh:
+        for (dataset, split, mode), records in results.records.items():
+            fh.writelines(json.dumps({"dataset": dataset, "split": split, "mode": mode} | r, ensure_ascii=False, default=str) + "\n" for r in records)
+    took = ", ".join(f"{k} {v:.0f}s" for k, v in results.seconds.items())
+    scope = f"first {limit} questions of each split" if limit else "every question"
+    body = (f"{results.table(splits)}\n\nRun {time.strftime('%Y-%m-%d %H:%M')} with `qa bench quality` at {code_version()}: {scope}; "
+            f"extractive answers (no generator); {took}.")
+    print(body)
+    if out is not None:
+        replace_section(out, "quality", body, title="# Answer quality on external benchmarks")
+        _log(f"wrote {out.relative_to(REPO_ROOT) if out.is_relative_to(REPO_ROOT) else out}")
+    return body

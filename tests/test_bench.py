@@ -1,0 +1,140 @@
+"""The benchmark tooling on tiny inline samples: loaders, corpus builders, answer checks, report writing (no timings)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.bench import datasets as ds
+from qa.bench.quality import MemoEmbedder, engines
+from qa.bench.report import replace_section
+from qa.corpus import load_corpus
+from qa.index import _faiss_index
+from tests.fakes import HashEmbedder
+
+SQUAD = {"version": "v2.0", "data": [{"title": "Steam_engine", "paragraphs": [
+    {"context": "James Watt improved the steam engine in 1776.", "qas": [
+        {"id": "a", "question": "Who improved the steam engine?", "is_impossible": False,
+         "answers": [{"text": "James Watt", "answer_start": 0}, {"text": "Watt", "answer_start": 6}]}]},
+    {"context": "Newcomen built the first practical engine.", "qas": [
+        {"id": "b", "question": "Who built the last engine?", "is_impossible": True, "answers": [],
+         "plausible_answers": [{"text": "Newcomen", "answer_start": 0}]}]},
+]}]}
+
+MULTIHOP = [
+    {"id": "0", "query": "Who runs the exchange covered by TechCrunch and The Verge?", "question_type": "inference_query", "answer": "Sam Bankman-Fried",
+     "evidence_list": [
+         {"fact": "Sam Bankman-Fried founded FTX.", "title": "FTX trial", "source": "TechCrunch", "published_at": "2023-10-01T10:00:00+00:00",
+          "author": "A", "url": "u1"},
+         {"fact": "The exchange collapsed in 2022.", "title": "Crypto fall", "source": "The Verge", "published_at": "2023-10-02T10:00:00+00:00",
+          "author": "B", "url": "u2"}]},
+    {"id": "1", "query": "Did both outlets report the trial?", "question_type": "comparison_query", "answer": "Yes",
+     "evidence_list": [
+         {"fact": "Sam Bankman-Fried founded FTX.", "title": "FTX trial", "source": "TechCrunch", "published_at": "2023-10-01T10:00:00+00:00"},
+         {"fact": "The trial began in October.", "title": "FTX trial", "source": "TechCrunch", "published_at": "2023-10-01T10:00:00+00:00"}]},
+    {"id": "2", "query": "Which network did she partner with?", "question_type": "null_query", "answer": "Insufficient information.",
+     "evidence_list": []},
+]
+
+
+@pytest.mark.parametrize(("text", "normal"), [("The  Eiffel-Tower!", "eiffeltower"), ("an apple, a pear", "apple pear"), ("", "")])
+def test_squad_normalisation(text: str, normal: str) -> None:
+    assert ds.normalize_answer(text) == normal
+
+
+def test_squad_exact_match_and_f1() -> None:
+    assert ds.exact_match("the Normans", "Normans.") == 1.0
+    assert ds.f1_score("10th and 11th centuries", "in the 10th century") == pytest.approx(2 / 7)  # P 1/3, R 1/4
+    assert ds.f1_score("France", "Paris") == 0.0
+    assert ds.squad_scores(["James Watt", "Watt"], "Watt") == (1.0, 1.0)
+    assert ds.squad_scores([], "") == (1.0, 1.0) and ds.squad_scores([], "Newcomen") == (0.0, 0.0)
+
+
+def test_squad_corpus_keeps_paragraph_and_answer_offsets(tmp_path: Path) -> None:
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps(SQUAD))
+    docs, questions = ds.load_squad(path)
+    (doc,) = docs
+    assert doc.title == "Steam engine" and doc.text == SQUAD["data"][0]["paragraphs"][0]["context"] + "\n\n" + SQUAD["data"][0]["paragraphs"][1]["context"]
+    first, second = questions
+    assert doc.text[slice(*first.paragraph)] == SQUAD["data"][0]["paragraphs"][0]["context"]
+    assert [doc.text[s:e] for s, e in first.spans] == ["James Watt", "Watt"] and not first.impossible and first.split == "dev"
+    assert doc.text[slice(*second.paragraph)].startswith("Newcomen") and second.impossible and second.answers == ()
+
+
+def test_written_corpus_reads_back_verbatim_with_metadata(tmp_path: Path) -> None:
+    docs = [ds.CorpusDoc("a", " leading space\n\nsecond paragraph\n", title="", outlet="Wire", date="2023-10-01"),
+            ds.CorpusDoc("b", "Another article.", title="B title")]
+    folder = ds.write_corpus(docs, tmp_path / "corpus")
+    ds.write_corpus(docs[1:], folder)
+    loaded, skipped = load_corpus(folder)
+    assert not skipped and [d.doc_id for d in loaded] == ["b"]
+    ds.write_corpus(docs, folder)
+    loaded, _ = load_corpus(folder)
+    by_id = {d.doc_id: d for d in loaded}
+    assert by_id["a"].text == docs[0].text and by_id["a"].title == "" and by_id["a"].outlet == "Wire" and by_id["b"].title == "B title"
+
+
+def test_rgb_conditions_and_answer_check(tmp_path: Path) -> None:
+    row = {"id": 57, "query": "Who won?", "answer": [["Tampa", "Tampa Bay"], "Florida"], "fakeanswer": "Glendale",
+           "positive": ["Held in Tampa, Florida."], "negative": ["Tickets on sale.", " "], "positive_wrong": ["Held in Glendale, Arizona."]}
+    path = tmp_path / "rgb.json"
+    path.write_text(json.dumps(row) + "\n")
+    (item,) = ds.load_rgb(path)
+    assert item.split == "test"
+    assert [d.doc_id for d in ds.rgb_corpus(item, "noise")] == ["positive_00", "negative_00"]
+    assert [d.doc_id for d in ds.rgb_corpus(item, "rejection")] == ["negative_00"]
+    assert [d.text for d in ds.rgb_corpus(item, "counterfactual")] == ["Held in Tampa, Florida.", "Held in Glendale, Arizona."]
+    assert ds.rgb_correct("It was in tampa bay, Florida [1].", item.answer)
+    assert not ds.rgb_correct("It was in Tampa [1].", item.answer)
+    assert ds.rgb_correct("Glendale [2]", item.fake) and not ds.rgb_correct("anything", [])
+
+
+def test_multihop_corpus_groups_facts_by_article(tmp_path: Path) -> None:
+    path = tmp_path / "multihop.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in MULTIHOP))
+    docs, questions = ds.load_multihop(path)
+    assert [(d.title, d.outlet, d.date) for d in docs] == [("FTX trial", "TechCrunch", "2023-10-01"), ("Crypto fall", "The Verge", "2023-10-02")]
+    assert docs[0].text == "Sam Bankman-Fried founded FTX.\n\nThe trial began in October."
+    inference, comparison, null = questions
+    assert inference.gold_docs == (docs[0].doc_id, docs[1].doc_id) and inference.extractable
+    assert comparison.gold_docs == (docs[0].doc_id,) and not comparison.extractable
+    assert null.gold_docs == () and null.kind == "null_query" and all(q.split == "dev" for q in questions)
+
+
+def test_engines_share_one_index_across_modes(tmp_path: Path) -> None:
+    embedder = MemoEmbedder(HashEmbedder())
+    docs = [ds.CorpusDoc("steam", "James Watt improved the steam engine in 1776.", title="Steam"),
+            ds.CorpusDoc("rail", "The railway reached the coast in 1830.", title="Rail")]
+    by_mode = engines(docs, tmp_path, embedder)
+    assert sorted(by_mode) == ["dense", "hybrid", "lexical"]
+    encoded = embedder.inner.encoded
+    assert all(e.search("Who improved the steam engine?", 1)[0].chunk.doc_id == "steam" for e in by_mode.values())
+    assert embedder.inner.encoded == encoded + 1
+
+
+def test_replace_section_keeps_the_written_text(tmp_path: Path) -> None:
+    report = tmp_path / "docs" / "quality.md"
+    replace_section(report, "quality", "| a |\n|---|", title="# Quality")
+    report.write_text(report.read_text() + "\nAnalysis written by hand.\n")
+    replace_section(report, "quality", "| b |\n|---|", title="# Quality")
+    text = report.read_text()
+    assert text.startswith("# Quality") and "| b |" in text and "| a |" not in text and text.rstrip().endswith("Analysis written by hand.")
+
+
+@pytest.mark.parametrize("approximate_from", [10_000, 1_000])
+def test_product_faiss_index_against_exact_search(approximate_from: int) -> None:
+    """Exact search is the oracle: the flat index matches it, the HNSW index above the size threshold finds nearly all of its top 10."""
+    rng = np.random.default_rng(0)
+    centres = rng.standard_normal((200, 64), dtype=np.float32)
+    vectors = centres[rng.integers(0, 200, 3_000)] + rng.normal(0, 0.05, (3_000, 64)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = _faiss_index(vectors, approximate_from)
+    _, found = index.search(vectors[:50], 30)
+    exact = np.argsort(-(vectors[:50] @ vectors.T), axis=1)[:, :10]
+    recall = np.mean([len(set(f[:10]) & set(e)) / 10 for f, e in zip(found, exact)])
+    assert type(index).__name__ == ("IndexFlatIP" if approximate_from > len(vectors) else "IndexHNSWFlat")
+    assert recall == 1.0 if approximate_from > len(vectors) else recall >= 0.95
