@@ -1,4 +1,4 @@
-"""The command line: qa index | ask | brief | lookup | add | eval; library errors become one plain sentence and an exit code."""
+"""The command line: qa index | ask | brief | lookup | add | eval | bench; library errors become one plain sentence and an exit code."""
 
 from __future__ import annotations
 
