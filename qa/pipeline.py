@@ -78,12 +78,13 @@ class Engine:
         vector = self.embedder.encode([question])[0]
         s = self.settings
         hits = hybrid_search(index, question, vector, s.context_chunks, s.candidates, s.rrf_k, doc_ids, s.retrieval)
+        if generator is not None:
+            try:
+                return generate(index, self.embedder, generator, question, hits, on_token)
+            except LLMError as exc:
+                note = str(exc)
         kind = question_kind(question)
-        evidence = gather(index, hits, question, vector, kind)
-        extractive = compose(index, question, evidence, kind)
+        extractive = compose(index, question, gather(index, hits, question, vector, kind), kind)
         if generator is None:
             return extractive
-        try:
-            return generate(index, self.embedder, generator, question, hits, on_token)
-        except LLMError as exc:
-            return replace(extractive, evidence=extractive.evidence | {"fallback": 1.0}, note=str(exc))
+        return replace(extractive, evidence=extractive.evidence | {"fallback": 1.0}, note=note)

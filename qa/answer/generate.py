@@ -34,7 +34,11 @@ class Passage:
 
     n: int
     hit: Hit
-    sentences: tuple[Sentence, ...]
+    sentence_ids: range
+
+    def sentences(self, index: Index) -> list[Sentence]:
+        """The sentences of the passage."""
+        return [index.sentences[i] for i in self.sentence_ids]
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class Checked:
 
 def passages(index: Index, hits: list[Hit], limit: int = 5) -> list[Passage]:
     """The top chunks as numbered passages."""
-    return [Passage(i, h, tuple(index.sentences[s] for s in index.sentences_of(h.chunk.chunk_id))) for i, h in enumerate(hits[:limit], start=1)]
+    return [Passage(i, h, index.sentences_of(h.chunk.chunk_id)) for i, h in enumerate(hits[:limit], start=1)]
 
 
 def prompt(index: Index, question: str, shown: list[Passage]) -> Messages:
@@ -78,13 +82,14 @@ def proper_names(text: str) -> set[str]:
 
 
 def check_sentence(
-    text: str, cited: list[Passage], vector: np.ndarray, vectors: dict[Sentence, np.ndarray], focus: set[str], proper: set[str],
+    text: str, cited: list[Passage], vector: np.ndarray, index: Index, focus: set[str], proper: set[str],
 ) -> Checked:
     """The sentence of the cited passages closest in meaning must state the same numbers, names and asked-about terms."""
     if not cited:
         return Checked(text, False, "cites no passage")
-    best = max((s for p in cited for s in p.sentences), key=lambda s: float(vectors[s] @ vector))
-    score = float(vectors[best] @ vector)
+    ids = [i for p in cited for i in p.sentence_ids]
+    sims = index.sentence_vectors[ids] @ vector
+    best, score = index.sentences[ids[int(np.argmax(sims))]], float(sims.max())
     numbers, names = _facts(text, proper)
     have_numbers, _ = _facts(best.text)
     low = best.text.lower()
@@ -105,9 +110,7 @@ def verify(text: str, shown: list[Passage], embedder: Embedder, index: Index, qu
     pieces = [text[s:e] for s, e in sentence_spans(text)]
     clean = [re.sub(r"\s*\[\d+\]", "", p).strip() for p in pieces]
     by_n = {p.n: p for p in shown}
-    all_sentences = [s for p in shown for s in p.sentences]
-    ids = {id(s): i for i, s in enumerate(index.sentences)}
-    vectors = {s: index.sentence_vectors[ids[id(s)]] if id(s) in ids else embedder.encode([s.text])[0] for s in all_sentences}
+    all_sentences = [s for p in shown for s in p.sentences(index)]
     encoded = embedder.encode([c or "." for c in clean]) if clean else np.zeros((0, 1))
     focus = {stem(w) for w in focus_words(question) if w not in STOPWORDS}
     proper = proper_names(" ".join(s.text for s in all_sentences))
@@ -117,7 +120,7 @@ def verify(text: str, shown: list[Passage], embedder: Embedder, index: Index, qu
             continue
         markers = _MARKER.findall(piece)
         cited = [by_n[int(n)] for n in markers if int(n) in by_n]
-        out.append(check_sentence(body, cited if markers else shown, vector, vectors, focus, proper))
+        out.append(check_sentence(body, cited if markers else shown, vector, index, focus, proper))
     return out
 
 
@@ -160,7 +163,7 @@ def generate(
         if on_token:
             on_token(piece)
     text = "".join(pieces).strip()
-    nearest = [s for p in shown[:1] for s in p.sentences[:2]]
+    nearest = [s for p in shown[:1] for s in p.sentences(index)[:2]]
     if not text or REFUSAL in text.upper():
         return compose_generated(index, question, [], nearest)
     return compose_generated(index, question, verify(text, shown, embedder, index, question), nearest)
