@@ -229,7 +229,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from qa.bench.quality import main as quality
 
         splits = ("test", "dev") if args.split == "both" else (args.split,)
-        quality(ext, work, out, splits, args.limit, args.only or tuple(RUNNERS))
+        quality(ext, work, out, splits, args.limit, args.only or tuple(RUNNERS), _generator(args))
     else:
         from qa.bench.speed import main as speed
 
@@ -293,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chunks", type=int, default=100_000, help="speed: chunks in the replicated large index (default: 100000)")
     p.add_argument("--sizes", type=int, nargs="+", default=[1_000, 3_000, 10_000, 30_000, 50_000, 100_000, 300_000], help="speed: FAISS sweep sizes")
     p.add_argument("--ann-sizes", type=int, nargs="*", default=[100_000], help="speed: sizes at which approximate indexes are tried")
+    _model_options(p)
     return parser
 
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from qa.bench import datasets as ds
-from qa.bench.quality import MemoEmbedder, engines
+from qa.bench.quality import MemoEmbedder, engines, run
 from qa.bench.report import replace_section
 from qa.corpus import load_corpus
 from qa.index import _faiss_index
+from qa.llm import Messages
 from tests.fakes import HashEmbedder
 
 SQUAD = {"version": "v2.0", "data": [{"title": "Steam_engine", "paragraphs": [
@@ -138,3 +141,31 @@ def test_product_faiss_index_against_exact_search(approximate_from: int) -> None
     recall = np.mean([len(set(f[:10]) & set(e)) / 10 for f, e in zip(found, exact)])
     assert type(index).__name__ == ("IndexFlatIP" if approximate_from > len(vectors) else "IndexHNSWFlat")
     assert recall == 1.0 if approximate_from > len(vectors) else recall >= 0.95
+
+
+class Echo:
+    """A model that restates the first sentence of passage [1], cited, then adds a figure no passage states."""
+
+    name = "test/echo"
+
+    def stream(self, messages: Messages, max_tokens: int = 300) -> Iterator[str]:
+        first = re.search(r"\[1\] \(.*?\)\n(.+?\.)", messages[-1]["content"]).group(1)
+        yield from (first.rstrip("."), " [1].", " It cost 99 dollars [1].")
+
+
+def test_generative_bench_puts_the_checked_model_answer_beside_the_extractive_one(tmp_path: Path) -> None:
+    ext = tmp_path / "ext"
+    (ext / ds.MULTIHOP).parent.mkdir(parents=True)
+    (ext / ds.MULTIHOP).write_text("".join(json.dumps(r) + "\n" for r in MULTIHOP))
+    results = run(ext, tmp_path / "work", splits=("dev",), only=("multihop",), embedder=HashEmbedder(), generator=Echo())
+    assert [s.name for s in results.systems] == ["hybrid", "hybrid + test/echo"]
+    written = results.records[("MultiHop-RAG", "dev", "hybrid + test/echo")]
+    extractive = results.records[("MultiHop-RAG", "dev", "hybrid")]
+    assert len(written) == len(extractive) == 3
+    for record in written:
+        assert record["kept"] == 0.5 and "99" not in record["answer"] and "[1]" in record["answer"]
+        assert 0 < record["first_token"] <= record["seconds"] and not record["fallback"]
+    assert all(r["kept"] is None for r in extractive)
+    table = results.table(("dev",))
+    assert "| hybrid + test/echo dev |" in table
+    assert "| MultiHop-RAG | generated sentences kept by the grounding check (mean share per written answer) | 3 | - | 0.500 |" in table

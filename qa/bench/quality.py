@@ -1,19 +1,21 @@
 """Answer quality on external data, with the lexical and dense baselines run beside hybrid retrieval in the same process.
 
 `qa bench quality` builds each corpus once (the index does not depend on the retrieval mode), asks every
-question under each mode, and writes the table of metrics x systems x datasets into docs/quality.md.
+question of every system, and writes the table of metrics x systems x datasets into docs/quality.md. With
+`--mode generative` the systems are the shipped extractive answer and the model's checked answer, over the same retrieval.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -22,14 +24,59 @@ from qa.bench.report import code_version, replace_section
 from qa.config import REPO_ROOT, Settings
 from qa.embed import Embedder, Progress, default_embedder
 from qa.errors import QAError
+from qa.llm import Generator
 from qa.pipeline import Engine
+from qa.types import Answer
 
 MODES = ("lexical", "dense", "hybrid")
 SPLITS = ("test", "dev")
 TOP_K = (1, 5, 10)
 Record = dict[str, Any]
-# A metric: its label, which questions it is over, and one question's value (None: not counted for that system).
-Metric = tuple[str, Callable[[Record], bool], Callable[[Record], float | None]]
+
+
+class Metric(NamedTuple):
+    """A row of the table: its label, which questions it is over, one question's value (None: not counted), how to summarise."""
+
+    label: str
+    who: Callable[[Record], bool]
+    value: Callable[[Record], float | None]
+    fmt: str = "{:.3f}"
+    median: bool = False
+
+
+@dataclass(frozen=True)
+class System:
+    """A column of the table: how passages are retrieved and, for generative answers, the model that writes the answer."""
+
+    name: str
+    retrieval: str
+    generator: Generator | None = None
+
+
+def systems_for(generator: Generator | None) -> list[System]:
+    """The three retrieval modes, extractive; or, with a model, shipped extractive beside generative over the same retrieval."""
+    if generator is None:
+        return [System(mode, mode) for mode in MODES]
+    return [System("hybrid", "hybrid"), System(f"hybrid + {generator.name}", "hybrid", generator)]
+
+
+def timed_ask(engine: Engine, system: System, question: str) -> tuple[Answer, Record]:
+    """Ask a question the system's way; the answer, and the per-answer figures shared by every dataset."""
+    began = time.perf_counter()
+    first: list[float] = []
+    answer = engine.ask(question, generator=system.generator, on_token=lambda _: first or first.append(time.perf_counter()))
+    seconds = time.perf_counter() - began
+    written, kept = answer.evidence.get("sentences"), answer.evidence.get("supported")
+    return answer, {"seconds": seconds, "first_token": (first[0] - began) if first else seconds,
+                    "kept": kept / written if written else None, "fallback": "fallback" in answer.evidence}
+
+
+_NOTE = re.compile(r"\s*\[\d+\]|\s*\(\d+ generated sentence\(s\) removed[^)]*\)")
+
+
+def plain(answer: Answer) -> str:
+    """A generated answer without its markers and removal note: what SQuAD scoring compares with the gold answer."""
+    return _NOTE.sub("", answer.answer).strip()
 
 
 class MemoEmbedder:
@@ -64,36 +111,37 @@ def engines(docs: list[ds.CorpusDoc], folder: Path, embedder: Embedder) -> dict[
 
 @dataclass
 class Results:
-    """Per-question records by dataset, split and mode, and the metrics that summarise them."""
+    """Per-question records by dataset, split and system, and the metrics that summarise them."""
 
+    systems: list[System] = field(default_factory=lambda: systems_for(None))
     records: dict[tuple[str, str, str], list[Record]] = field(default_factory=dict)
     metrics: dict[str, list[Metric]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def add(self, dataset: str, split: str, mode: str, record: Record) -> None:
+    def add(self, dataset: str, split: str, system: str, record: Record) -> None:
         """Keep one question's outcome."""
-        self.records.setdefault((dataset, split, mode), []).append(record)
+        self.records.setdefault((dataset, split, system), []).append(record)
 
-    def cell(self, dataset: str, metric: Metric, split: str, mode: str) -> tuple[float | None, int]:
-        """The mean of a metric over its questions, and how many questions it is over."""
-        _, who, value = metric
-        rows = [r for r in self.records.get((dataset, split, mode), []) if who(r)]
-        values = [v for v in map(value, rows) if v is not None]
-        return (float(np.mean(values)) if values else None), len(rows)
+    def cell(self, dataset: str, metric: Metric, split: str, system: str) -> tuple[float | None, int]:
+        """The mean (or median) of a metric over its questions, and how many questions it is over."""
+        rows = [r for r in self.records.get((dataset, split, system), []) if metric.who(r)]
+        values = [v for v in map(metric.value, rows) if v is not None]
+        summary = np.median if metric.median else np.mean
+        return (float(summary(values)) if values else None), len(rows)
 
     def table(self, splits: Sequence[str]) -> str:
         """The markdown table: one row per dataset and metric, one column per split and system."""
         head = ["dataset", "metric"]
         for split in splits:
-            head += [f"n {split}"] + [f"{m} {split}" + (" (shipped)" if m == "hybrid" else "") for m in MODES]
+            head += [f"n {split}"] + [f"{s.name} {split}" + (" (shipped)" if s.name == "hybrid" else "") for s in self.systems]
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "--:|" * (len(head) - 2)]
         for dataset, metrics in self.metrics.items():
             for metric in metrics:
-                cells = [dataset, metric[0]]
+                cells = [dataset, metric.label]
                 for split in splits:
-                    values = [self.cell(dataset, metric, split, mode) for mode in MODES]
+                    values = [self.cell(dataset, metric, split, s.name) for s in self.systems]
                     cells.append(str(values[-1][1]))
-                    cells += ["-" if v is None else f"{v:.3f}" for v, _ in values]
+                    cells += ["-" if v is None else metric.fmt.format(v) for v, _ in values]
                 lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines)
 
@@ -104,10 +152,10 @@ def _log(message: str) -> None:
 
 
 def _take(items: list[Any], splits: Sequence[str], limit: int | None) -> Iterator[Any]:
-    """The items of the chosen splits, at most `limit` of each."""
+    """The items of the chosen splits, at most `limit` of each, spread evenly over the split."""
     for split in splits:
         chosen = [i for i in items if i.split == split]
-        yield from chosen[:limit] if limit else chosen
+        yield from chosen[:: -(-len(chosen) // limit)] if limit and chosen else chosen
 
 
 # SQuAD 2.0 ---------------------------------------------------------------------------------------------
@@ -115,17 +163,26 @@ def _take(items: list[Any], splits: Sequence[str], limit: int | None) -> Iterato
 ANSWERABLE: Callable[[Record], bool] = lambda r: not r["impossible"]  # noqa: E731
 EVERY: Callable[[Record], bool] = lambda r: True  # noqa: E731
 
+# Rows every dataset has: what the grounding check kept of generated answers, and time.
+ANSWER_METRICS: list[Metric] = [
+    Metric("generated sentences kept by the grounding check (mean share per written answer)", EVERY, lambda r: r["kept"]),
+    Metric("model failed, extractive answer given instead", EVERY, lambda r: r["fallback"]),
+    Metric("time to first token, median ms (extractive: the whole answer)", EVERY, lambda r: 1000 * r["first_token"], "{:.0f}", True),
+    Metric("time per answer, median ms", EVERY, lambda r: 1000 * r["seconds"], "{:.0f}", True),
+]
+
 SQUAD_METRICS: list[Metric] = [
-    *[(f"gold paragraph in top {k} chunks", ANSWERABLE, lambda r, k=k: r[f"para@{k}"]) for k in TOP_K],
-    ("gold answer span inside a top-10 chunk", ANSWERABLE, lambda r: r["span@10"]),
-    ("EM, answerable (short answer; abstained = empty)", ANSWERABLE, lambda r: r["em"]),
-    ("F1, answerable", ANSWERABLE, lambda r: r["f1"]),
-    ("EM, all (SQuAD 2.0: unanswerable right iff abstained)", EVERY, lambda r: r["em"]),
-    ("F1, all", EVERY, lambda r: r["f1"]),
-    ("abstention recall (unanswerable abstained)", lambda r: r["impossible"], lambda r: r["abstained"]),
-    ("abstention precision (abstained that are unanswerable)", EVERY, lambda r: r["impossible"] if r["abstained"] else None),
-    ("false abstention (answerable abstained)", ANSWERABLE, lambda r: r["abstained"]),
-    ("first citation in the gold paragraph (answered)", ANSWERABLE, lambda r: None if r["abstained"] else r["cited_gold"]),
+    *[Metric(f"gold paragraph in top {k} chunks", ANSWERABLE, lambda r, k=k: r[f"para@{k}"]) for k in TOP_K],
+    Metric("gold answer span inside a top-10 chunk", ANSWERABLE, lambda r: r["span@10"]),
+    Metric("gold answer in the answer, not abstained (answerable)", ANSWERABLE, lambda r: r["contains"]),
+    Metric("EM, answerable (short answer, or the whole written answer; abstained = empty)", ANSWERABLE, lambda r: r["em"]),
+    Metric("F1, answerable", ANSWERABLE, lambda r: r["f1"]),
+    Metric("EM, all (SQuAD 2.0: unanswerable right iff abstained)", EVERY, lambda r: r["em"]),
+    Metric("F1, all", EVERY, lambda r: r["f1"]),
+    Metric("abstention recall (unanswerable abstained)", lambda r: r["impossible"], lambda r: r["abstained"]),
+    Metric("abstention precision (abstained that are unanswerable)", EVERY, lambda r: r["impossible"] if r["abstained"] else None),
+    Metric("false abstention (answerable abstained)", ANSWERABLE, lambda r: r["abstained"]),
+    Metric("first citation in the gold paragraph (answered)", ANSWERABLE, lambda r: None if r["abstained"] else r["cited_gold"]),
 ]
 
 
@@ -140,36 +197,39 @@ def run_squad(results: Results, ext: Path, work: Path, embedder: Embedder, split
     by_mode = engines(docs, work / "squad", embedder)
     chosen = list(_take(questions, splits, limit))
     for n, q in enumerate(chosen, start=1):
-        for mode, engine in by_mode.items():
+        for system in results.systems:
+            engine = by_mode[system.retrieval]
             hits = engine.search(q.question, max(TOP_K))
             gold = [h.chunk.doc_id == q.doc_id and _overlaps((h.chunk.start, h.chunk.end), q.paragraph) for h in hits]
-            answer = engine.ask(q.question)
-            prediction = "" if answer.abstained else answer.short
+            answer, figures = timed_ask(engine, system, q.question)
+            prediction = "" if answer.abstained else plain(answer) if system.generator else answer.short
             em, f1 = ds.squad_scores(q.answers, prediction)
             first = answer.citations[0] if answer.citations else None
-            record = {f"para@{k}": any(gold[:k]) for k in TOP_K} | {
+            said = ds.normalize_answer(answer.answer)
+            record = figures | {f"para@{k}": any(gold[:k]) for k in TOP_K} | {
                 "span@10": any(h.chunk.doc_id == q.doc_id and h.chunk.start <= s and e <= h.chunk.end for h in hits for s, e in q.spans),
                 "id": q.qid, "question": q.question, "short": prediction, "gold": list(q.answers),
-                "impossible": q.impossible, "abstained": answer.abstained, "em": em, "f1": f1,
+                "impossible": q.impossible, "abstained": answer.abstained, "em": em, "f1": f1, "answer": answer.answer,
+                "contains": not answer.abstained and any(ds.normalize_answer(a) in said for a in q.answers),
                 "cited_gold": bool(first and first.doc_id == q.doc_id and _overlaps((first.start, first.end), q.paragraph)),
             }
-            results.add("SQuAD 2.0", q.split, mode, record)
+            results.add("SQuAD 2.0", q.split, system.name, record)
         if n % 500 == 0:
             _log(f"squad: {n}/{len(chosen)} questions")
-    results.metrics["SQuAD 2.0"] = SQUAD_METRICS
+    results.metrics["SQuAD 2.0"] = SQUAD_METRICS + ANSWER_METRICS
 
 
 # RGB en_fact --------------------------------------------------------------------------------------------
 
 RGB_METRICS: list[Metric] = [
-    ("noise (positive + negative): accuracy, gold answer in the answer, not abstained", lambda r: r["condition"] == "noise",
+    Metric("noise (positive + negative): accuracy, gold answer in the answer, not abstained", lambda r: r["condition"] == "noise",
      lambda r: r["correct"]),
-    ("noise: gold answer in the short answer", lambda r: r["condition"] == "noise", lambda r: r["short_correct"]),
-    ("noise: abstained (wrongly)", lambda r: r["condition"] == "noise", lambda r: r["abstained"]),
-    ("rejection (negative only): abstained (rightly)", lambda r: r["condition"] == "rejection", lambda r: r["abstained"]),
-    ("counterfactual (positive + positive_wrong): conflict flagged", lambda r: r["condition"] == "counterfactual", lambda r: r["flagged"]),
-    ("counterfactual: true answer in the answer", lambda r: r["condition"] == "counterfactual", lambda r: r["correct"]),
-    ("counterfactual: fake answer in the answer", lambda r: r["condition"] == "counterfactual", lambda r: r["fake"]),
+    Metric("noise: gold answer in the short answer", lambda r: r["condition"] == "noise", lambda r: r["short_correct"]),
+    Metric("noise: abstained (wrongly)", lambda r: r["condition"] == "noise", lambda r: r["abstained"]),
+    Metric("rejection (negative only): abstained (rightly)", lambda r: r["condition"] == "rejection", lambda r: r["abstained"]),
+    Metric("counterfactual (positive + positive_wrong): conflict flagged", lambda r: r["condition"] == "counterfactual", lambda r: r["flagged"]),
+    Metric("counterfactual: true answer in the answer", lambda r: r["condition"] == "counterfactual", lambda r: r["correct"]),
+    Metric("counterfactual: fake answer in the answer", lambda r: r["condition"] == "counterfactual", lambda r: r["fake"]),
 ]
 
 
@@ -180,9 +240,10 @@ def run_rgb(results: Results, ext: Path, work: Path, embedder: Embedder, splits:
     for n, item in enumerate(items, start=1):
         for condition in ds.RGB_CONDITIONS:
             with tempfile.TemporaryDirectory(dir=work) as tmp:
-                for mode, engine in engines(ds.rgb_corpus(item, condition), Path(tmp), embedder).items():
-                    answer = engine.ask(item.query)
-                    results.add("RGB en_fact", item.split, mode, {
+                by_mode = engines(ds.rgb_corpus(item, condition), Path(tmp), embedder)
+                for system in results.systems:
+                    answer, figures = timed_ask(by_mode[system.retrieval], system, item.query)
+                    results.add("RGB en_fact", item.split, system.name, figures | {
                         "id": item.qid, "question": item.query, "answer": answer.answer, "gold": item.answer,
                         "condition": condition, "abstained": answer.abstained, "flagged": bool(answer.conflicts),
                         "correct": not answer.abstained and ds.rgb_correct(answer.answer, item.answer),
@@ -191,7 +252,7 @@ def run_rgb(results: Results, ext: Path, work: Path, embedder: Embedder, splits:
                     })
         if n % 25 == 0:
             _log(f"rgb: {n}/{len(items)} questions")
-    results.metrics["RGB en_fact"] = RGB_METRICS
+    results.metrics["RGB en_fact"] = RGB_METRICS + ANSWER_METRICS
 
 
 # MultiHop-RAG -------------------------------------------------------------------------------------------
@@ -203,17 +264,19 @@ def _of(*kinds: str) -> Callable[[Record], bool]:
 
 
 MULTIHOP_METRICS: list[Metric] = [
-    ("inference: accuracy, gold answer in the answer", _of("inference_query"), lambda r: r["correct"]),
-    ("inference, gold answer in the evidence facts: accuracy", lambda r: r["kind"] == "inference_query" and r["extractable"],
+    Metric("inference: accuracy, gold answer in the answer", _of("inference_query"), lambda r: r["correct"]),
+    Metric("inference, gold answer in the evidence facts: accuracy", lambda r: r["kind"] == "inference_query" and r["extractable"],
      lambda r: r["correct"]),
-    *[(f"{kind}: evidence-article recall in top 10 chunks", _of(f"{kind}_query"), lambda r: r["recall@10"])
+    *[Metric(f"{kind}: evidence-article recall in top 10 chunks", _of(f"{kind}_query"), lambda r: r["recall@10"])
       for kind in ("inference", "comparison", "temporal")],
-    ("comparison + temporal: all evidence articles in top 10", _of("comparison_query", "temporal_query"), lambda r: r["all@10"]),
-    ("comparison + temporal: yes/no or judgement answers (not extractable; share)", _of("comparison_query", "temporal_query"),
+    Metric("comparison + temporal: all evidence articles in top 10", _of("comparison_query", "temporal_query"), lambda r: r["all@10"]),
+    Metric("comparison + temporal, yes/no gold: the answer starts with the right yes or no",
+           lambda r: r["kind"] in ("comparison_query", "temporal_query") and r["gold"].lower() in ds.YES_NO, lambda r: r["yes_no"]),
+    Metric("comparison + temporal: yes/no or judgement answers (not extractable; share)", _of("comparison_query", "temporal_query"),
      lambda r: not r["extractable"]),
-    ("null_query: abstention recall", _of("null_query"), lambda r: r["abstained"]),
-    ("abstention precision (abstained that are null)", EVERY, lambda r: r["kind"] == "null_query" if r["abstained"] else None),
-    ("false abstention (non-null abstained)", lambda r: r["kind"] != "null_query", lambda r: r["abstained"]),
+    Metric("null_query: abstention recall", _of("null_query"), lambda r: r["abstained"]),
+    Metric("abstention precision (abstained that are null)", EVERY, lambda r: r["kind"] == "null_query" if r["abstained"] else None),
+    Metric("false abstention (non-null abstained)", lambda r: r["kind"] != "null_query", lambda r: r["abstained"]),
 ]
 
 
@@ -222,27 +285,29 @@ def run_multihop(results: Results, ext: Path, work: Path, embedder: Embedder, sp
     docs, questions = ds.load_multihop(ext / ds.MULTIHOP)
     by_mode = engines(docs, work / "multihop", embedder)
     for q in _take(questions, splits, limit):
-        for mode, engine in by_mode.items():
+        for system in results.systems:
+            engine = by_mode[system.retrieval]
             found = {h.chunk.doc_id for h in engine.search(q.query, 10)}
-            answer = engine.ask(q.query)
+            answer, figures = timed_ask(engine, system, q.query)
             gold = set(q.gold_docs)
-            results.add("MultiHop-RAG", q.split, mode, {
+            results.add("MultiHop-RAG", q.split, system.name, figures | {
                 "id": q.qid, "question": q.query, "answer": answer.answer, "gold": q.answer, "evidence": answer.evidence,
                 "kind": q.kind, "extractable": q.extractable, "abstained": answer.abstained,
                 "correct": not answer.abstained and q.answer.lower() in answer.answer.lower(),
+                "yes_no": not answer.abstained and ds.normalize_answer(answer.answer).split()[:1] == [q.answer.lower()],
                 "recall@10": len(gold & found) / len(gold) if gold else None, "all@10": bool(gold) and gold <= found,
             })
-    results.metrics["MultiHop-RAG"] = MULTIHOP_METRICS
+    results.metrics["MultiHop-RAG"] = MULTIHOP_METRICS + ANSWER_METRICS
 
 
 RUNNERS = {"squad": run_squad, "rgb": run_rgb, "multihop": run_multihop}
 
 
 def run(ext: Path, work: Path, splits: Sequence[str] = SPLITS, limit: int | None = None, only: Sequence[str] = tuple(RUNNERS),
-        embedder: Embedder | None = None) -> Results:
-    """Run the chosen datasets under every retrieval mode, the embedding model loaded once."""
+        embedder: Embedder | None = None, generator: Generator | None = None) -> Results:
+    """Run the chosen datasets under every system, the embedding model loaded once."""
     memo = MemoEmbedder(embedder or default_embedder(Settings().encode_batch, Settings().embedder))
-    results = Results()
+    results = Results(systems_for(generator))
     for name in only:
         began = time.perf_counter()
         RUNNERS[name](results, ext, work, memo, splits, limit)
@@ -251,18 +316,24 @@ def run(ext: Path, work: Path, splits: Sequence[str] = SPLITS, limit: int | None
     return results
 
 
-def main(ext: Path, work: Path, out: Path | None, splits: Sequence[str], limit: int | None, only: Sequence[str]) -> str:
-    """Run, print the table, write it into the report between its markers, and keep every answer in WORK/quality-records.jsonl."""
-    results = run(ext, work, splits, limit, only)
-    with (work / "quality-records.jsonl").open("w", encoding="utf-8") as fh:
-        for (dataset, split, mode), records in results.records.items():
-            fh.writelines(json.dumps({"dataset": dataset, "split": split, "mode": mode} | r, ensure_ascii=False, default=str) + "\n" for r in records)
+def main(ext: Path, work: Path, out: Path | None, splits: Sequence[str], limit: int | None, only: Sequence[str],
+         generator: Generator | None = None) -> str:
+    """Run, print the table, write it into the report between its markers, and keep every answer in WORK/<section>-records.jsonl.
+
+    Extractive runs fill the `quality` section; runs with a model fill a `generative <model>` section.
+    """
+    results = run(ext, work, splits, limit, only, generator=generator)
+    section = f"generative {generator.name}" if generator else "quality"
+    with (work / f"{re.sub(r'[^a-z0-9.]+', '-', section)}-records.jsonl").open("w", encoding="utf-8") as fh:
+        for (dataset, split, system), records in results.records.items():
+            fh.writelines(json.dumps({"dataset": dataset, "split": split, "system": system} | r, ensure_ascii=False, default=str) + "\n" for r in records)
     took = ", ".join(f"{k} {v:.0f}s" for k, v in results.seconds.items())
-    scope = f"first {limit} questions of each split" if limit else "every question"
+    scope = f"{limit} questions of each split, spread evenly" if limit else "every question"
+    answers = f"generative answers by {generator.name} beside the extractive ones" if generator else "extractive answers (no generator)"
     body = (f"{results.table(splits)}\n\nRun {time.strftime('%Y-%m-%d %H:%M')} with `qa bench quality` at {code_version()}: {scope}; "
-            f"extractive answers (no generator); {took}.")
+            f"{answers}; {took}.")
     print(body)
     if out is not None:
-        replace_section(out, "quality", body, title="# Answer quality on external benchmarks")
+        replace_section(out, section, body, title="# Answer quality on external benchmarks")
         _log(f"wrote {out.relative_to(REPO_ROOT) if out.is_relative_to(REPO_ROOT) else out}")
     return body
