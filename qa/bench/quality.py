@@ -61,14 +61,21 @@ def systems_for(generator: Generator | None) -> list[System]:
 
 
 def timed_ask(engine: Engine, system: System, question: str) -> tuple[Answer, Record]:
-    """Ask a question the system's way; the answer, and the per-answer figures shared by every dataset."""
+    """Ask a question the system's way; the answer, and the per-answer figures (and the model's draft) kept for every dataset."""
     began = time.perf_counter()
     first: list[float] = []
-    answer = engine.ask(question, generator=system.generator, on_token=lambda _: first or first.append(time.perf_counter()))
+    draft: list[str] = []
+
+    def on_token(piece: str) -> None:
+        first or first.append(time.perf_counter())
+        draft.append(piece)
+
+    answer = engine.ask(question, generator=system.generator, on_token=on_token)
     seconds = time.perf_counter() - began
     written, kept = answer.evidence.get("sentences"), answer.evidence.get("supported")
     return answer, {"seconds": seconds, "first_token": (first[0] - began) if first else seconds,
-                    "kept": kept / written if written else None, "fallback": "fallback" in answer.evidence}
+                    "kept": kept / written if written else None, "fallback": "fallback" in answer.evidence,
+                    "draft": "".join(draft), "quotes": {c.n: c.quote for c in answer.citations}}
 
 
 _NOTE = re.compile(r"\s*\[\d+\]|\s*\(\d+ generated sentence\(s\) removed[^)]*\)")
