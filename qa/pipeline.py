@@ -80,7 +80,7 @@ class Engine:
         hits = hybrid_search(index, question, vector, s.context_chunks, s.candidates, s.rrf_k, doc_ids, s.retrieval)
         if generator is not None:
             try:
-                return generate(index, self.embedder, generator, question, hits, on_token)
+                return generate(index, self.embedder, generator, question, hits, vector, on_token)
             except LLMError as exc:
                 note = str(exc)
         kind = question_kind(question)

@@ -224,6 +224,11 @@ def currency(text: str) -> str:
     return min(found)[1] if found else ""
 
 
+def dates(text: str) -> list[str]:
+    """The dates a text states, as written: 'May 2025', 'FY2026', '2029'."""
+    return [m.group(0) for m in _DATE_RE.finditer(text)]
+
+
 def figures(text: str) -> list[tuple[str, float | None]]:
     """Every amount a money span states, with its currency: '¥1 trillion ($6.2 billion)' gives two."""
     return [(currency(m.group(0)), number_value(m.group(0))) for m in _MONEY_RE.finditer(text)]

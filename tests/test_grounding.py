@@ -1,0 +1,106 @@
+"""The grounding check on single sentences: what a paraphrase may change, and what it must keep."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from qa.answer.generate import compose_generated, passages
+from qa.answer.grounding import facts, split_reply, verify
+from qa.config import Settings
+from qa.pipeline import Engine
+from qa.types import Hit
+from tests.fakes import HashEmbedder
+
+ARTICLE = (
+    "Harbor City council approved the tidal plant with a budget of €2 billion ($2.2 billion). "
+    "Mayor Elena Brandt said construction will begin in May 2025 and the plant should deliver power by 2029. "
+    "The plant will have 40 turbines and is expected to supply 120,000 homes. "
+    "Council member Tomas Reuter voted against the plan. "
+    "Jun Okafor replaced Tomas Reuter as chief engineer. "
+    "Sales rose 12% in the third quarter. "
+    "Dredging work will not start before June 2025. "
+    "The line will serve Harbor City, Eastport and Lowell. "
+    "The company employs 1,000 people. "
+    "Minister Wang approved the $5 million grant. "
+    "Will the plant pay off?"
+)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """One article, every sentence reachable, the fake embedder."""
+    root = tmp_path_factory.mktemp("grounding")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "plant.txt").write_text("Harbor City Tidal Plant\n\n" + ARTICLE, encoding="utf-8")
+    engine = Engine(replace(Settings(), corpus_dir=root / "corpus", index_dir=root / "index"), HashEmbedder())
+    engine.build()
+    return engine
+
+
+def check(engine: Engine, reply: str, question: str = "") -> list[bool]:
+    """The verdict on each sentence of a reply that may cite any chunk of the article as [1], [2]..."""
+    index = engine.index()
+    shown = passages(index, [Hit(c, 1.0) for c in index.chunks], limit=len(index.chunks))
+    return [c.supported for c in verify(reply, shown, engine.embedder, index, question)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Dredging work will start before June 2025.",
+    "Council member Tomas Reuter voted for the plan.",
+    "Tomas Reuter replaced Jun Okafor as chief engineer.",
+    "Sales fell 12% in the third quarter.",
+    "Sales rose 12% in the fourth quarter.",
+    "The plant has a budget of €2 million.",
+    "The plant has a budget of 2 billion dollars.",
+    "The company employs five people.",
+    "Minister Li approved the $5 million grant.",
+    "Mayor Øystein Brandt said construction will begin in May 2025.",
+    "Construction will begin in May 2029.",
+    "The line will serve Harbor City, Eastport, Lowell and Springfield.",
+    "The plant will pay off.",
+])
+def test_a_changed_fact_is_not_supported(engine: Engine, sentence: str) -> None:
+    assert check(engine, sentence) == [False]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The plant will have forty turbines.",
+    "The company employs 1000 people.",
+    "The budget is 2 billion euros.",
+    "Sales rose 12 percent in the third quarter.",
+    "Tomas Reuter was replaced by Jun Okafor as chief engineer.",
+    "Elena Brandt said construction will begin in May 2025.",
+    "Dredging will not start before June 2025.",
+])
+def test_a_faithful_paraphrase_is_supported(engine: Engine, sentence: str) -> None:
+    assert check(engine, sentence) == [True]
+
+
+def test_markers_after_the_full_stop_and_in_lists_belong_to_their_sentence() -> None:
+    assert split_reply("It has 40 turbines. [1] It cost €2 billion.[2] Both [1, 3].") == [
+        ("It has 40 turbines.", [1]), ("It cost €2 billion.", [2]), ("Both.", [1, 3])]
+    assert split_reply("It has 40 turbines [1]. Whether it floats is NOT IN SOURCES.") == [("It has 40 turbines.", [1])]
+
+
+def test_facts_read_figures_in_words_and_symbols() -> None:
+    assert facts("forty turbines cost ¥1 trillion in May 2025") == {"n:40", "n:1", "n:2025", "c:yen", "s:trillion", "m:may"}
+    assert facts("Sales may rise in the third quarter, by $1.5m") == {"o:3", "c:dollar", "n:1.5", "s:million"}
+
+
+def test_citations_are_exact_and_markers_sit_before_the_full_stop(engine: Engine) -> None:
+    index = engine.index()
+    shown = passages(index, [Hit(c, 1.0) for c in index.chunks], limit=len(index.chunks))
+    checked = verify('Brandt said: "construction will begin in May 2025." [1] It will have 40 turbines [1]. It will have 40 turbines.',
+                     shown, engine.embedder, index)
+    answer = compose_generated(index, "", checked, [])
+    text = index.docs["plant"].text
+    assert answer.answer.count("40 turbines") == 1 and '2025." [1]' in answer.answer and answer.answer.endswith("turbines [2].")
+    assert all(text[c.start:c.end] == c.quote for c in answer.citations)
+
+
+
+def test_a_reply_that_does_not_touch_the_question_is_not_an_answer(engine: Engine) -> None:
+    assert check(engine, "The plant will have 40 turbines [1].", "Who opposed the plan?") == [False]
+    assert check(engine, "Tomas Reuter [1].", "Who voted against the plan?") == [True]
