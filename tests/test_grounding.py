@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from qa.answer.generate import compose_generated, passages
-from qa.answer.grounding import facts, split_reply, verify
+from qa.answer.grounding import answer_type, facts, split_reply, verify
 from qa.config import Settings
 from qa.pipeline import Engine
 from qa.types import Hit
@@ -104,3 +104,10 @@ def test_citations_are_exact_and_markers_sit_before_the_full_stop(engine: Engine
 def test_a_reply_that_does_not_touch_the_question_is_not_an_answer(engine: Engine) -> None:
     assert check(engine, "The plant will have 40 turbines [1].", "Who opposed the plan?") == [False]
     assert check(engine, "Tomas Reuter [1].", "Who voted against the plan?") == [True]
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Which company makes the turbines?", {"compani"}), ("Who is the individual that resigned?", {"individu"}),
+    ("What is the price of the plant?", set()), ("Who won the vote?", set()), ("What did Brandt say?", set())])
+def test_the_noun_a_question_asks_for_may_be_used_by_the_answer(question: str, kind: set[str]) -> None:
+    assert answer_type(question) == kind

@@ -42,11 +42,12 @@ def passages(index: Index, hits: list[Hit], limit: int = 5) -> list[Passage]:
 
 
 def prompt(index: Index, question: str, shown: list[Passage]) -> Messages:
-    """The chat messages: instructions, passages with their article titles, the question."""
+    """The chat messages: instructions, passages with their article's title, outlet and date, the question."""
     blocks = []
     for p in shown:
         doc = index.docs[p.hit.chunk.doc_id]
-        blocks.append(f"[{p.n}] ({doc.title}{', ' + doc.date if doc.date else ''})\n{p.hit.chunk.text.strip()}")
+        about = ", ".join(x for x in (doc.title, doc.outlet, doc.date) if x)
+        blocks.append(f"[{p.n}] ({about})\n{p.hit.chunk.text.strip()}")
     user = "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}"
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 

@@ -116,6 +116,14 @@ def negated(text: str) -> bool:
     return "n't" in low or "n’t" in low or any(w in _NEGATORS for w in re.findall(r"[a-z]+", low))
 
 
+def answer_type(question: str) -> set[str]:
+    """The stem of the noun a question asks for ('Which company...', 'Who is the individual...'): an answer may use it freely."""
+    m = re.match(r"\W*(?:(?:which|what)\s+|who\s+(?:is|was|are|were)\s+the\s+)([a-z]+)", question.lower())
+    if m and m.group(1) in STOPWORDS | {"is", "was", "are", "were", "did", "does", "do"}:
+        return set()
+    return {stem(m.group(1))} if m else set()
+
+
 def _content(text: str) -> set[str]:
     """The stems of a sentence's content words, number words as digits."""
     return {stem(_NUMBER_WORDS.get(w, w)) for w in words(text) if w not in STOPWORDS}
@@ -139,7 +147,7 @@ def _position(name: str, text: str) -> int:
 def against(text: str, best: Sentence, score: float, context: str, focus: set[str], proper: set[str]) -> Checked:
     """Whether one source sentence states a generated sentence: same facts, names, polarity, asked-about terms and meaning.
 
-    Names may also come from the context (the sentence before and the article title: "Its top offering" after "Sakana AI").
+    Names may also come from the context: the sentence before ("Its top offering" after "Sakana AI"), the article's title and outlet.
     """
     source = f"{best.text} ({context})"
     stems = {stem(w) for w in words(best.text)}
@@ -178,7 +186,8 @@ def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Ind
             verdicts.append(Checked(text, False, "the closest passage sentence is a question, which states nothing", sentence))
             continue
         before = index.sentences[ids[k] - 1].text if ids[k] and index.sentences[ids[k] - 1].doc_id == sentence.doc_id else ""
-        verdict = against(text, sentence, float(sims[k]), f"{before} {index.docs[sentence.doc_id].title}", focus, proper)
+        doc = index.docs[sentence.doc_id]
+        verdict = against(text, sentence, float(sims[k]), f"{before} {doc.title} {doc.outlet}", focus, proper)
         if verdict.supported:
             return verdict
         verdicts.append(verdict)
@@ -208,7 +217,7 @@ def verify(text: str, shown: list[Shown], embedder: Embedder, index: Index, ques
     by_n = {p.n: p for p in shown}
     all_sentences = [index.sentences[i].text for p in shown for i in p.sentence_ids]
     encoded = embedder.encode([body for body, _ in pieces]) if pieces else np.zeros((0, 1))
-    focus = {stem(w) for w in focus_words(question) if w not in STOPWORDS}
+    focus = {stem(w) for w in focus_words(question) if w not in STOPWORDS} - answer_type(question)
     proper = proper_names(all_sentences)
     out = []
     for (body, markers), vector in zip(pieces, encoded):
