@@ -16,6 +16,7 @@ from qa.bench.report import replace_section
 from qa.corpus import load_corpus
 from qa.index import _faiss_index
 from qa.llm import Messages
+from qa.types import Document
 from tests.fakes import HashEmbedder
 
 SQUAD = {"version": "v2.0", "data": [{"title": "Steam_engine", "paragraphs": [
@@ -69,8 +70,8 @@ def test_squad_corpus_keeps_paragraph_and_answer_offsets(tmp_path: Path) -> None
 
 
 def test_written_corpus_reads_back_verbatim_with_metadata(tmp_path: Path) -> None:
-    docs = [ds.CorpusDoc("a", " leading space\n\nsecond paragraph\n", title="", outlet="Wire", date="2023-10-01"),
-            ds.CorpusDoc("b", "Another article.", title="B title")]
+    docs = [Document("a", " leading space\n\nsecond paragraph\n", title="", outlet="Wire", date="2023-10-01"),
+            Document("b", "Another article.", title="B title")]
     folder = ds.write_corpus(docs, tmp_path / "corpus")
     ds.write_corpus(docs[1:], folder)
     loaded, skipped = load_corpus(folder)
@@ -110,8 +111,8 @@ def test_multihop_corpus_groups_facts_by_article(tmp_path: Path) -> None:
 
 def test_engines_share_one_index_across_modes(tmp_path: Path) -> None:
     embedder = MemoEmbedder(HashEmbedder())
-    docs = [ds.CorpusDoc("steam", "James Watt improved the steam engine in 1776.", title="Steam"),
-            ds.CorpusDoc("rail", "The railway reached the coast in 1830.", title="Rail")]
+    docs = [Document("steam", "James Watt improved the steam engine in 1776.", title="Steam"),
+            Document("rail", "The railway reached the coast in 1830.", title="Rail")]
     by_mode = engines(docs, tmp_path, embedder)
     assert sorted(by_mode) == ["dense", "hybrid", "lexical"]
     encoded = embedder.inner.encoded

@@ -13,11 +13,13 @@ import re
 import string
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from qa.config import REPO_ROOT
+from qa.corpus import META_FIELDS, META_SUFFIX
+from qa.types import Document
 
 EXT_DIR = REPO_ROOT.parent / "shared" / "ext"
 SQUAD = "squad2_dev_cs224n/dev-v2.0.json"
@@ -28,24 +30,7 @@ RGB_DEV_IDS = 50
 MULTIHOP_DEV_LINES = 250
 
 
-@dataclass(frozen=True)
-class CorpusDoc:
-    """One article to write into a benchmark corpus: its text and the metadata the loader reads beside it."""
-
-    doc_id: str
-    text: str
-    title: str = ""
-    outlet: str = ""
-    author: str = ""
-    date: str = ""
-    url: str = ""
-
-    def meta(self) -> dict[str, str]:
-        """The `<id>.meta.json` content."""
-        return {k: v for k, v in asdict(self).items() if k not in ("doc_id", "text")}
-
-
-def write_corpus(docs: Iterable[CorpusDoc], folder: Path) -> Path:
+def write_corpus(docs: Iterable[Document], folder: Path) -> Path:
     """Write articles as `<id>.txt` and `<id>.meta.json`, replacing whatever articles the folder held."""
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*"):
@@ -53,7 +38,8 @@ def write_corpus(docs: Iterable[CorpusDoc], folder: Path) -> Path:
             old.unlink()
     for doc in docs:
         (folder / f"{doc.doc_id}.txt").write_bytes(doc.text.encode("utf-8"))
-        (folder / f"{doc.doc_id}.meta.json").write_text(json.dumps(doc.meta(), ensure_ascii=False), encoding="utf-8")
+        meta = {k: getattr(doc, k) for k in META_FIELDS}
+        (folder / f"{doc.doc_id}{META_SUFFIX}").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return folder
 
 
@@ -74,7 +60,7 @@ class SquadQuestion:
     impossible: bool
 
 
-def load_squad(path: Path) -> tuple[list[CorpusDoc], list[SquadQuestion]]:
+def load_squad(path: Path) -> tuple[list[Document], list[SquadQuestion]]:
     """The articles of a SQuAD file as a corpus, and every question with its gold paragraph's offsets."""
     data = json.loads(path.read_text(encoding="utf-8"))["data"]
     docs, questions = [], []
@@ -91,7 +77,7 @@ def load_squad(path: Path) -> tuple[list[CorpusDoc], list[SquadQuestion]]:
                                                bool(qa.get("is_impossible"))))
             parts.append(context)
             offset += len(context) + 2
-        docs.append(CorpusDoc(doc_id, "\n\n".join(parts), title=article["title"].replace("_", " "), outlet="Wikipedia"))
+        docs.append(Document(doc_id, "\n\n".join(parts), title=article["title"].replace("_", " "), outlet="Wikipedia"))
     return docs, questions
 
 
@@ -158,9 +144,9 @@ def load_rgb(path: Path) -> list[RgbItem]:
     return items
 
 
-def rgb_corpus(item: RgbItem, condition: str) -> list[CorpusDoc]:
+def rgb_corpus(item: RgbItem, condition: str) -> list[Document]:
     """The tiny corpus of one question under one condition: one untitled article per passage."""
-    return [CorpusDoc(f"{group}_{i:02d}", text) for group in RGB_CONDITIONS[condition] for i, text in enumerate(item.passages[group])
+    return [Document(f"{group}_{i:02d}", text, "") for group in RGB_CONDITIONS[condition] for i, text in enumerate(item.passages[group])
             if text.strip()]
 
 
@@ -194,7 +180,7 @@ def _article_key(evidence: dict[str, Any]) -> str:
     return f"{evidence.get('source', '')}\n{evidence.get('title', '')}"
 
 
-def load_multihop(path: Path) -> tuple[list[CorpusDoc], list[MultihopQuestion]]:
+def load_multihop(path: Path) -> tuple[list[Document], list[MultihopQuestion]]:
     """A corpus of the evidence facts grouped by article (metadata kept), and the questions with their gold articles."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     facts: dict[str, list[str]] = {}
@@ -206,7 +192,7 @@ def load_multihop(path: Path) -> tuple[list[CorpusDoc], list[MultihopQuestion]]:
             if ev["fact"].strip() not in facts.setdefault(key, []):
                 facts[key].append(ev["fact"].strip())
     ids = {key: f"{n:03d}_{hashlib.sha1(key.encode()).hexdigest()[:8]}" for n, key in enumerate(facts)}
-    docs = [CorpusDoc(ids[key], "\n\n".join(facts[key]), title=meta[key].get("title", ""), outlet=meta[key].get("source", ""),
+    docs = [Document(ids[key], "\n\n".join(facts[key]), title=meta[key].get("title", ""), outlet=meta[key].get("source", ""),
                       author=meta[key].get("author") or "", date=(meta[key].get("published_at") or "")[:10], url=meta[key].get("url") or "")
             for key in facts]
     questions = []

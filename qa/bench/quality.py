@@ -26,7 +26,7 @@ from qa.embed import Embedder, Progress, default_embedder
 from qa.errors import QAError
 from qa.llm import Generator
 from qa.pipeline import Engine
-from qa.types import Answer
+from qa.types import Answer, Document
 
 MODES = ("lexical", "dense", "hybrid")
 SPLITS = ("test", "dev")
@@ -105,7 +105,7 @@ class MemoEmbedder:
         return np.stack([self._memo[t] for t in texts])
 
 
-def engines(docs: list[ds.CorpusDoc], folder: Path, embedder: Embedder) -> dict[str, Engine]:
+def engines(docs: list[Document], folder: Path, embedder: Embedder) -> dict[str, Engine]:
     """Write a corpus, index it once, and return an engine per retrieval mode over that index."""
     settings = replace(Settings(), corpus_dir=ds.write_corpus(docs, folder / "corpus"), index_dir=folder / "index")
     Engine(settings, embedder).build()

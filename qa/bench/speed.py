@@ -38,7 +38,7 @@ from qa.index import Index, _embed_texts, _faiss_index, _passages
 from qa.lexical import LexicalIndex
 from qa.pipeline import Engine
 from qa.retrieve import dense_search, hybrid_search
-from qa.types import Chunk
+from qa.types import Chunk, Document
 
 STAGES = ("embed query", "lexical", "dense", "retrieve (hybrid)", "evidence", "compose", "total")
 EVAL_DEV = REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl"
@@ -382,10 +382,10 @@ def _set(index: Any, knob: str, value: int) -> None:
 # The corpora -----------------------------------------------------------------------------------------------
 
 
-def thousand_articles(ext: Path) -> tuple[list[ds.CorpusDoc], list[str]]:
+def thousand_articles(ext: Path) -> tuple[list[Document], list[str]]:
     """~1,000 articles (each SQuAD paragraph one article, plus the MultiHop-RAG articles) and questions spread over them."""
     squad_docs, squad_qs = ds.load_squad(ext / ds.SQUAD)
-    docs = [ds.CorpusDoc(f"{d.doc_id}_{i:03d}", para, title=d.title, outlet=d.outlet)
+    docs = [Document(f"{d.doc_id}_{i:03d}", para, title=d.title, outlet=d.outlet)
             for d in squad_docs for i, para in enumerate(d.text.split("\n\n"))]
     hop_docs, hop_qs = ds.load_multihop(ext / ds.MULTIHOP)
     questions = [q.question for q in squad_qs[::101]] + [q.query for q in hop_qs[::13]]
