@@ -31,10 +31,6 @@ class Passage:
     hit: Hit
     sentence_ids: range
 
-    def sentences(self, index: Index) -> list[Sentence]:
-        """The sentences of the passage."""
-        return [index.sentences[i] for i in self.sentence_ids]
-
 
 def passages(index: Index, hits: list[Hit], limit: int = 5) -> list[Passage]:
     """The top chunks as numbered passages."""

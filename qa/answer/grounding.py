@@ -9,7 +9,7 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.answer.spans import dates, figures, focus_words
+from qa.answer.spans import NUMBER_WORDS, dates, figures, focus_words
 from qa.embed import Embedder
 from qa.index import Index
 from qa.text import QUESTION_WORDS, STOPWORDS, sentence_spans, stem, words
@@ -24,8 +24,8 @@ _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _MARKER_AFTER_END = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
 _WORD = re.compile(r"(?<![\w’'])[^\W\d_][^\W_]*")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?(?!\d|st\b|nd\b|rd\b|th\b)")
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate("_ _ two three four five six seven eight nine ten eleven twelve".split()) if i > 1} | {
-    "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "dozen": "12"}
+# Number words read as digits; "zero" and "one" are too often not numbers ("one of", "the new one").
+_NUMBER_WORDS = {w: str(v) for w, v in NUMBER_WORDS.items() if v > 1}
 _ORDINALS = {w: str(i) for i, w in enumerate("_ _ second third fourth fifth sixth seventh eighth ninth tenth".split()) if i > 1}
 _SCALES = {"thousand": "thousand", "million": "million", "mn": "million", "m": "million", "billion": "billion", "bn": "billion",
            "trillion": "trillion", "tn": "trillion"}

@@ -38,11 +38,11 @@ _APPROX = r"(?:(?:~|about |roughly |around |approximately |nearly |almost |up to
 _MONEY_RE = re.compile(
     rf"{_APPROX}(?:[¥$€£]\s?(?:{_NUM}){_SCALE}|(?:{_NUM}){_SCALE}\s?(?:yen|dollars|won|euros|pounds|US dollars)\b)", re.I
 )
-_NUMBER_WORDS = {w: i for i, w in enumerate(
+NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
 _COUNT_RE = re.compile(
-    rf"\b{_APPROX}(?:(?:{_NUM})(?:\s?(?:million|billion|thousand))?(?:-plus)?|(?:{'|'.join(_NUMBER_WORDS)})(?=[\s-]))"
+    rf"\b{_APPROX}(?:(?:{_NUM})(?:\s?(?:million|billion|thousand))?(?:-plus)?|(?:{'|'.join(NUMBER_WORDS)})(?=[\s-]))"
     r"(?:[\s-]+(?:[A-Za-z][\w-]*\s){0,2}[A-Za-z][\w-]*)?", re.I
 )
 _MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
@@ -189,7 +189,7 @@ def candidate_spans(sentence: str, kind: Kind, question: str) -> list[Span]:
 def count_span(span: Span, focus: list[str]) -> Span:
     """A counted span cut to its number and the thing counted: the last focus word, else the next word."""
     toks = span.text.split()
-    number = next((i for i, t in enumerate(toks) if re.match(r"\d|" + "|".join(_NUMBER_WORDS), t, re.I)), 0)
+    number = next((i for i, t in enumerate(toks) if re.match(r"\d|" + "|".join(NUMBER_WORDS), t, re.I)), 0)
     while number + 1 < len(toks) and toks[number + 1].lower() in ("thousand", "million", "billion", "trillion"):
         number += 1
     keep = number + 1 if "-" in toks[number] and not toks[number].endswith("-plus") else min(len(toks), number + 2)
@@ -209,8 +209,8 @@ def number_value(text: str) -> float | None:
         return value * scale.get((found.group(2) or "").lower(), 1.0)
     for word in words(text):
         for part in word.split("-"):
-            if part in _NUMBER_WORDS:
-                return float(_NUMBER_WORDS[part])
+            if part in NUMBER_WORDS:
+                return float(NUMBER_WORDS[part])
     return None
 
 
@@ -239,7 +239,7 @@ def unit_noun(span_text: str) -> str:
     synonyms = {"firm": "compani", "compani": "compani", "busi": "compani", "member": "compani"}
     for tok in reversed(words(span_text)):
         for part in reversed(tok.split("-")):
-            if part and not part[0].isdigit() and part not in _NUMBER_WORDS and part not in ("about", "around", "roughly", "approximately", "plus", "nearly"):
+            if part and not part[0].isdigit() and part not in NUMBER_WORDS and part not in ("about", "around", "roughly", "approximately", "plus", "nearly"):
                 s = stem(part)
                 return synonyms.get(s, s)
     return ""
