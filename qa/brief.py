@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from qa.answer.conflicts import conversion_conflicts
+from qa.answer.figures import Figure, comparable, consistent, same_value, text_figures
 from qa.index import Index
-from qa.lookup import Figure, comparable, consistent, same_value, text_figures
 from qa.pipeline import Engine, check_question
 from qa.text import STOPWORDS, terms
 from qa.types import Citation, Sentence

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from qa.config import Settings
-from qa.errors import QAError
+from qa.errors import BadInputError, QAError
 from qa.types import Answer
 
 
@@ -229,11 +229,27 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from qa.bench.quality import main as quality
 
         splits = ("test", "dev") if args.split == "both" else (args.split,)
-        quality(ext, work, out, splits, args.limit, args.only or tuple(RUNNERS), _generator(args))
+        baseline = "" if args.no_baseline or args.mode == "generative" else args.baseline
+        quality(ext, work, out, splits, args.limit, args.only or tuple(RUNNERS), _generator(args), baseline)
     else:
         from qa.bench.speed import main as speed
 
         speed(_settings(args).corpus_dir, ext, work, out, args.repeat, args.chunks, args.sizes, args.ann_sizes, args.limit)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train the reader from the labelled sets and write it with its model card (a GPU is used when there is one)."""
+    from qa.config import REPO_ROOT
+    from qa.train import train_reader
+
+    shared = Path(args.data) if args.data else REPO_ROOT.parent / "shared"
+    if not (shared / "train").is_dir():
+        raise BadInputError(f"There is no training data in {shared}/train; give the folder that holds train/ and ext/ with --data.")
+    out = Path(args.out) if args.out else None
+    card = train_reader(shared, **({"out": out} if out else {}), seed=args.seed, epochs=args.epochs, limit=args.limit,
+                        log=lambda line: print(line, file=sys.stderr, flush=True))
+    print(f"wrote {card['file']} ({card['bytes']:,} bytes), sha256 {card['sha256']}: pin it as READER_SHA256 in qa/reader.py")
     return 0
 
 
@@ -289,11 +305,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="a quick run: at most this many questions per split (quality) or per corpus (speed)")
     p.add_argument("--split", choices=("test", "dev", "both"), default="both", help="quality: which split to run (default: both)")
     p.add_argument("--only", action="append", choices=("squad", "rgb", "multihop"), help="quality: run only this dataset (repeatable)")
+    p.add_argument("--baseline", default="5f86d6f", help="quality: the commit of the earlier engine run beside the reader (default: the rule engine)")
+    p.add_argument("--no-baseline", action="store_true", help="quality: run the reader alone")
     p.add_argument("--repeat", type=int, default=3, help="speed: runs per measurement, the median reported (default: 3)")
     p.add_argument("--chunks", type=int, default=100_000, help="speed: chunks in the replicated large index (default: 100000)")
     p.add_argument("--sizes", type=int, nargs="+", default=[1_000, 3_000, 10_000, 30_000, 50_000, 100_000, 300_000], help="speed: FAISS sweep sizes")
     p.add_argument("--ann-sizes", type=int, nargs="*", default=[100_000], help="speed: sizes at which approximate indexes are tried")
     _model_options(p)
+    p = sub.add_parser("train", help="train the reader model from the labelled data (../shared/train and the ext dev halves)")
+    p.add_argument("model", choices=("reader",), help="the model to train")
+    p.add_argument("--data", help="the folder holding train/ and ext/ (default: ../shared)")
+    p.add_argument("--out", help="where to write the model (default: models/reader.safetensors, its card beside it)")
+    p.add_argument("--seed", type=int, default=13, help="the random seed (default: 13)")
+    p.add_argument("--epochs", type=float, default=1.0, help="passes over the training pairs (default: 1)")
+    p.add_argument("--limit", type=int, default=32_000, help="training pairs drawn from all sources (default: 32000, about 45 min on 2 cores)")
+    p.set_defaults(handler=cmd_train)
     return parser
 
 

@@ -21,6 +21,7 @@ class Settings:
     corpus_dir: Path = _default_dir("QA_CORPUS", "corpus")
     index_dir: Path = _default_dir("QA_INDEX", "index")
     embedder: str = os.environ.get("QA_EMBEDDER", "torch")
+    reader_path: Path = _default_dir("QA_READER", "models/reader.safetensors")
     chunk_size: int = 600
     chunk_overlap: int = 120
     max_question_chars: int = 1000
@@ -29,7 +30,11 @@ class Settings:
     rrf_k: int = 60
     candidates: int = 30
     context_chunks: int = 8
-    max_quotes: int = 2
+    reader_candidates: int = 12
+    # The reader's probability above which a sentence answers; chosen on dev data (README, "Abstention").
+    reader_threshold: float = 0.5
+    # Another article's answer is weighed as agreement or conflict only above this probability.
+    conflict_threshold: float = 0.5
     encode_batch: int = 32
 
     def chunk_settings(self) -> dict[str, int]:

@@ -17,7 +17,9 @@ from qa.pipeline import Engine
 from qa.types import Answer, Citation
 
 ANSWERABLE = ("factoid", "factoid-all", "conflict")
-KINDS = (*ANSWERABLE, "unanswerable", "quote", "claim")
+FOUND = ("quote", "quote-typo", "claim")
+LOOKUPS = (*FOUND, "claim-contradicted", "notfound")
+KINDS = (*ANSWERABLE, "unanswerable", *LOOKUPS)
 
 
 @dataclass
@@ -31,12 +33,13 @@ class RowResult:
     gold_cited: bool | None
     offsets_exact: bool
     conflict_flagged: bool | None
+    lead_correct: bool | None = None
     first_token: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A line of the per-question report."""
         return {"id": self.row.get("id"), "kind": self.row["kind"], "correct": self.correct, "gold_cited": self.gold_cited,
-                "offsets_exact": self.offsets_exact, "conflict_flagged": self.conflict_flagged, "ms": round(self.seconds * 1000, 1),
+                "offsets_exact": self.offsets_exact, "conflict_flagged": self.conflict_flagged, "lead_correct": self.lead_correct, "ms": round(self.seconds * 1000, 1),
                 "abstained": self.answer.abstained, "answer": self.answer.answer}
 
 
@@ -64,8 +67,9 @@ class Report:
         """Accuracy, abstention, citation and latency figures."""
         answerable = [r for r in self.rows if r.row["kind"] in ANSWERABLE]
         unanswerable = [r for r in self.rows if r.row["kind"] == "unanswerable"]
-        lookups = [r for r in self.rows if r.row["kind"] in ("quote", "claim")]
+        lookups = [r for r in self.rows if r.row["kind"] in LOOKUPS]
         conflicts = [r for r in self.rows if r.row["kind"] == "conflict"]
+        agreeing = [r for r in answerable if r.row["kind"] != "conflict"]
         cited = [r.gold_cited for r in answerable + lookups if r.gold_cited is not None]
         ms = [r.seconds * 1000 for r in self.rows]
         return {
@@ -76,7 +80,9 @@ class Report:
             "gold_article_cited": self._share(cited),
             "offsets_exact": self._share([r.offsets_exact for r in self.rows]),
             "conflicts_flagged": self._share([bool(r.conflict_flagged) for r in conflicts]),
-            "quote_claim_found": self._share([r.correct for r in lookups]),
+            "false_conflicts": self._share([bool(r.answer.conflicts) for r in agreeing]),
+            "lead_answer_right": self._share([bool(r.lead_correct) for r in answerable]),
+            "lookup_right": self._share([r.correct for r in lookups]),
             "median_ms": round(statistics.median(ms), 1) if ms else None,
             **self._generative(),
         }
@@ -115,11 +121,17 @@ def score_row(row: dict[str, Any], answer: Answer, seconds: float, texts: dict[s
     if kind == "unanswerable":
         return RowResult(row, answer, seconds, answer.abstained, None, exact, None)
     gold = None if answer.abstained or not sources else first in sources
-    if kind in ("quote", "claim"):
-        return RowResult(row, answer, seconds, bool(gold), gold, exact, None)
+    if kind == "notfound":
+        return RowResult(row, answer, seconds, answer.abstained and not answer.answer.startswith(CONTRADICTED), None, exact, None)
+    if kind == "claim-contradicted":
+        return RowResult(row, answer, seconds, answer.answer.startswith(CONTRADICTED) and bool(gold), gold, exact, None)
+    if kind in FOUND:
+        return RowResult(row, answer, seconds, bool(gold) and not answer.abstained, gold, exact, None)
     hit = all(a in text for a in wanted) if kind == "factoid-all" else any(a in text for a in wanted)
     flagged = bool(answer.conflicts) if kind == "conflict" else None
-    return RowResult(row, answer, seconds, hit and not answer.abstained, gold, exact, flagged)
+    short = answer.short.lower().replace(",", "")
+    lead = not answer.abstained and any(a.replace(",", "") in short for a in wanted)
+    return RowResult(row, answer, seconds, hit and not answer.abstained, gold, exact, flagged, lead)
 
 
 def lookup_answer(result: LookupResult, limit: int = 3) -> Answer:
@@ -141,7 +153,7 @@ def evaluate(engine: Engine, path: Path, generator: Generator | None = None) -> 
     for row in rows:
         began = time.perf_counter()
         first: list[float] = []
-        if row["kind"] in ("quote", "claim"):
+        if row["kind"] in LOOKUPS:
             answer = lookup_answer(lookup(engine, row["question"]))
         else:
             answer = engine.ask(row["question"], generator=generator, on_token=lambda _, f=first: f or f.append(time.perf_counter()))

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from qa.answer.spans import Kind, candidate_spans, figures, number_value, unit_noun
+from qa.answer.figures import Figure, comparable, consistent, same_value, text_figures
+from qa.answer.lexicon import FIGURE_WORDS
 from qa.index import Index
 from qa.pipeline import Engine, check_question
 from qa.text import STOPWORDS, stem, terms
@@ -36,13 +37,8 @@ CLOSE_DICE, QUOTE_COVER = 0.75, 0.6
 CANDIDATES = 30
 
 _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+|[¥$€£%]")
-_YEAR = re.compile(r"\b(?:FY\s?)?((?:19|20)\d\d)\b")
 _TYPO = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "—": "-", "–": "-",
                        "‒": "-", "−": "-", "\u00a0": " ", "…": "."})
-_FRACTIONS = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}
-_FIGURE_WORDS = frozenset("yen dollar dollars usd euro euros pound pounds won percent per cent trillion billion million thousand bn mn "
-                          "half third thirds quarter quarters fifth fifths tenth tenths one two three four five six seven eight nine ten "
-                          "eleven twelve fifteen twenty thirty forty fifty hundred dozen plus".split())
 
 
 @dataclass(frozen=True)
@@ -92,20 +88,6 @@ class LookupResult:
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the contract."""
         return {"query": self.query, "verdict": self.verdict, "matches": [m.to_dict() for m in self.matches]}
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A figure a text states: its kind, unit, value and wording."""
-
-    kind: str
-    unit: str
-    value: float
-    text: str
-    start: int
-    end: int
-    approx: bool = False
-    bound: str = ""
 
 
 @dataclass
@@ -187,118 +169,6 @@ def _doc_sentences(index: Index) -> dict[str, list[int]]:
     return out
 
 
-# --- figures ---------------------------------------------------------------------------------------
-
-def _percent_value(text: str) -> float | None:
-    """A percentage in points: '70%' -> 70, 'seven tenths' -> 70, 'roughly half' -> 50."""
-    low = text.lower().replace("-", " ")
-    found = re.search(r"(\d+(?:\.\d+)?)\s?(?:%|percent|per cent)", low)
-    if found:
-        return float(found.group(1))
-    for word, value in _FRACTIONS.items():
-        if re.search(rf"\b{word}s?\b", low):
-            count = number_value(low.split(word)[0] + " ") if word != "half" else None
-            return value * (count or 1.0)
-    return None
-
-
-def _bound(text: str, start: int, end: int) -> str:
-    """'lower' when a figure is a floor ('more than 20%'), 'upper' when a ceiling ('up to ¥1 trillion'), else ''."""
-    before = text[max(0, start - 18):start] + " " + text[start:end]
-    if _LOWER_BOUND.search(before) or text[end:end + 5].startswith(("-plus", "+")):
-        return "lower"
-    return "upper" if _UPPER_BOUND.search(before) else ""
-
-
-def _trim_words(text: str, start: int, end: int) -> int:
-    """The end of a span moved back past trailing function words ('18 sectors by' -> '18 sectors')."""
-    while True:
-        found = re.search(r"[\s-]+([A-Za-z]+)$", text[start:end])
-        if not found or found.group(1).lower() not in STOPWORDS:
-            return end
-        end = start + found.start()
-
-
-def _count_end(text: str, start: int, end: int) -> int:
-    """The end of a counted span cut after its first plural noun ('44 companies spanning automotive' -> '44 companies')."""
-    for m in re.finditer(r"[A-Za-z][\w-]*", text[start:end]):
-        word = m.group(0).lower()
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and word not in STOPWORDS and word not in _FIGURE_WORDS:
-            return start + m.end()
-    return end
-
-
-def _approx(text: str) -> bool:
-    """True when a figure is stated loosely ('about', 'roughly', '~')."""
-    return bool(re.search(r"~|\b(?:about|roughly|around|approximately|nearly|almost|some|over|more than|up to)\b", text, re.I))
-
-
-def text_figures(text: str) -> list[Figure]:
-    """Money, percentages, counts and years stated in a text, each with its offsets."""
-    return list(_figures(text))
-
-
-@lru_cache(maxsize=20_000)
-def _figures(text: str) -> tuple[Figure, ...]:
-    """The figures of a text, cached: the same sentences are read again and again."""
-    out: list[Figure] = []
-    taken: list[tuple[int, int]] = []
-    for span in candidate_spans(text, Kind.MONEY, ""):
-        for m in re.finditer(r"[^()]+", span.text):
-            for cur, value in figures(m.group(0)):
-                if value is not None and cur:
-                    s = span.start + m.start()
-                    e = s + len(m.group(0).rstrip())
-                    out.append(Figure("money", cur, value, m.group(0).strip(), s, e, _approx(m.group(0)), _bound(text, s, e)))
-        taken.append((span.start, span.end))
-    for span in candidate_spans(text, Kind.PERCENT, ""):
-        value = _percent_value(span.text)
-        if value is not None:
-            out.append(Figure("percent", "%", value, span.text, span.start, span.end, _approx(span.text), _bound(text, span.start, span.end)))
-            taken.append((span.start, span.end))
-    years = [(m.start(1), m.end(1)) for m in _YEAR.finditer(text)]
-    for span in candidate_spans(text, Kind.COUNT, ""):
-        value = number_value(span.text)
-        scored = re.search(r"\d[-–]$", text[:span.start]) or re.match(r"\d+[-–]\d", text[span.start:])
-        if value is None or scored or any(a < span.end and span.start < b for a, b in taken + years):
-            continue
-        end = _count_end(text, span.start, _trim_words(text, span.start, span.end))
-        words = text[span.start:end]
-        out.append(Figure("count", unit_noun(words), value, words, span.start, end, _approx(words), _bound(text, span.start, end)))
-    for a, b in years:
-        if not any(x <= a < y for x, y in taken):
-            out.append(Figure("year", "", float(text[a:b]), text[a:b], a, b))
-    return tuple(out)
-
-
-_LOWER_BOUND = re.compile(r"\b(?:more than|over|at least|exceed\w*|above|upwards of)\b|\+|-plus\b", re.I)
-_UPPER_BOUND = re.compile(r"\b(?:up to|less than|under|at most|below|no more than)\b", re.I)
-
-
-def consistent(claim: Figure, source: Figure) -> bool:
-    """True when a source's bound ('more than 20%', 'up to ¥1 trillion') admits the claim's figure."""
-    if source.bound == "lower":
-        return claim.value >= source.value * 0.99
-    if source.bound == "upper":
-        return claim.value <= source.value * 1.01
-    return False
-
-
-def same_value(a: Figure, b: Figure, loose: bool = True) -> bool:
-    """True when two figures state the same amount, allowing for loose wording ('roughly $6 billion') unless `loose` is off."""
-    if a.kind == "year" or b.kind == "year":
-        return a.value == b.value
-    tolerance = 0.1 if loose and (a.approx or b.approx) else 0.015
-    return abs(a.value - b.value) <= tolerance * max(abs(a.value), abs(b.value), 1e-9)
-
-
-def comparable(a: Figure, b: Figure) -> bool:
-    """True when two figures measure the same kind of thing (same currency, unit or kind)."""
-    if a.kind != b.kind:
-        return False
-    return a.kind in ("percent", "year") or a.unit == b.unit
-
-
 def _figure_stems(text: str) -> set[str]:
     """The stems that belong to the figures of a text (numbers, scales, currencies)."""
     out: set[str] = set()
@@ -306,7 +176,7 @@ def _figure_stems(text: str) -> set[str]:
         if fig.kind in ("money", "percent", "year"):
             out |= set(terms(fig.text))
         else:
-            out |= {stem(w) for w, _, _ in tokens(fig.text) if w[0].isdigit() or w in _FIGURE_WORDS}
+            out |= {stem(w) for w, _, _ in tokens(fig.text) if w[0].isdigit() or w in FIGURE_WORDS}
     return out
 
 

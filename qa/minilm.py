@@ -49,29 +49,8 @@ class MiniLMEmbedder:
     def _forward(self, ids, mask):  # noqa: ANN001, ANN202 - torch tensors
         """Token ids to mean-pooled, normalised sentence vectors."""
         import torch
-        import torch.nn.functional as F
 
-        w = self._weights
-        batch, length = ids.shape
-        size = w["embeddings.word_embeddings.weight"].shape[1]
-        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:length]
-             + w["embeddings.token_type_embeddings.weight"][0])
-        x = F.layer_norm(x, (size,), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self._eps)
-        attend = mask[:, None, None, :].bool()
-        head = size // self._heads
-        for i in range(self._layers):
-            p = f"encoder.layer.{i}."
-
-            def lin(t, name: str, p: str = p):  # noqa: ANN001, ANN202
-                return F.linear(t, w[p + name + ".weight"], w[p + name + ".bias"])
-
-            q, k, v = (lin(x, f"attention.self.{n}").view(batch, length, self._heads, head).transpose(1, 2) for n in ("query", "key", "value"))
-            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=attend, scale=1 / math.sqrt(head))
-            ctx = ctx.transpose(1, 2).reshape(batch, length, size)
-            x = F.layer_norm(x + lin(ctx, "attention.output.dense"), (size,), w[p + "attention.output.LayerNorm.weight"],
-                             w[p + "attention.output.LayerNorm.bias"], self._eps)
-            h = F.gelu(lin(x, "intermediate.dense"))
-            x = F.layer_norm(x + lin(h, "output.dense"), (size,), w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], self._eps)
+        x = bert_hidden(self._weights, self._layers, self._heads, self._eps, ids, mask)
         m = mask.unsqueeze(-1).to(x.dtype)
         pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
         return torch.nn.functional.normalize(pooled, dim=1)
@@ -102,3 +81,34 @@ class MiniLMEmbedder:
                 if progress:
                     progress(done, len(texts))
         return out
+
+
+def bert_hidden(w: dict, layers: int, heads: int, eps: float, ids, mask, types=None, linear=None):  # noqa: ANN001, ANN201 - torch tensors
+    """A BERT encoder's last hidden states for token ids, from a dict of its weights (Hugging Face names).
+
+    `linear(x, name)` replaces the float linear layers (the reader passes int8 ones).
+    """
+    import torch.nn.functional as F
+
+    batch, length = ids.shape
+    size = w["embeddings.word_embeddings.weight"].shape[1]
+    kinds = w["embeddings.token_type_embeddings.weight"]
+    x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:length]
+         + (kinds[0] if types is None else kinds[types]))
+    x = F.layer_norm(x, (size,), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
+    attend = mask[:, None, None, :].bool()
+    head = size // heads
+    for i in range(layers):
+        p = f"encoder.layer.{i}."
+
+        def lin(t, name: str, p: str = p):  # noqa: ANN001, ANN202
+            return linear(t, p + name) if linear else F.linear(t, w[p + name + ".weight"], w[p + name + ".bias"])
+
+        q, k, v = (lin(x, f"attention.self.{n}").view(batch, length, heads, head).transpose(1, 2) for n in ("query", "key", "value"))
+        ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=attend, scale=1 / math.sqrt(head))
+        ctx = ctx.transpose(1, 2).reshape(batch, length, size)
+        x = F.layer_norm(x + lin(ctx, "attention.output.dense"), (size,), w[p + "attention.output.LayerNorm.weight"],
+                         w[p + "attention.output.LayerNorm.bias"], eps)
+        h = F.gelu(lin(x, "intermediate.dense"))
+        x = F.layer_norm(x + lin(h, "output.dense"), (size,), w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], eps)
+    return x

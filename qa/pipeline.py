@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from qa.answer.compose import compose
-from qa.answer.evidence import gather
+from qa.answer.compose import Judgement, candidates, compose, read
 from qa.answer.generate import generate
-from qa.answer.spans import question_kind
 from qa.config import Settings
 from qa.embed import Embedder, default_embedder
 from qa.errors import BadInputError, IndexMissingError
 from qa.index import BuildReport, Index, Reporter, build_index, load_index, read_manifest
 from qa.llm import Generator, LLMError
+from qa.reader import Reader, shared_reader
 from qa.retrieve import hybrid_search
 from qa.types import Answer, Hit
 
@@ -29,12 +29,25 @@ def check_question(text: str, limit: int) -> str:
     return question
 
 
+_SECOND_PART = re.compile(r",?\s+and\s+(?=(?:for |in |at |by |on |to )?(?:how|what|who|whom|when|where|which|why)\b)", re.I)
+
+
+def question_parts(question: str) -> list[str]:
+    """A two-part question ('Who bought X, and for how much?') as two questions, the second read with the first's words."""
+    found = _SECOND_PART.search(question)
+    if not found:
+        return [question]
+    first, second = question[:found.start()].strip(), question[found.end():].strip()
+    return [first.rstrip("?,") + "?", f"{second.rstrip('?')} ({first.rstrip('?,')})?"]
+
+
 class Engine:
     """A loaded index and model, answering questions; reloads when the index on disk changes."""
 
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None, reader: Reader | None = None) -> None:
         self.settings = settings or Settings()
         self.embedder = embedder or default_embedder(self.settings.encode_batch, self.settings.embedder)
+        self._reader = reader
         self._index: Index | None = None
         self._lock = threading.Lock()
 
@@ -56,6 +69,13 @@ class Engine:
             if self._index is None or self._index.manifest.get("generation") != manifest.get("generation"):
                 self._index = load_index(self.settings.index_dir, self.settings, self.embedder.name)
             return self._index
+
+    @property
+    def reader(self) -> Reader:
+        """The trained reader, loaded on first use (a missing or damaged file raises ModelError)."""
+        if self._reader is None:
+            self._reader = shared_reader(str(self.settings.reader_path))
+        return self._reader
 
     def search(self, query: str, k: int | None = None, doc_ids: Iterable[str] | None = None) -> list[Hit]:
         """The chunks that best match a query."""
@@ -83,8 +103,8 @@ class Engine:
                 return generate(index, self.embedder, generator, question, hits, vector, on_token)
             except LLMError as exc:
                 note = str(exc)
-        kind = question_kind(question)
-        extractive = compose(index, question, gather(index, hits, question, vector, kind), kind)
+        found = [(part, read(self.reader, part, candidates(index, hits, part, vector, s.reader_candidates))) for part in question_parts(question)]
+        extractive = compose(index, question, found, Judgement(s.reader_threshold, s.conflict_threshold))
         if generator is None:
             return extractive
         return replace(extractive, evidence=extractive.evidence | {"fallback": 1.0}, note=note)

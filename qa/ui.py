@@ -530,7 +530,7 @@ class Preparer:
             self.echo(f"{stage} {share:6.1%}")
 
     def run(self) -> None:
-        """Build the index if it is missing, load it, and warm the embedding model."""
+        """Build the index if it is missing, load it, and warm the embedding model and the reader."""
         try:
             with _CORPUS_LOCK:
                 if not (self.engine.settings.index_dir / "manifest.json").exists():
@@ -539,6 +539,7 @@ class Preparer:
             self._report("loading the model", 1.0)
             self.engine.index()
             self.engine.embedder.encode(["warm up"])
+            self.engine.reader.read("warm up", [("warm up", 0)])
         except QAError as exc:
             self.error = str(exc)
         finally:

@@ -138,7 +138,7 @@ def test_evaluate_scores_quote_and_claim_rows_with_lookup(fake_engine: Engine, t
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     report = evaluate(fake_engine, path)
     assert [r.correct for r in report.rows] == [True, True, False]
-    assert report.metrics()["quote_claim_found"] == round(2 / 3, 3)
+    assert report.metrics()["lookup_right"] == round(2 / 3, 3)
     assert all(r.offsets_exact for r in report.rows)
 
 

@@ -1,170 +1,185 @@
-"""From scored evidence to an Answer: the direct answer first, every claim cited, conflicts and abstention."""
+"""From what the reader found to an Answer: the answer span first, the sentence quoted, every claim cited."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
-from qa.answer.abstain import Decision, decide
-from qa.answer.conflicts import Statement, conversion_conflicts, count_conflicts
-from qa.answer.evidence import Evidence
-from qa.answer.spans import Kind, Span, candidate_spans, count_span, figures, focus_nouns, focus_words, number_value, unit_noun
+import numpy as np
+
+from qa.answer.conflicts import Statement, agree, disagreements, topic
+from qa.answer.figures import text_figures
 from qa.index import Index
-from qa.text import key_terms, stem, words
-from qa.types import Answer, Citation, Claim, Conflict, Sentence
+from qa.reader import Reader, Window
+from qa.types import Answer, Citation, Claim, Conflict, Hit
 
 
-@dataclass
-class _Citer:
+@dataclass(frozen=True)
+class Found:
+    """A window the reader has read: how likely it answers, and the answer it points at (offsets into the article)."""
+
+    window: Window
+    p: float
+    start: int
+    end: int
+    text: str
+
+
+class Citer:
     """Numbers citations in order of first use, one number per distinct span."""
 
-    index: Index
-
-    def __post_init__(self) -> None:
+    def __init__(self, index: Index) -> None:
+        self.index = index
         self.citations: list[Citation] = []
 
-    def cite(self, sentence: Sentence) -> int:
-        """The marker number of a sentence, new or reused."""
+    def cite(self, doc_id: str, start: int, end: int) -> int:
+        """The marker number of a span of an article, new or reused."""
         for c in self.citations:
-            if (c.doc_id, c.start, c.end) == (sentence.doc_id, sentence.start, sentence.end):
+            if (c.doc_id, c.start, c.end) == (doc_id, start, end):
                 return c.n
-        doc = self.index.docs[sentence.doc_id]
+        doc = self.index.docs[doc_id]
         n = len(self.citations) + 1
-        self.citations.append(Citation(n, sentence.doc_id, doc.title, sentence.start, sentence.end, doc.text[sentence.start:sentence.end]))
+        self.citations.append(Citation(n, doc_id, doc.title, start, end, doc.text[start:end]))
         return n
 
 
-def _markers(ns: list[int]) -> str:
+def markers(ns: list[int]) -> str:
     """'[1][2]' for a list of citation numbers."""
     return "".join(f"[{n}]" for n in dict.fromkeys(ns))
 
 
-def _lead_span(index: Index, ev: Evidence, question: str, kind: Kind) -> Span | None:
-    """The candidate answer in the best sentence nearest the question's key terms."""
-    if not ev.spans or kind in (Kind.OTHER,):
+def window(index: Index, sid: int) -> Window:
+    """A sentence with the one before it in the same article."""
+    sent = index.sentences[sid]
+    prev = index.sentences[sid - 1] if sid > 0 and index.sentences[sid - 1].doc_id == sent.doc_id else None
+    start = prev.start if prev else sent.start
+    return Window(sid, sent.doc_id, start, sent.start, sent.end, index.docs[sent.doc_id].text[start:sent.end])
+
+
+def candidates(index: Index, hits: list[Hit], question: str, query_vector: np.ndarray, limit: int) -> list[Window]:
+    """The sentences of the retrieved chunks most like the question, by dense and lexical rank fused."""
+    ids = sorted({sid for hit in hits for sid in index.sentences_of(hit.chunk.chunk_id)})
+    if not ids:
+        return []
+    dense = index.sentence_vectors[ids] @ query_vector
+    lexical = index.sentence_lexical.scores(question)[ids]
+    dense_rank = np.argsort(np.argsort(-dense))
+    lexical_rank = np.argsort(np.argsort(-lexical))
+    fused = 1 / (10 + dense_rank) + 1 / (10 + lexical_rank)
+    best = np.argsort(-fused, kind="stable")[:limit]
+    return [window(index, ids[i]) for i in best]
+
+
+def widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """An answer span widened to the whole figure it is part of ('9.3' -> '$9.3bn', '85' -> '85 years') and trimmed."""
+    for fig in text_figures(text):
+        if fig.start < end and start < fig.end and (fig.kind != "count" or not re.search(r"[A-Za-z]", text[start:end])):
+            start, end = min(start, fig.start), max(end, fig.end)
+    while end > start and text[end - 1] in " ,;:.—–-'\"”’(":
+        end -= 1
+    while start < end and text[start] in " ,;:(\"“‘":
+        start += 1
+    if text[start:end].count("(") > text[start:end].count(")") and text[end:end + 1] == ")":
+        end += 1
+    return start, end
+
+
+def read(reader: Reader, question: str, windows: list[Window]) -> list[Found]:
+    """The reader's verdict on each window, most likely answer first."""
+    if not windows:
+        return []
+    found = []
+    for w, r in zip(windows, reader.read(question, [(w.text, w.centre_offset) for w in windows])):
+        s, e = widen(w.text, r.start, r.end)
+        found.append(Found(w, r.p, w.start + s, w.start + e, w.text[s:e]))
+    return sorted(found, key=lambda f: (-f.p, f.window.sentence_id))
+
+
+def quote_span(f: Found) -> tuple[int, int]:
+    """What to quote for a finding: its sentence, from the sentence before when the answer stands there."""
+    w = f.window
+    return (w.start if f.start < w.centre else w.centre), w.end
+
+
+def _same_article_text(index: Index, a: str, b: str) -> bool:
+    """True when two articles are word for word the same text (a copy under another name)."""
+    return index.docs[a].text.strip() == index.docs[b].text.strip()
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The thresholds an answer is held to."""
+
+    answer: float
+    conflict: float
+
+
+def part_answer(index: Index, citer: Citer, question: str, found: list[Found], judge: Judgement) -> tuple[str, str, list[Conflict]] | None:
+    """The lead, its quote and any conflict for one question, or None when the reader finds no answer."""
+    if not found or found[0].p < judge.answer:
         return None
-    focus = focus_nouns(question)
-    plural = [w for w in focus_words(question) if w.endswith("s") and not w.endswith("ss")]
-    if kind is Kind.ENTITY and plural:
-        return None
-    if kind is Kind.PERSON and re.fullmatch(r"\s*[Ww]ho (?:is|was|are|were)(?:\s+[A-Z][\w.'’-]*){1,4}\s*\??\s*", question):
-        return None
-    key = set(key_terms(question))
-    positions = [m.start() for m in re.finditer(r"[\w.,]+", ev.sentence.text) if any(stem(w) in key for w in words(m.group(0)))]
-
-    def rank(span: Span) -> tuple[float, int]:
-        near = min((0 if span.start <= p < span.end else min(abs(p - span.start), abs(p - span.end)) for p in positions), default=0)
-        unit = {stem(w) for w in words(span.text.split()[-1])} if kind is Kind.COUNT and len(span.text.split()) > 1 else set()
-        named = 0.1 if kind is Kind.PERSON and " " in span.text else 0.0
-        return (near / 100 - named - sum(index.lexical.idf_of(t) for t in unit & key), span.start)
-
-    best = min(ev.spans, key=rank)
-    if kind is Kind.COUNT:
-        return count_span(best, focus)
-    return _enumeration(ev.sentence.text, ev.spans, best) if kind in (Kind.PERSON, Kind.ENTITY) else best
-
-
-def _enumeration(sentence: str, spans: tuple[Span, ...], chosen: Span) -> Span:
-    """A name widened to the list it stands in: 'SoftBank, NEC, Sony Group and Honda'."""
-    ordered = sorted(spans, key=lambda s: s.start)
-    i = ordered.index(chosen)
-    lo = hi = i
-    joiner = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
-    while lo > 0 and joiner.fullmatch(sentence[ordered[lo - 1].end:ordered[lo].start]):
-        lo -= 1
-    while hi + 1 < len(ordered) and joiner.fullmatch(sentence[ordered[hi].end:ordered[hi + 1].start]):
-        hi += 1
-    start, end = ordered[lo].start, ordered[hi].end
-    return Span(start, end, sentence[start:end], chosen.kind)
-
-
-def _same_figure(a: str, b: str, kind: Kind) -> bool:
-    """True when two spans state the same figure or name."""
-    if kind is Kind.MONEY:
-        return bool(figures(a)) and figures(a) == figures(b)
-    if kind in (Kind.COUNT, Kind.PERCENT):
-        va, vb = number_value(a), number_value(b)
-        return va is not None and va == vb and (kind is Kind.PERCENT or unit_noun(a) in {unit_noun(w) for w in b.split()})
-    return a.lower().strip() == b.lower().strip()
-
-
-def _corroborating(evidence: list[Evidence], best: Evidence, lead: Span, kind: Kind, limit: int = 3) -> list[tuple[Evidence, Span]]:
-    """Other articles' sentences that state the same figure or name, one per article."""
-    seen = {best.sentence.doc_id}
-    out = []
-    for ev in evidence[1:]:
-        weak = kind not in (Kind.MONEY, Kind.COUNT, Kind.PERCENT) and ev.window_coverage < 0.7 * best.window_coverage
-        if ev.sentence.doc_id in seen or ev.score < 0.45 * best.score or weak:
+    best = found[0]
+    others: list[tuple[Found, bool]] = []
+    seen = [best.window.doc_id]
+    for f in found[1:]:
+        if f.p < judge.conflict or any(f.window.doc_id == d or _same_article_text(index, f.window.doc_id, d) for d in seen):
             continue
-        span = next((s for s in ev.spans if _same_figure(lead.text, s.text, kind)), None)
-        if span:
-            seen.add(ev.sentence.doc_id)
-            out.append((ev, span))
-        if len(out) == limit:
-            break
-    return out
-
-
-def _second_quote(evidence: list[Evidence], best: Evidence, question: str, index: Index) -> Evidence | None:
-    """A further sentence that covers key terms the best one misses, if strong enough."""
-    key = key_terms(question)
-    covered = {t for t in key if t in {stem(w) for w in words(best.sentence.text)}}
-    for ev in evidence[1:6]:
-        if ev.score < 0.75 * best.score or ev.sentence.text == best.sentence.text:
-            continue
-        adds = {t for t in key if t in {stem(w) for w in words(ev.sentence.text)}} - covered
-        if adds and sum(index.lexical.idf_of(t) for t in adds) >= 1.0:
-            return ev
-    return None
-
-
-def _conflicts(index: Index, citer: _Citer, groups_list: list[list[list[Statement]]]) -> tuple[list[Conflict], list[str]]:
-    """Conflict objects with their citations, and one sentence for each in the answer text."""
-    conflicts, lines = [], []
-    for groups in groups_list:
-        claims, parts = [], []
+        verdict = agree(best.text, f.text)
+        if verdict is not None:
+            seen.append(f.window.doc_id)
+            others.append((f, verdict))
+    statements = [Statement(f.window.doc_id, f.text, i, index.docs[f.window.doc_id].date) for i, f in enumerate([best, *(f for f, _ in others)])]
+    groups = disagreements(statements)
+    shown = [best, *(f for f, v in others if v or groups)]
+    number = {id(f): citer.cite(f.window.doc_id, *quote_span(f)) for f in shown}
+    qs, qe = quote_span(best)
+    lead = f"{best.text} {markers([number[id(best)], *(number[id(f)] for f, v in others if v)])}." if best.text else ""
+    quote = f"“{index.docs[best.window.doc_id].text[qs:qe]}” [{number[id(best)]}]"
+    everyone = [best, *(f for f, _ in others)]
+    conflicts = []
+    if groups:
+        claims = []
         for group in groups:
-            ns = [citer.cite(index.sentences[st.sentence_id]) for st in group]
-            counts = Counter(st.text for st in group)
-            text = min(counts, key=lambda t: (-counts[t], len(t)))
-            claims.append(Claim(text, tuple(dict.fromkeys(ns))))
-            parts.append(f"{text} {_markers(ns)}")
-        about = groups[0][0].about
-        conflicts.append(Conflict(about, tuple(claims)))
-        lines.append(f"The sources differ on {about}: " + "; ".join(parts) + ".")
-    return conflicts, lines
+            dated = sorted({st.date for st in group if st.date})
+            label = group[0].text + (f" ({', '.join(dated)})" if dated else "")
+            claims.append(Claim(label, tuple(dict.fromkeys(number[id(everyone[st.ref])] for st in group))))
+        conflicts.append(Conflict(topic(question), tuple(claims)))
+    return lead, quote, conflicts
 
 
-def compose(index: Index, question: str, evidence: list[Evidence], kind: Kind) -> Answer:
-    """The answer to a question from its scored evidence."""
-    citer = _Citer(index)
-    decision: Decision = decide(index, question, evidence, kind)
-    if decision.abstain:
-        near = [citer.cite(ev.sentence) for ev in evidence[:2]]
-        text = "The sources don't say." + (f" The closest passages are {_markers(near)}." if near else "")
-        return Answer(question, text, True, tuple(citer.citations), evidence=decision.features)
-    best = evidence[0]
-    lead = _lead_span(index, best, question, kind)
-    first = citer.cite(best.sentence)
-    parts = []
-    if lead:
-        others = _corroborating(evidence, best, lead, kind)
-        extra = [citer.cite(ev.sentence) for ev, _ in others]
-        parts.append(f"{lead.text} {_markers([first, *extra])}.")
-    parts.append(f"“{best.sentence.text}” [{first}]")
-    second = _second_quote(evidence, best, question, index)
-    if second:
-        parts.append(f"“{second.sentence.text}” [{citer.cite(second.sentence)}]")
-    groups_list = []
-    if kind is Kind.MONEY or (lead and lead.kind is Kind.MONEY):
-        amounts = [lead.text] if lead else [s.text for s in best.spans]
-        asked = [s.text for s in candidate_spans(question, Kind.MONEY, "")]
-        groups_list += conversion_conflicts(index, amounts + asked)
-    if kind is Kind.COUNT and lead:
-        unit = unit_noun(lead.text)
-        label = next((w for w in focus_words(question) if unit_noun(w) == unit), unit)
-        groups_list += count_conflicts(index, evidence, unit, label)
-    conflicts, lines = _conflicts(index, citer, groups_list)
-    short = lead.text if lead else best.sentence.text
-    return Answer(question, " ".join(parts + lines), False, tuple(citer.citations), tuple(conflicts), short=short, evidence=decision.features)
+def conflict_sentence(conflict: Conflict, dates: dict[int, str]) -> str:
+    """'The sources differ on X: A [1]; B [2].', saying which report is later when their dates differ."""
+    parts = [f"{c.text} {markers(list(c.citations))}" for c in conflict.claims]
+    text = f"The sources differ on {conflict.about}: " + "; ".join(parts) + "."
+    latest = [max((dates.get(n, "") for n in c.citations), default="") for c in conflict.claims]
+    if len({d for d in latest if d}) > 1:
+        newest = conflict.claims[max(range(len(latest)), key=lambda i: latest[i])]
+        text += f" The later report ({max(latest)}) gives {newest.text.split(' (')[0]}; it may be an update rather than a contradiction."
+    return text
+
+
+def compose(index: Index, question: str, parts: list[tuple[str, list[Found]]], judge: Judgement) -> Answer:
+    """The answer to a question (one part or several) from the reader's findings for each part."""
+    citer = Citer(index)
+    leads, quotes, conflicts, missing = [], [], [], []
+    for part, found in parts:
+        result = part_answer(index, citer, part, found, judge)
+        if result is None:
+            missing.append(part)
+            continue
+        lead, quote, part_conflicts = result
+        leads.append(lead)
+        if quote not in quotes:
+            quotes.append(quote)
+        conflicts += part_conflicts
+    best_p = max((f[0].p for _, f in parts if f), default=0.0)
+    if not leads:
+        near = [citer.cite(f.window.doc_id, f.window.centre, f.window.end) for _, found in parts for f in found[:2]]
+        text = "The sources don't say." + (f" The closest passages are {markers(near)}." if near else "")
+        return Answer(question, text, True, tuple(citer.citations), evidence={"p_answer": best_p})
+    dates = {c.n: index.docs[c.doc_id].date for c in citer.citations}
+    lines = [conflict_sentence(c, dates) for c in conflicts]
+    gaps = [f"The sources don't say {topic(p)}." if len(parts) > 1 else "" for p in missing]
+    text = " ".join(x for x in [*leads, *quotes, *lines, *gaps] if x)
+    short = "; ".join(re.sub(r"\s*(?:\[\d+\])+\.$", "", lead) for lead in leads if lead)
+    return Answer(question, text, False, tuple(citer.citations), tuple(conflicts), short=short, evidence={"p_answer": best_p})

@@ -1,18 +1,78 @@
-"""Finding where sources state different figures for the same thing."""
+"""The one conflict detector: answers to the same question, from different articles, that state different things."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.answer.evidence import Evidence
-from qa.answer.spans import Kind, count_span, currency, money_conversions, number_value, unit_noun
+from qa.answer.figures import Figure, comparable, consistent, currency, money_conversions, number_value, same_value, text_figures
 from qa.index import Index
+from qa.text import STOPWORDS, words
 
 
 @dataclass(frozen=True)
 class Statement:
-    """A figure one sentence states about something; offsets are into the article."""
+    """What one article states in answer to a question: the answer's words, and which finding said it."""
+
+    doc_id: str
+    text: str
+    ref: int
+    date: str = ""
+
+
+def _figure(text: str) -> Figure | None:
+    """The main figure an answer states: the first amount, percentage, count or year."""
+    figs = text_figures(text)
+    return figs[0] if figs else None
+
+
+def _words(text: str) -> set[str]:
+    """The content words of an answer, for comparing names and places."""
+    return {w for w in words(text) if w not in STOPWORDS and w not in ("mr", "mrs", "ms", "dr")}
+
+
+def agree(a: str, b: str) -> bool | None:
+    """True when two answers state the same thing, False when they differ, None when they cannot be compared."""
+    fa, fb = _figure(a), _figure(b)
+    if fa and fb:
+        if fa.kind != fb.kind or (fa.kind != "count" and not comparable(fa, fb)):
+            return None
+        if consistent(fa, fb) or consistent(fb, fa):
+            return True
+        return same_value(fa, fb) if fa.approx or fb.approx else abs(fa.value - fb.value) <= 1e-9 * max(abs(fa.value), 1.0)
+    if fa or fb:
+        return None
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return None
+    return wa <= wb or wb <= wa
+
+
+def disagreements(statements: list[Statement]) -> list[list[Statement]]:
+    """The statements grouped by what they state, best-supported group first, when more than one article disagrees; else []."""
+    groups: list[list[Statement]] = []
+    for st in statements:
+        home = next((g for g in groups if agree(g[0].text, st.text)), None)
+        if home is None:
+            groups.append([st])
+        else:
+            home.append(st)
+    differing = [g for g in groups if any(agree(g[0].text, other[0].text) is False for other in groups if other is not g)]
+    if len(differing) < 2 or len({st.doc_id for g in differing for st in g}) < 2:
+        return []
+    return differing
+
+
+def topic(question: str) -> str:
+    """What a question asks about, as a phrase for 'the sources differ on …'."""
+    text = re.sub(r"^\s*(?:according to [^,]+,\s*)?", "", question.strip().rstrip("?").strip(), flags=re.I)
+    return text[:1].lower() + text[1:]
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A converted amount one sentence states; offsets are into the article."""
 
     about: str
     value: float
@@ -27,9 +87,9 @@ def _differs(a: float, b: float, tolerance: float) -> bool:
     return abs(a - b) > tolerance * max(abs(a), abs(b))
 
 
-def cluster(statements: list[Statement], tolerance: float) -> list[list[Statement]]:
+def _cluster(statements: list[Converted], tolerance: float) -> list[list[Converted]]:
     """Group statements whose figures agree within a tolerance, largest group first."""
-    groups: list[list[Statement]] = []
+    groups: list[list[Converted]] = []
     for st in sorted(statements, key=lambda s: s.value):
         if groups and not _differs(groups[-1][0].value, st.value, tolerance):
             groups[-1].append(st)
@@ -39,9 +99,9 @@ def cluster(statements: list[Statement], tolerance: float) -> list[list[Statemen
 
 
 @lru_cache(maxsize=8)
-def _conversions(index: Index) -> dict[tuple[str, float], list[Statement]]:
+def _conversions(index: Index) -> dict[tuple[str, float], list[Converted]]:
     """Every 'amount (converted amount)' pair in the corpus, keyed by the amount converted."""
-    table: dict[tuple[str, float], list[Statement]] = {}
+    table: dict[tuple[str, float], list[Converted]] = {}
     for sid, sent in enumerate(index.sentences):
         for source, target, start, end in money_conversions(sent.text):
             value, converted = number_value(source), number_value(target)
@@ -49,11 +109,11 @@ def _conversions(index: Index) -> dict[tuple[str, float], list[Statement]]:
                 continue
             about = f"{source.replace('up to ', '').strip()} in {currency(target).upper().replace('USD', 'US dollars')}"
             key = (currency(source) + ">" + currency(target), value)
-            table.setdefault(key, []).append(Statement(about, converted, target, sid, sent.start + start, sent.start + end))
+            table.setdefault(key, []).append(Converted(about, converted, target, sid, sent.start + start, sent.start + end))
     return table
 
 
-def conversion_conflicts(index: Index, amounts: list[str], tolerance: float = 0.2) -> list[list[Statement]]:
+def conversion_conflicts(index: Index, amounts: list[str], tolerance: float = 0.2) -> list[list[Converted]]:
     """For amounts an answer gives, the sides when sources convert them to different figures."""
     table = _conversions(index)
     found = []
@@ -62,26 +122,7 @@ def conversion_conflicts(index: Index, amounts: list[str], tolerance: float = 0.
         for (pair, src_value), statements in table.items():
             if value is None or pair.split(">")[0] != cur or _differs(src_value, value, 0.01):
                 continue
-            groups = cluster(statements, tolerance)
+            groups = _cluster(statements, tolerance)
             if len(groups) > 1 and groups not in found:
                 found.append(groups)
     return found
-
-
-def count_conflicts(index: Index, evidence: list[Evidence], unit: str, label: str, tolerance: float = 0.2) -> list[list[Statement]]:
-    """Strong evidence from different articles that counts the same thing differently."""
-    if not evidence:
-        return []
-    floor = 0.65 * evidence[0].score
-    statements = []
-    for ev in evidence:
-        if ev.score < floor or ev.window_coverage < 0.5 * evidence[0].window_coverage:
-            continue
-        for span in (count_span(s, [unit]) for s in ev.spans if s.kind is Kind.COUNT):
-            value = number_value(span.text)
-            if value is not None and unit_noun(span.text) == unit:
-                start = ev.sentence.start + span.start
-                statements.append(Statement(f"the number of {label}", value, span.text, ev.sentence_id, start, start + len(span.text)))
-    groups = cluster(statements, tolerance)
-    docs = {index.sentences[s.sentence_id].doc_id for g in groups for s in g}
-    return [groups] if len(groups) > 1 and len(docs) > 1 else []

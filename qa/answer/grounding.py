@@ -9,7 +9,8 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.answer.spans import NUMBER_WORDS, dates, figures, focus_words
+from qa.answer.figures import dates, figures
+from qa.answer.lexicon import NUMBER_WORDS
 from qa.embed import Embedder
 from qa.index import Index
 from qa.text import QUESTION_WORDS, STOPWORDS, sentence_spans, stem, words
@@ -43,6 +44,35 @@ _OPPOSITES = [(stem(a), stem(b)) for pair in (
     "for:against rise:fall increase:decrease higher:lower more:less more:fewer before:after above:below earlier:later "
     "largest:smallest most:least approve:reject support:oppose win:lose gain:loss accept:reject").split()
     for a, b in [pair.split(":"), reversed(pair.split(":"))]]
+
+
+_AUX = frozenset("is are was were will would do does did has have had can could should may might be been being".split())
+_PREP = frozenset("of in on at for to by with from about into over under than as that which who whom whose and or".split())
+
+
+def focus_words(question: str) -> list[str]:
+    """The words that name what a question asks about: the phrase after the wh-word, up to a preposition or verb."""
+    toks = words(re.sub(r"['’]s\b", " 's", question.lower()))
+    wh = next((i for i, t in enumerate(toks) if t in ("how", "which", "what", "who", "whom", "when", "where", "why")), None)
+    if wh is None:
+        return []
+    i = wh + 1 + (1 if wh + 1 < len(toks) and toks[wh] == "how" else 0)
+    while i < len(toks) and (toks[i] in _AUX or toks[i] in ("the", "a", "an")):
+        i += 1
+    out: list[str] = []
+    for tok in toks[i:]:
+        if tok == "s" and out:
+            out.clear()
+            continue
+        if not out and tok in ("of", "the", "a", "an"):
+            continue
+        if tok in _AUX or tok in _PREP or (tok in ("the", "a", "an") and out):
+            break
+        if tok not in ("the", "a", "an"):
+            out.append(tok)
+        if len(out) == 3:
+            break
+    return out
 
 
 class Shown(Protocol):

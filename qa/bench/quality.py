@@ -8,7 +8,9 @@ question of every system, and writes the table of metrics x systems x datasets i
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +28,7 @@ from qa.embed import Embedder, Progress, default_embedder
 from qa.errors import QAError
 from qa.llm import Generator
 from qa.pipeline import Engine
-from qa.types import Answer, Document
+from qa.types import Answer, Citation, Claim, Conflict, Document
 
 MODES = ("lexical", "dense", "hybrid")
 SPLITS = ("test", "dev")
@@ -46,21 +48,58 @@ class Metric(NamedTuple):
 
 @dataclass(frozen=True)
 class System:
-    """A column of the table: how passages are retrieved and, for generative answers, the model that writes the answer."""
+    """A column of the table: how passages are retrieved, the model that writes a generative answer, or an earlier engine's commit."""
 
     name: str
     retrieval: str
     generator: Generator | None = None
+    baseline: str = ""
 
 
-def systems_for(generator: Generator | None) -> list[System]:
-    """The three retrieval modes, extractive; or, with a model, shipped extractive beside generative over the same retrieval."""
+# The last commit of the hand-written rule engine that the trained reader replaced.
+RULE_ENGINE = "5f86d6f"
+
+
+def systems_for(generator: Generator | None, baseline: str = "") -> list[System]:
+    """The three retrieval modes with the reader (and an earlier engine beside them); or shipped extractive beside generative."""
     if generator is None:
-        return [System(mode, mode) for mode in MODES]
+        return [System(mode, mode) for mode in MODES] + ([System(f"rules@{baseline}", "hybrid", baseline=baseline)] if baseline else [])
     return [System("hybrid", "hybrid"), System(f"hybrid + {generator.name}", "hybrid", generator)]
 
 
-def timed_ask(engine: Engine, system: System, question: str) -> tuple[Answer, Record]:
+class BaselineEngine:
+    """An earlier engine, run from a git worktree of its commit in a subprocess (`qa ask --jsonl`) over the same corpus."""
+
+    def __init__(self, rev: str, settings: Settings, search: Engine) -> None:
+        tree = REPO_ROOT / "build" / f"engine-{rev}"
+        if not tree.exists():
+            subprocess.run(["git", "worktree", "add", "--detach", str(tree), rev], cwd=REPO_ROOT, check=True, capture_output=True)
+        index = settings.index_dir.with_name(f"index-{rev}")
+        env = os.environ | {"PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1"}
+        where = ["--corpus", str(settings.corpus_dir), "--index", str(index)]
+        subprocess.run([sys.executable, "-m", "qa.cli", "index", *where], cwd=tree, env=env, check=True, capture_output=True)
+        self.process = subprocess.Popen([sys.executable, "-m", "qa.cli", "ask", *where, "--jsonl"], cwd=tree, env=env, text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.search = search.search
+
+    def ask(self, question: str, generator: Generator | None = None, on_token: Callable[[str], None] | None = None) -> Answer:
+        """The earlier engine's answer, read back from its JSON line."""
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write(json.dumps({"question": question}) + "\n")
+        self.process.stdin.flush()
+        obj = json.loads(self.process.stdout.readline())
+        citations = tuple(Citation(c["n"], c["doc_id"], c["title"], c["start"], c["end"], c["quote"]) for c in obj.get("citations", []))
+        conflicts = tuple(Conflict(c["about"], tuple(Claim(x["text"], tuple(x["citations"])) for x in c["claims"])) for c in obj.get("conflicts", []))
+        return Answer(question, obj.get("answer", ""), bool(obj.get("abstained")), citations, conflicts, short=obj.get("short_answer", ""))
+
+    def close(self) -> None:
+        """Stop the subprocess."""
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def timed_ask(engine: Any, system: System, question: str) -> tuple[Answer, Record]:
     """Ask a question the system's way; the answer, and the per-answer figures (and the model's draft) kept for every dataset."""
     began = time.perf_counter()
     first: list[float] = []
@@ -105,15 +144,30 @@ class MemoEmbedder:
         return np.stack([self._memo[t] for t in texts])
 
 
-def engines(docs: list[Document], folder: Path, embedder: Embedder) -> dict[str, Engine]:
-    """Write a corpus, index it once, and return an engine per retrieval mode over that index."""
+def engines(docs: list[Document], folder: Path, embedder: Embedder, systems: Sequence[System] = ()) -> dict[str, Any]:
+    """Write a corpus, index it once, and return an engine per system over it (keyed by retrieval mode, or by name for an earlier engine)."""
     settings = replace(Settings(), corpus_dir=ds.write_corpus(docs, folder / "corpus"), index_dir=folder / "index")
     Engine(settings, embedder).build()
-    out = {mode: Engine(replace(settings, retrieval=mode), embedder) for mode in MODES}
+    out: dict[str, Any] = {mode: Engine(replace(settings, retrieval=mode), embedder) for mode in MODES}
     indexed = out["hybrid"].index().docs
     if any(indexed[d.doc_id].text != d.text for d in docs):
         raise QAError(f"The corpus in {folder} was not read back verbatim; gold offsets would not match.")
+    for system in systems:
+        if system.baseline:
+            out[system.name] = BaselineEngine(system.baseline, settings, out["hybrid"])
     return out
+
+
+def engine_of(by_mode: dict[str, Any], system: System) -> Any:
+    """The engine that answers for a system."""
+    return by_mode[system.name if system.baseline else system.retrieval]
+
+
+def close(by_mode: dict[str, Any]) -> None:
+    """Stop the subprocesses of earlier engines."""
+    for engine in by_mode.values():
+        if isinstance(engine, BaselineEngine):
+            engine.close()
 
 
 @dataclass
@@ -201,11 +255,11 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 def run_squad(results: Results, ext: Path, work: Path, embedder: Embedder, splits: Sequence[str], limit: int | None) -> None:
     """Retrieval, short-answer EM/F1 and abstention on SQuAD 2.0, the 16 articles as one corpus."""
     docs, questions = ds.load_squad(ext / ds.SQUAD)
-    by_mode = engines(docs, work / "squad", embedder)
+    by_mode = engines(docs, work / "squad", embedder, results.systems)
     chosen = list(_take(questions, splits, limit))
     for n, q in enumerate(chosen, start=1):
         for system in results.systems:
-            engine = by_mode[system.retrieval]
+            engine = engine_of(by_mode, system)
             hits = engine.search(q.question, max(TOP_K))
             gold = [h.chunk.doc_id == q.doc_id and _overlaps((h.chunk.start, h.chunk.end), q.paragraph) for h in hits]
             answer, figures = timed_ask(engine, system, q.question)
@@ -223,6 +277,7 @@ def run_squad(results: Results, ext: Path, work: Path, embedder: Embedder, split
             results.add("SQuAD 2.0", q.split, system.name, record)
         if n % 500 == 0:
             _log(f"squad: {n}/{len(chosen)} questions")
+    close(by_mode)
     results.metrics["SQuAD 2.0"] = SQUAD_METRICS + ANSWER_METRICS
 
 
@@ -247,9 +302,9 @@ def run_rgb(results: Results, ext: Path, work: Path, embedder: Embedder, splits:
     for n, item in enumerate(items, start=1):
         for condition in ds.RGB_CONDITIONS:
             with tempfile.TemporaryDirectory(dir=work) as tmp:
-                by_mode = engines(ds.rgb_corpus(item, condition), Path(tmp), embedder)
+                by_mode = engines(ds.rgb_corpus(item, condition), Path(tmp), embedder, results.systems)
                 for system in results.systems:
-                    answer, figures = timed_ask(by_mode[system.retrieval], system, item.query)
+                    answer, figures = timed_ask(engine_of(by_mode, system), system, item.query)
                     results.add("RGB en_fact", item.split, system.name, figures | {
                         "id": item.qid, "question": item.query, "answer": answer.answer, "gold": item.answer,
                         "condition": condition, "abstained": answer.abstained, "flagged": bool(answer.conflicts),
@@ -257,6 +312,7 @@ def run_rgb(results: Results, ext: Path, work: Path, embedder: Embedder, splits:
                         "short_correct": not answer.abstained and ds.rgb_correct(answer.short, item.answer),
                         "fake": not answer.abstained and ds.rgb_correct(answer.answer, item.fake),
                     })
+                close(by_mode)
         if n % 25 == 0:
             _log(f"rgb: {n}/{len(items)} questions")
     results.metrics["RGB en_fact"] = RGB_METRICS + ANSWER_METRICS
@@ -290,10 +346,10 @@ MULTIHOP_METRICS: list[Metric] = [
 def run_multihop(results: Results, ext: Path, work: Path, embedder: Embedder, splits: Sequence[str], limit: int | None) -> None:
     """Accuracy, evidence retrieval and abstention on MultiHop-RAG, the evidence facts grouped by article as the corpus."""
     docs, questions = ds.load_multihop(ext / ds.MULTIHOP)
-    by_mode = engines(docs, work / "multihop", embedder)
+    by_mode = engines(docs, work / "multihop", embedder, results.systems)
     for q in _take(questions, splits, limit):
         for system in results.systems:
-            engine = by_mode[system.retrieval]
+            engine = engine_of(by_mode, system)
             found = {h.chunk.doc_id for h in engine.search(q.query, 10)}
             answer, figures = timed_ask(engine, system, q.query)
             gold = set(q.gold_docs)
@@ -304,6 +360,7 @@ def run_multihop(results: Results, ext: Path, work: Path, embedder: Embedder, sp
                 "yes_no": not answer.abstained and ds.normalize_answer(answer.answer).split()[:1] == [q.answer.lower()],
                 "recall@10": len(gold & found) / len(gold) if gold else None, "all@10": bool(gold) and gold <= found,
             })
+    close(by_mode)
     results.metrics["MultiHop-RAG"] = MULTIHOP_METRICS + ANSWER_METRICS
 
 
@@ -311,10 +368,10 @@ RUNNERS = {"squad": run_squad, "rgb": run_rgb, "multihop": run_multihop}
 
 
 def run(ext: Path, work: Path, splits: Sequence[str] = SPLITS, limit: int | None = None, only: Sequence[str] = tuple(RUNNERS),
-        embedder: Embedder | None = None, generator: Generator | None = None) -> Results:
+        embedder: Embedder | None = None, generator: Generator | None = None, baseline: str = "") -> Results:
     """Run the chosen datasets under every system, the embedding model loaded once."""
     memo = MemoEmbedder(embedder or default_embedder(Settings().encode_batch, Settings().embedder))
-    results = Results(systems_for(generator))
+    results = Results(systems_for(generator, baseline))
     for name in only:
         began = time.perf_counter()
         RUNNERS[name](results, ext, work, memo, splits, limit)
@@ -324,19 +381,20 @@ def run(ext: Path, work: Path, splits: Sequence[str] = SPLITS, limit: int | None
 
 
 def main(ext: Path, work: Path, out: Path | None, splits: Sequence[str], limit: int | None, only: Sequence[str],
-         generator: Generator | None = None) -> str:
+         generator: Generator | None = None, baseline: str = "") -> str:
     """Run, print the table, write it into the report between its markers, and keep every answer in WORK/<section>-records.jsonl.
 
     Extractive runs fill the `quality` section; runs with a model fill a `generative <model>` section.
     """
-    results = run(ext, work, splits, limit, only, generator=generator)
+    results = run(ext, work, splits, limit, only, generator=generator, baseline=baseline)
     section = f"generative {generator.name}" if generator else "quality"
     with (work / f"{re.sub(r'[^a-z0-9.]+', '-', section)}-records.jsonl").open("w", encoding="utf-8") as fh:
         for (dataset, split, system), records in results.records.items():
             fh.writelines(json.dumps({"dataset": dataset, "split": split, "system": system} | r, ensure_ascii=False, default=str) + "\n" for r in records)
     took = ", ".join(f"{k} {v:.0f}s" for k, v in results.seconds.items())
     scope = f"{limit} questions of each split, spread evenly" if limit else "every question"
-    answers = f"generative answers by {generator.name} beside the extractive ones" if generator else "extractive answers (no generator)"
+    answers = (f"generative answers by {generator.name} beside the extractive ones" if generator else
+               "extractive answers by the trained reader" + (f", beside the rule engine of commit {baseline} (`rules@{baseline}`)" if baseline else ""))
     body = (f"{results.table(splits)}\n\nRun {time.strftime('%Y-%m-%d %H:%M')} with `qa bench quality` at {code_version()}: {scope}; "
             f"{answers}; {took}.")
     print(body)

@@ -25,9 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.answer.compose import compose
-from qa.answer.evidence import gather
-from qa.answer.spans import question_kind
+from qa.answer.compose import Judgement, candidates, compose, read
 from qa.bench import datasets as ds
 from qa.bench.quality import engines
 from qa.bench.report import code_version, replace_section
@@ -36,7 +34,8 @@ from qa.corpus import load_corpus
 from qa.embed import Embedder, default_embedder
 from qa.index import Index, _embed_texts, _faiss_index, _passages
 from qa.lexical import LexicalIndex
-from qa.pipeline import Engine
+from qa.pipeline import Engine, question_parts
+from qa.reader import shared_reader
 from qa.retrieve import dense_search, hybrid_search
 from qa.types import Chunk, Document
 
@@ -147,12 +146,11 @@ def staged_ask(index: Index, embedder: Embedder, settings: Settings, question: s
     t3 = clock()
     hits = hybrid_search(index, question, vector, s.context_chunks, s.candidates, s.rrf_k, None, s.retrieval)
     t4 = clock()
-    kind = question_kind(question)
-    evidence = gather(index, hits, question, vector, kind)
+    found = [(part, read(shared_reader(str(s.reader_path)), part, candidates(index, hits, part, vector, s.reader_candidates))) for part in question_parts(question)]
     t5 = clock()
-    compose(index, question, evidence, kind)
+    compose(index, question, found, Judgement(s.reader_threshold, s.conflict_threshold))
     t6 = clock()
-    return {"embed query": t1 - t0, "lexical": t2 - t1, "dense": t3 - t2, "retrieve (hybrid)": t4 - t3, "evidence": t5 - t4,
+    return {"embed query": t1 - t0, "lexical": t2 - t1, "dense": t3 - t2, "retrieve (hybrid)": t4 - t3, "reader": t5 - t4,
             "compose": t6 - t5, "total": (t1 - t0) + (t6 - t3)}
 
 

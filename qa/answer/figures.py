@@ -1,0 +1,273 @@
+"""The one figure model: money, percentages, counts and years in a text, with their values, units and bounds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from qa.answer.lexicon import APPROX, CURRENCIES, FIGURE_WORDS, FRACTIONS, HEDGES, LOWER_BOUND, MONTHS, NUMBER_WORDS, SCALES, UPPER_BOUND
+from qa.text import STOPWORDS, stem, words
+
+
+class Kind(Enum):
+    """The kinds of figure a span can state."""
+
+    MONEY = "money"
+    COUNT = "count"
+    DATE = "date"
+    PERCENT = "percent"
+
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = r"(?:\s?(?:million|billion|trillion|bn|mn)\b|m\b)?"
+_APPROX = APPROX
+_MONEY_RE = re.compile(
+    rf"{_APPROX}(?:[¥$€£]\s?(?:{_NUM}){_SCALE}|(?:{_NUM}){_SCALE}\s?(?:yen|dollars|won|euros|pounds|US dollars)\b)", re.I
+)
+_COUNT_RE = re.compile(
+    rf"\b{_APPROX}(?:(?:{_NUM})(?:\s?(?:million|billion|thousand)|(?:m|bn)\b)?(?:-plus)?|(?:{'|'.join(NUMBER_WORDS)})(?=[\s-]))"
+    r"(?:[\s-]+(?:[A-Za-z][\w-]*\s){0,2}[A-Za-z][\w-]*)?", re.I
+)
+_DATE_RE = re.compile(
+    rf"\b(?:(?:early|mid|late)-)?{MONTHS}\.?(?: \d{{1,2}}(?:st|nd|rd|th)?)?(?:,? \d{{4}})?\b"
+    r"|\b(?:FY|fiscal (?:year )?)\s?\d{4}\b|\bthis fiscal year\b|\b(?:19|20)\d{2}\b"
+)
+_PERCENT_RE = re.compile(
+    rf"{_APPROX}(?:{_NUM})\s?(?:%|percent\b|per cent\b)|\b{_APPROX}(?:half|a third|one[- ]third|two[- ]thirds|a quarter|three[- ]quarters|seven[- ]tenths)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A candidate answer inside a sentence, offsets relative to the sentence."""
+
+    start: int
+    end: int
+    text: str
+    kind: Kind
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim trailing punctuation and spaces off a span."""
+    while end > start and text[end - 1] in " ,;:.)—–-'\"”’" and not (text[end - 1] == ")" and "(" in text[start:end]):
+        end -= 1
+    while start < end and text[start] in " (\"“‘":
+        start += 1
+    return start, end
+
+
+def candidate_spans(sentence: str, kind: Kind) -> list[Span]:
+    """The spans of a sentence that state a figure of one kind."""
+    if kind is Kind.MONEY:
+        raw = [(m.start(), m.end()) for m in _MONEY_RE.finditer(sentence)]
+        for _, _, start, end in money_conversions(sentence):
+            raw = [(a, b) for a, b in raw if not start <= a < end] + [(start, end)]
+        raw.sort()
+    elif kind is Kind.PERCENT:
+        raw = [(m.start(), m.end()) for m in _PERCENT_RE.finditer(sentence)]
+    elif kind is Kind.DATE:
+        raw = [(m.start(), m.end()) for m in _DATE_RE.finditer(sentence)]
+    else:
+        money = [(m.start(), m.end()) for m in _MONEY_RE.finditer(sentence)]
+        raw = []
+        for m in _COUNT_RE.finditer(sentence):
+            number = re.match(rf"{_APPROX}(\S+)", m.group(0), re.I)
+            if number and re.fullmatch(r"(?:19|20)\d\d", number.group(1).rstrip(",.")):
+                continue
+            if re.match(r"\s*(?:%|percent|per cent)", sentence[m.end():]) or re.match(r"[\d.]+%", m.group(0)):
+                continue
+            if re.match(r"(?i)(?:one|two|three)\s+of\b", m.group(0)) or any(a <= m.start() < b for a, b in money) or re.search(rf"{MONTHS}\.?\s*$", sentence[:m.start()]):
+                continue
+            raw.append((m.start(), m.end()))
+    spans = []
+    for start, end in raw:
+        start, end = _strip(sentence, start, end)
+        if end > start:
+            spans.append(Span(start, end, sentence[start:end], kind))
+    return spans
+
+
+def number_value(text: str) -> float | None:
+    """The magnitude a figure states: '¥1 trillion' -> 1e12, 'about 30 companies' -> 30."""
+    found = re.search(rf"({_NUM})(?:\s?(thousand|million|mn|billion|bn|trillion)\b|(m)\b)?", text, re.I)
+    if found:
+        value = float(found.group(1).replace(",", ""))
+        return value * SCALES.get((found.group(2) or found.group(3) or "").lower(), 1.0)
+    for word in words(text):
+        for part in word.split("-"):
+            if part in NUMBER_WORDS:
+                return float(NUMBER_WORDS[part])
+    return None
+
+
+def currency(text: str) -> str:
+    """The currency a money span is stated in: the first one it names."""
+    low = text.lower()
+    found = [(low.find(symbol), name) for symbol, name in CURRENCIES.items() if symbol in low]
+    return min(found)[1] if found else ""
+
+
+def dates(text: str) -> list[str]:
+    """The dates a text states, as written: 'May 2025', 'FY2026', '2029'."""
+    return [m.group(0) for m in _DATE_RE.finditer(text)]
+
+
+def figures(text: str) -> list[tuple[str, float | None]]:
+    """Every amount a money span states, with its currency: '¥1 trillion ($6.2 billion)' gives two."""
+    return [(currency(m.group(0)), number_value(m.group(0))) for m in _MONEY_RE.finditer(text)]
+
+
+def unit_noun(span_text: str) -> str:
+    """The stem of the thing a count counts ('44 companies' -> 'compani')."""
+    synonyms = {"firm": "compani", "compani": "compani", "busi": "compani", "member": "compani"}
+    for tok in reversed(words(span_text)):
+        for part in reversed(tok.split("-")):
+            if part and not part[0].isdigit() and part not in NUMBER_WORDS and part not in SCALES and part not in HEDGES:
+                s = stem(part)
+                return synonyms.get(s, s)
+    return ""
+
+
+def money_conversions(sentence: str) -> list[tuple[str, str, int, int]]:
+    """Pairs like '¥1 trillion ($6.2 billion)': (amount, converted amount, start, end of the whole) in a sentence."""
+    spans = list(_MONEY_RE.finditer(sentence))
+    pairs = []
+    for a, b in zip(spans, spans[1:]):
+        between = sentence[a.end():b.start()]
+        if re.fullmatch(r"\s*\(\s*", between) and currency(a.group(0)) != currency(b.group(0)):
+            close = sentence.find(")", b.end())
+            pairs.append((a.group(0).strip(), b.group(0).strip(), a.start(), close + 1 if close >= 0 else b.end()))
+    return pairs
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure a text states: its kind, unit, value and wording."""
+
+    kind: str
+    unit: str
+    value: float
+    text: str
+    start: int
+    end: int
+    approx: bool = False
+    bound: str = ""
+
+
+
+
+def _percent_value(text: str) -> float | None:
+    """A percentage in points: '70%' -> 70, 'seven tenths' -> 70, 'roughly half' -> 50."""
+    low = text.lower().replace("-", " ")
+    found = re.search(r"(\d+(?:\.\d+)?)\s?(?:%|percent|per cent)", low)
+    if found:
+        return float(found.group(1))
+    for word, value in FRACTIONS.items():
+        if re.search(rf"\b{word}s?\b", low):
+            count = number_value(low.split(word)[0] + " ") if word != "half" else None
+            return value * (count or 1.0)
+    return None
+
+
+def _bound(text: str, start: int, end: int) -> str:
+    """'lower' when a figure is a floor ('more than 20%'), 'upper' when a ceiling ('up to ¥1 trillion'), else ''."""
+    before = text[max(0, start - 18):start] + " " + text[start:end]
+    if _LOWER_BOUND.search(before) or text[end:end + 5].startswith(("-plus", "+")):
+        return "lower"
+    return "upper" if _UPPER_BOUND.search(before) else ""
+
+
+def _trim_words(text: str, start: int, end: int) -> int:
+    """The end of a span moved back past trailing function words ('18 sectors by' -> '18 sectors')."""
+    while True:
+        found = re.search(r"[\s-]+([A-Za-z]+)$", text[start:end])
+        if not found or found.group(1).lower() not in STOPWORDS:
+            return end
+        end = start + found.start()
+
+
+def _count_end(text: str, start: int, end: int) -> int:
+    """The end of a counted span cut after its first plural noun ('44 companies spanning automotive' -> '44 companies')."""
+    for m in re.finditer(r"[A-Za-z][\w-]*", text[start:end]):
+        word = m.group(0).lower()
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and word not in STOPWORDS and word not in FIGURE_WORDS:
+            return start + m.end()
+    return end
+
+
+def _approx(text: str) -> bool:
+    """True when a figure is stated loosely ('about', 'roughly', '~')."""
+    return bool(re.search(r"~|\b(?:about|roughly|around|approximately|nearly|almost|some|over|more than|up to)\b", text, re.I))
+
+
+def text_figures(text: str) -> list[Figure]:
+    """Money, percentages, counts and years stated in a text, each with its offsets."""
+    return list(_figures(text))
+
+
+@lru_cache(maxsize=20_000)
+def _figures(text: str) -> tuple[Figure, ...]:
+    """The figures of a text, cached: the same sentences are read again and again."""
+    out: list[Figure] = []
+    taken: list[tuple[int, int]] = []
+    for span in candidate_spans(text, Kind.MONEY):
+        for m in re.finditer(r"[^()]+", span.text):
+            for cur, value in figures(m.group(0)):
+                if value is not None and cur:
+                    s = span.start + m.start()
+                    e = s + len(m.group(0).rstrip())
+                    out.append(Figure("money", cur, value, m.group(0).strip(), s, e, _approx(m.group(0)), _bound(text, s, e)))
+        taken.append((span.start, span.end))
+    for span in candidate_spans(text, Kind.PERCENT):
+        value = _percent_value(span.text)
+        if value is not None:
+            out.append(Figure("percent", "%", value, span.text, span.start, span.end, _approx(span.text), _bound(text, span.start, span.end)))
+            taken.append((span.start, span.end))
+    years = [(m.start(1), m.end(1)) for m in _YEAR.finditer(text)]
+    for span in candidate_spans(text, Kind.COUNT):
+        value = number_value(span.text)
+        scored = re.search(r"\d[-–]$", text[:span.start]) or re.match(r"\d+[-–]\d", text[span.start:])
+        if value is None or scored or any(a < span.end and span.start < b for a, b in taken + years):
+            continue
+        end = _count_end(text, span.start, _trim_words(text, span.start, span.end))
+        words = text[span.start:end]
+        out.append(Figure("count", unit_noun(words), value, words, span.start, end, _approx(words), _bound(text, span.start, end)))
+    for a, b in years:
+        if not any(x <= a < y for x, y in taken):
+            out.append(Figure("year", "", float(text[a:b]), text[a:b], a, b))
+    return tuple(out)
+
+
+
+
+def consistent(claim: Figure, source: Figure) -> bool:
+    """True when a source's bound ('more than 20%', 'up to ¥1 trillion') admits the claim's figure."""
+    if source.bound == "lower":
+        return claim.value >= source.value * 0.99
+    if source.bound == "upper":
+        return claim.value <= source.value * 1.01
+    return False
+
+
+def same_value(a: Figure, b: Figure, loose: bool = True) -> bool:
+    """True when two figures state the same amount, allowing for loose wording ('roughly $6 billion') unless `loose` is off."""
+    if a.kind == "year" or b.kind == "year":
+        return a.value == b.value
+    tolerance = 0.1 if loose and (a.approx or b.approx) else 0.015
+    return abs(a.value - b.value) <= tolerance * max(abs(a.value), abs(b.value), 1e-9)
+
+
+def comparable(a: Figure, b: Figure) -> bool:
+    """True when two figures measure the same kind of thing (same currency, unit or kind)."""
+    if a.kind != b.kind:
+        return False
+    return a.kind in ("percent", "year") or a.unit == b.unit
+
+
+
+_YEAR = re.compile(r"\b(?:FY\s?)?((?:19|20)\d\d)\b")
+_LOWER_BOUND = re.compile(LOWER_BOUND, re.I)
+_UPPER_BOUND = re.compile(UPPER_BOUND, re.I)

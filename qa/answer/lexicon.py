@@ -1,0 +1,18 @@
+"""The word lists that figures and dates still need: currencies, scales, months, number words, hedges."""
+
+from __future__ import annotations
+
+CURRENCIES = {"¥": "yen", "yen": "yen", "$": "usd", "dollar": "usd", "won": "krw", "€": "eur", "euro": "eur", "£": "gbp", "pound": "gbp"}
+SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
+FRACTIONS = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}
+HEDGES = frozenset("about around roughly approximately plus nearly almost some over more than up to".split())
+APPROX = r"(?:(?:~|about |roughly |around |approximately |nearly |almost |up to |more than |over |some )\s*)?"
+LOWER_BOUND = r"\b(?:more than|over|at least|exceed\w*|above|upwards of)\b|\+|-plus\b"
+UPPER_BOUND = r"\b(?:up to|less than|under|at most|below|no more than)\b"
+FIGURE_WORDS = frozenset("yen dollar dollars usd euro euros pound pounds won percent per cent trillion billion million thousand bn mn "
+                         "half third thirds quarter quarters fifth fifths tenth tenths one two three four five six seven eight nine ten "
+                         "eleven twelve fifteen twenty thirty forty fifty hundred dozen plus".split())

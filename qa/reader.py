@@ -1,0 +1,222 @@
+"""The trained reader: whether a sentence, read with the one before it, answers a question, and where the answer is."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from qa.config import REPO_ROOT
+from qa.embed import minilm_path
+from qa.errors import ModelError
+
+MODEL_DIR = REPO_ROOT / "models"
+READER_FILE = MODEL_DIR / "reader.safetensors"
+# The sha256 of the shipped reader; `qa train reader` prints the new one to pin here.
+READER_SHA256 = "e78a2db7b43ef2be6c2fe6e4ecab2b0d5ee08f2a0a1d19a7b1cd1cd30f1e0f3e"
+MAX_TOKENS = 128
+MAX_QUESTION_TOKENS = 40
+MAX_SPAN_TOKENS = 16
+
+
+@dataclass(frozen=True)
+class Window:
+    """A sentence with the one before it, as the reader reads it; offsets are into the article."""
+
+    sentence_id: int
+    doc_id: str
+    start: int
+    centre: int
+    end: int
+    text: str
+
+    @property
+    def centre_offset(self) -> int:
+        """Where the sentence read starts inside the window's text."""
+        return self.centre - self.start
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The reader's verdict on one window: the probability it answers, and the answer span in the window's text."""
+
+    p: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Features:
+    """Token ids of one (question, window) pair, and where each window token lies in the window's text."""
+
+    ids: list[int]
+    types: list[int]
+    offsets: list[tuple[int, int]]
+    first: int
+
+
+@lru_cache(maxsize=1)
+def tokenizer():  # noqa: ANN201 - tokenizers.Tokenizer
+    """The MiniLM word-piece tokenizer, without special tokens, padding or truncation."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(Path(minilm_path()) / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+def featurise(question: str, text: str, centre: int, max_tokens: int = MAX_TOKENS) -> Features:
+    """[CLS] question [SEP] window [SEP]; a window too long loses the sentence before, then its own end."""
+    tok = tokenizer()
+    cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+    q = tok.encode(question, add_special_tokens=False).ids[:MAX_QUESTION_TOKENS]
+    w = tok.encode(text, add_special_tokens=False)
+    ids, offsets = w.ids, w.offsets
+    room = max_tokens - len(q) - 3
+    if len(ids) > room:
+        cut = next((i for i, (s, _) in enumerate(offsets) if s >= centre), 0)
+        ids, offsets = ids[cut:cut + room], offsets[cut:cut + room]
+    first = len(q) + 2
+    return Features([cls, *q, sep, *ids, sep], [0] * first + [1] * (len(ids) + 1), list(offsets), first)
+
+
+def best_span(start_logits: np.ndarray, end_logits: np.ndarray, feats: Features) -> tuple[int, int]:
+    """The highest-scoring span of at most MAX_SPAN_TOKENS window tokens, as character offsets into the window."""
+    n = len(feats.offsets)
+    if n == 0:
+        return 0, 0
+    s = start_logits[feats.first:feats.first + n]
+    e = end_logits[feats.first:feats.first + n]
+    scores = s[:, None] + e[None, :]
+    allowed = np.triu(np.ones((n, n), dtype=bool)) & ~np.triu(np.ones((n, n), dtype=bool), MAX_SPAN_TOKENS)
+    i, j = np.unravel_index(np.argmax(np.where(allowed, scores, -np.inf)), scores.shape)
+    return feats.offsets[i][0], feats.offsets[j][1]
+
+
+def sha256_of(path: Path) -> str:
+    """The sha256 of a file, read in blocks."""
+    from qa.index import sha256_file
+
+    return sha256_file(path)
+
+
+def pack_linears(weights: dict) -> dict:
+    """The encoder's linear layers as int8 weights packed for dynamic int8 matrix products (fbgemm, chosen at run time)."""
+    import warnings
+
+    import torch
+
+    torch.backends.quantized.engine = "fbgemm" if "fbgemm" in torch.backends.quantized.supported_engines else "qnnpack"
+    packed = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for name, value in weights.items():
+            if name.startswith("encoder.") and name.endswith(".weight") and value.dim() == 2:
+                scale = (value.abs().amax(dim=1).clamp(min=1e-8) / 127).double()
+                q = torch.quantize_per_channel(value, scale, torch.zeros(len(scale), dtype=torch.long), 0, torch.qint8)
+                packed[name[:-len(".weight")]] = torch.ops.quantized.linear_prepack(q, weights[name[:-len("weight")] + "bias"])
+    return packed
+
+
+def dequantise(tensors: dict) -> dict:
+    """Float tensors from the shipped file: int8 rows times their scale, fp16 widened."""
+    import torch
+
+    out = {}
+    for name, value in tensors.items():
+        if name.endswith(".scale"):
+            continue
+        if value.dtype == torch.int8:
+            out[name] = value.float() * tensors[name + ".scale"].float()[:, None]
+        else:
+            out[name] = value.float()
+    return out
+
+
+class Reader:
+    """The shipped reader model, loaded once: packaged MiniLM embeddings plus the trained layers and heads."""
+
+    def __init__(self, path: Path | str | None = None, sha256: str | None = READER_SHA256, threads: int | None = None) -> None:
+        self.path = Path(path or READER_FILE)
+        self.sha256 = sha256
+        self.threads = threads
+        self._weights: dict | None = None
+        self.meta: dict[str, str] = {}
+
+    def load(self) -> Reader:
+        """Check the file's sha256 and read it; a missing or damaged file raises ModelError."""
+        if self._weights is not None:
+            return self
+        fix = "restore it with `git checkout models/` or retrain it with `qa train reader`"
+        if not self.path.is_file():
+            raise ModelError(f"The reader model {self.path} is missing; {fix}.")
+        if self.sha256 and sha256_of(self.path) != self.sha256:
+            raise ModelError(f"The reader model {self.path} is damaged (its sha256 does not match the pinned one); {fix}.")
+        try:
+            from safetensors import safe_open
+            from safetensors.torch import load_file
+
+            with safe_open(str(self.path), "pt") as f:
+                self.meta = dict(f.metadata() or {})
+            trained = dequantise(load_file(str(self.path)))
+            base = load_file(str(Path(minilm_path()) / "model.safetensors"))
+            config = json.loads((Path(minilm_path()) / "config.json").read_text())
+        except (OSError, ValueError, ImportError, KeyError) as exc:
+            raise ModelError(f"The reader model {self.path} could not be read ({exc}); {fix}.") from exc
+        self._weights = {k: v for k, v in base.items() if k.startswith("embeddings.")} | trained
+        self._packed = pack_linears(trained)
+        self._layers, self._heads, self._eps = config["num_hidden_layers"], config["num_attention_heads"], config["layer_norm_eps"]
+        self.temperature = float(self.meta.get("temperature", "1.0"))
+        return self
+
+    def _linear(self, x, name: str):  # noqa: ANN001, ANN202 - torch tensors
+        """One int8 linear layer of the encoder."""
+        import torch
+
+        shape = x.shape
+        out = torch.ops.quantized.linear_dynamic(x.reshape(-1, shape[-1]).contiguous(), self._packed[name])
+        return out.reshape(*shape[:-1], out.shape[-1])
+
+    def read(self, question: str, windows: Sequence[tuple[str, int]], batch_size: int = 16) -> list[Reading]:
+        """For each (window text, centre offset): the probability it answers the question, and the answer span."""
+        import torch
+
+        from qa.minilm import bert_hidden
+
+        self.load()
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        feats = [featurise(question, text, centre) for text, centre in windows]
+        out: list[Reading | None] = [None] * len(feats)
+        order = sorted(range(len(feats)), key=lambda i: -len(feats[i].ids))
+        w = self._weights
+        with torch.inference_mode():
+            for lo in range(0, len(order), batch_size):
+                rows = order[lo:lo + batch_size]
+                longest = max(len(feats[i].ids) for i in rows)
+                ids = torch.zeros((len(rows), longest), dtype=torch.long)
+                types = torch.zeros_like(ids)
+                mask = torch.zeros_like(ids)
+                for r, i in enumerate(rows):
+                    n = len(feats[i].ids)
+                    ids[r, :n], types[r, :n], mask[r, :n] = torch.tensor(feats[i].ids), torch.tensor(feats[i].types), 1
+                hidden = bert_hidden(w, self._layers, self._heads, self._eps, ids, mask, types, self._linear)
+                logits = torch.nn.functional.linear(hidden[:, 0], w["reader.answer.weight"], w["reader.answer.bias"])[:, 0]
+                spans = torch.nn.functional.linear(hidden, w["reader.span.weight"], w["reader.span.bias"]).numpy()
+                for r, i in enumerate(rows):
+                    p = 1.0 / (1.0 + math.exp(-float(logits[r]) / self.temperature))
+                    start, end = best_span(spans[r, :, 0], spans[r, :, 1], feats[i])
+                    out[i] = Reading(p, start, end)
+        return [r for r in out if r is not None]
+
+
+@lru_cache(maxsize=2)
+def shared_reader(path: str | None = None) -> Reader:
+    """One loaded reader per process and file."""
+    return Reader(path).load()

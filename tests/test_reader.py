@@ -1,0 +1,173 @@
+"""The shipped reader: pinned and offline, a clear error when missing or damaged, right on real sentences, and its answers end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qa.config import REPO_ROOT
+from qa.errors import ModelError
+from qa.reader import READER_FILE, READER_SHA256, Reader, sha256_of, shared_reader
+
+SENTENCES = {
+    "deal": ("Rivera Games said on Monday it had agreed to buy the Swedish studio Northlight. "
+             "The company will pay $7.5bn in cash for the studio, its largest purchase since 2019."),
+    "title": "The exchange's chief executive, Werner Seifert, said the offer was fair to shareholders.",
+    "pronoun": ("Hans Reckers is a member of the Bundesbank's board. "
+                "He said important trading segments should remain in Frankfurt for good."),
+    "age": "Katerina Thanou, who won silver in Sydney, has denied any wrongdoing.",
+}
+
+
+def read(question: str, key: str) -> tuple[float, str]:
+    """The reader's probability and answer for a question over one of the windows above (its last sentence read)."""
+    text = SENTENCES[key]
+    centre = text.rfind(". ") + 2 if ". " in text else 0
+    found = shared_reader(str(READER_FILE)).read(question, [(text, centre)])[0]
+    return found.p, text[found.start:found.end]
+
+
+def test_shipped_reader_is_pinned_small_and_described_by_its_card() -> None:
+    assert sha256_of(READER_FILE) == READER_SHA256
+    card = json.loads(READER_FILE.with_suffix(".json").read_text())
+    assert card["sha256"] == READER_SHA256 and card["bytes"] == READER_FILE.stat().st_size < 16_000_000
+    assert {"squad2_dev_rest", "rgb_dev_half"} <= set(card["data"]) and all(len(d["sha256"]) == 64 for d in card["data"].values())
+    assert card["held_out"]["all"]["auc"] > 0.85
+
+
+def test_reader_loads_offline_in_a_fresh_process() -> None:
+    code = "from qa.reader import shared_reader; print(shared_reader().read('Who?', [('Anna Holt spoke.', 0)])[0].p)"
+    env = os.environ | {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HOME": "/nonexistent"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert 0.0 <= float(done.stdout) <= 1.0
+
+
+def test_missing_or_damaged_reader_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="missing; restore it"):
+        Reader(tmp_path / "nothing.safetensors").load()
+    damaged = tmp_path / "reader.safetensors"
+    data = bytearray(READER_FILE.read_bytes())
+    data[-1000:] = bytes(1000)
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="damaged"):
+        Reader(damaged).load()
+
+
+@pytest.mark.parametrize(("question", "key", "answer"), [
+    ("How much will Rivera Games pay for Northlight?", "deal", "$7.5bn"),
+    ("Who is the exchange's chief executive?", "title", "Werner Seifert"),
+    ("Which Bundesbank board member wants trading segments to stay in Frankfurt?", "pronoun", "Hans Reckers"),
+])
+def test_reader_finds_the_answer_span(question: str, key: str, answer: str) -> None:
+    p, span = read(question, key)
+    assert p > 0.5 and span == answer
+
+
+@pytest.mark.parametrize(("question", "key"), [
+    ("How much will Rivera Games pay for Northlight in 2021?", "deal"),
+    ("How much did Sony pay for Northlight?", "deal"),
+    ("How old is Katerina Thanou?", "age"),
+])
+def test_reader_rejects_near_misses(question: str, key: str) -> None:
+    p, _ = read(question, key)
+    assert p < 0.5
+
+
+# End to end through the qa command ------------------------------------------------------------------
+
+ARTICLES = {
+    "wire_a": ("Rivera Games agrees to buy Northlight\n\nJanuary 10, 2005\n\n"
+               "Rivera Games has agreed to buy the Swedish studio Northlight for $9.3bn, the company said on Monday. "
+               "Chief executive Anna Holt said the deal should close in March.\n"),
+    "wire_b": ("Northlight sale confirmed\n\nJanuary 12, 2005\n\n"
+               "Rivera Games will pay $9.4bn for Northlight, according to the final terms published on Wednesday. "
+               "Northlight employs 1,200 people in Stockholm and Malmo.\n"),
+    "wire_c": ("Harbour tunnel opens\n\nJanuary 11, 2005\n\n"
+               "The new harbour tunnel opened to traffic on Tuesday after four years of work. "
+               "The city council said about 30 companies had worked on the tunnel.\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A small corpus of invented wire copy, indexed through the CLI."""
+    root = tmp_path_factory.mktemp("news")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in ARTICLES.items():
+        (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
+    done = qa("index", "--corpus", str(corpus), "--index", str(root / "index"))
+    assert done.returncode == 0, done.stderr
+    return corpus, root / "index"
+
+
+def qa(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the qa command."""
+    return subprocess.run([sys.executable, "-m", "qa.cli", *args], capture_output=True, text=True, timeout=300, cwd=REPO_ROOT,
+                          env=os.environ | {"HF_HUB_OFFLINE": "1"} | (env or {}))
+
+
+def ask(news: tuple[Path, Path], question: str) -> dict:
+    """The JSON answer of `qa ask`, its offsets checked against the article files."""
+    corpus, index = news
+    done = qa("ask", "--corpus", str(corpus), "--index", str(index), question, "--json")
+    assert done.returncode == 0, done.stderr
+    obj = json.loads(done.stdout)
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", obj["answer"])} == {c["n"] for c in obj["citations"]}
+    for c in obj["citations"]:
+        assert (corpus / f"{c['doc_id']}.txt").read_text(encoding="utf-8")[c["start"]:c["end"]] == c["quote"]
+    return obj
+
+
+@pytest.mark.slow
+def test_cli_flags_a_disagreement_with_each_side_cited_and_the_later_report_named(news: tuple[Path, Path]) -> None:
+    obj = ask(news, "How much is Rivera Games paying for Northlight?")
+    assert not obj["abstained"] and len(obj["conflicts"]) == 1
+    sides = {c["text"].split(" (")[0]: {obj["citations"][n - 1]["doc_id"] for n in c["citations"]} for c in obj["conflicts"][0]["claims"]}
+    assert sides == {"$9.3bn": {"wire_a"}, "$9.4bn": {"wire_b"}}
+    assert "later report (2005-01-12)" in obj["answer"]
+
+
+@pytest.mark.slow
+def test_cli_answers_both_parts_of_a_two_part_question(news: tuple[Path, Path]) -> None:
+    obj = ask(news, "Who is buying Northlight, and for how much?")
+    assert not obj["abstained"] and "Rivera Games" in obj["short_answer"] and "$9." in obj["short_answer"]
+
+
+@pytest.mark.slow
+def test_cli_leads_with_the_name_and_no_false_conflict_from_rounding(news: tuple[Path, Path]) -> None:
+    obj = ask(news, "Who is the chief executive of Rivera Games?")
+    assert obj["answer"].startswith("Anna Holt [1]") and not obj["conflicts"]
+
+
+@pytest.mark.slow
+def test_cli_abstains_on_a_near_miss(news: tuple[Path, Path]) -> None:
+    obj = ask(news, "How much did Rivera Games pay for the harbour tunnel?")
+    assert obj["abstained"] and obj["answer"].startswith("The sources don't say")
+
+
+@pytest.mark.slow
+def test_cli_damaged_reader_is_exit_code_4_with_one_sentence(news: tuple[Path, Path], tmp_path: Path) -> None:
+    damaged = tmp_path / "reader.safetensors"
+    damaged.write_bytes(READER_FILE.read_bytes()[:1000])
+    done = qa("ask", "--corpus", str(news[0]), "--index", str(news[1]), "Who?", env={"QA_READER": str(damaged)})
+    assert done.returncode == 4 and "Traceback" not in done.stderr
+    assert done.stderr.strip().count("\n") == 0 and "damaged" in done.stderr
+
+
+@pytest.mark.slow
+def test_training_smoke_run_is_reproducible_with_a_fixed_seed(tmp_path: Path) -> None:
+    from qa.train import SHARED, train_reader
+
+    if not (SHARED / "train").is_dir():
+        pytest.skip("../shared/train is not beside the checkout")
+    cards = [train_reader(SHARED, tmp_path / f"run{i}" / "reader.safetensors", seed=5, limit=48, threads=1, log=lambda _: None) for i in (1, 2)]
+    assert cards[0]["sha256"] == cards[1]["sha256"] and cards[0]["settings"]["limit"] == 48
+    assert Reader(tmp_path / "run1" / "reader.safetensors", sha256=cards[0]["sha256"]).load().read("Who spoke?", [("Anna Holt spoke.", 0)])
