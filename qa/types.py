@@ -103,6 +103,7 @@ class Answer:
     searched: str = ""
     short: str = ""
     note: str = ""
+    removed: int = 0
     evidence: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,4 +121,6 @@ class Answer:
             out["short_answer"] = self.short
         if self.note:
             out["note"] = self.note
+        if self.removed:
+            out["removed_sentences"] = self.removed
         return out

@@ -45,7 +45,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 _DATE_WORDS = re.compile(r"\b([A-Za-z]{3})[a-z]*\.? (\d{1,2}),? (\d{4})\b")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-_REMOVED = re.compile(r"\s*\((\d+) generated sentence\(s\) removed[^)]*\)\s*$")
 _CORPUS_LOCK = threading.Lock()
 
 CSS = """
@@ -298,15 +297,13 @@ def answer_html(
     citations = {c["n"]: c for c in answer.get("citations", [])}
     text = answer.get("answer", "")
     shown = text if upto is None else text[:upto]
-    removed = _REMOVED.search(shown)
+    removed = int(answer.get("removed_sentences", 0))
     badges = []
     if written_by:
         tip = f"Written by {written_by}; every sentence kept was checked against the passage it cites."
         badges.append(f'<span class="qa-badge qa-badge-model" title="{esc(tip)}">Written by a language model</span>')
     if removed:
-        n = int(removed.group(1))
-        badges.append(f'<span class="qa-badge qa-badge-removed">{n} unsupported sentence{"s" if n != 1 else ""} removed</span>')
-        shown = shown[:removed.start()]
+        badges.append(f'<span class="qa-badge qa-badge-removed">{removed} unsupported sentence{"s" if removed != 1 else ""} removed</span>')
     if answer.get("abstained"):
         badges.append('<span class="qa-badge qa-badge-abstain">Not in these articles</span>')
     elif answer.get("conflicts"):
@@ -326,7 +323,7 @@ def answer_html(
         else:
             body = _linkify(shown, citations, aid, docs)
     if removed:
-        body += f' <span class="qa-removed-text">{md_text(removed.group(0).strip())}</span>'
+        body += f' <span class="qa-removed-text">({removed} generated sentence{"s" if removed != 1 else ""} removed: the passages do not state them.)</span>'
     if upto is not None and upto < len(text):
         body += '<span class="qa-cursor"></span>'
     tail = [f'<span class="qa-note">{md_text(answer["note"])}</span>'] if answer.get("note") and (upto is None or upto >= len(text)) else []

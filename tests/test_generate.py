@@ -64,7 +64,7 @@ def test_unsupported_figure_and_dangling_marker_are_removed(fake_engine: Engine)
     reply = Scripted(f"The plant will have 40 turbines [{n}]. The plant will have 55 turbines [{n}]. It will be painted blue [9].")
     answer = fake_engine.ask("How many turbines will the plant have?", generator=reply)
     assert "40 turbines [1]." in answer.answer and "55" not in answer.answer and "blue" not in answer.answer
-    assert "2 generated sentence(s) removed" in answer.answer
+    assert answer.removed == 2 and answer.to_dict()["removed_sentences"] == 2
     assert answer.evidence["dropped"] == 2 and len(answer.citations) == 1
 
 

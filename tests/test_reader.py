@@ -37,7 +37,7 @@ def test_shipped_reader_is_pinned_small_and_described_by_its_card() -> None:
     assert sha256_of(READER_FILE) == READER_SHA256
     card = json.loads(READER_FILE.with_suffix(".json").read_text())
     assert card["sha256"] == READER_SHA256 and card["bytes"] == READER_FILE.stat().st_size < 16_000_000
-    assert {"squad2_dev_rest", "rgb_dev_half"} <= set(card["data"]) and all(len(d["sha256"]) == 64 for d in card["data"].values())
+    assert {"squad2_dev_rest", "multihop_dev_half"} <= set(card["data"]) and all(len(d["sha256"]) == 64 for d in card["data"].values())
     assert card["held_out"]["all"]["auc"] > 0.85
 
 

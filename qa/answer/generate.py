@@ -74,8 +74,7 @@ def compose_generated(index: Index, question: str, checked: list[Checked], neare
         near = [Citation(n, s.doc_id, index.docs[s.doc_id].title, s.start, s.end, s.text) for n, s in enumerate(nearest[:2], start=1)]
         text = "The sources don't say." + (" The closest passages are " + "".join(f"[{c.n}]" for c in near) + "." if near else "")
         return Answer(question, text, True, tuple(near), evidence=evidence)
-    note = f" ({len(dropped)} generated sentence(s) removed: the passages do not state them.)" if dropped else ""
-    return Answer(question, " ".join(parts) + note, False, tuple(citations), evidence=evidence)
+    return Answer(question, " ".join(parts), False, tuple(citations), removed=len(dropped), evidence=evidence)
 
 
 def generate(

@@ -117,12 +117,12 @@ def timed_ask(engine: Any, system: System, question: str) -> tuple[Answer, Recor
                     "draft": "".join(draft), "quotes": {c.n: c.quote for c in answer.citations}}
 
 
-_NOTE = re.compile(r"\s*\[\d+\]|\s*\(\d+ generated sentence\(s\) removed[^)]*\)")
+_MARKER = re.compile(r"\s*\[\d+\]")
 
 
 def plain(answer: Answer) -> str:
-    """A generated answer without its markers and removal note: what SQuAD scoring compares with the gold answer."""
-    return _NOTE.sub("", answer.answer).strip()
+    """A generated answer without its markers: what SQuAD scoring compares with the gold answer."""
+    return _MARKER.sub("", answer.answer).strip()
 
 
 class MemoEmbedder:
