@@ -57,17 +57,18 @@ def window(index: Index, sid: int) -> Window:
 
 
 def candidates(index: Index, hits: list[Hit], question: str, query_vector: np.ndarray, limit: int) -> list[Window]:
-    """The sentences of the retrieved chunks most like the question, by dense and lexical rank fused."""
+    """The sentences of the retrieved chunks most like the question (dense and lexical rank fused), each article's best among them."""
     ids = sorted({sid for hit in hits for sid in index.sentences_of(hit.chunk.chunk_id)})
     if not ids:
         return []
     dense = index.sentence_vectors[ids] @ query_vector
     lexical = index.sentence_lexical.scores(question)[ids]
-    dense_rank = np.argsort(np.argsort(-dense))
-    lexical_rank = np.argsort(np.argsort(-lexical))
-    fused = 1 / (10 + dense_rank) + 1 / (10 + lexical_rank)
-    best = np.argsort(-fused, kind="stable")[:limit]
-    return [window(index, ids[i]) for i in best]
+    fused = 1 / (10 + np.argsort(np.argsort(-dense))) + 1 / (10 + np.argsort(np.argsort(-lexical)))
+    ranked = [ids[i] for i in np.argsort(-fused, kind="stable")]
+    seen: set[str] = set()
+    firsts = [sid for sid in ranked if not (index.sentences[sid].doc_id in seen or seen.add(index.sentences[sid].doc_id))]
+    chosen = list(dict.fromkeys(firsts[:limit // 2] + ranked))[:limit]
+    return [window(index, sid) for sid in chosen]
 
 
 def widen(text: str, start: int, end: int) -> tuple[int, int]:
