@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.config import Settings
-from qa.errors import QAError
+from qa.errors import BadInputError, QAError
 from qa.types import Answer
+
+if TYPE_CHECKING:
+    from qa.index import BuildProgress
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -31,10 +37,20 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202 - imported lazily to keep
     return Engine(_settings(args))
 
 
-def _progress(stage: str, share: float) -> None:
-    """A one-line progress report on stderr, for a person waiting on a build."""
-    if sys.stderr.isatty():
-        print(f"\r{stage} {share:6.1%}", end="" if share < 1 else "\n", file=sys.stderr, flush=True)
+class _Progress:
+    """Build progress on stderr: one line redrawn on a terminal, else a line every `every` seconds (and the first and last)."""
+
+    def __init__(self, every: float = 10.0) -> None:
+        self.every = every
+        self.last = -every
+
+    def __call__(self, progress: BuildProgress) -> None:
+        """Show where the build stands."""
+        if sys.stderr.isatty():
+            print(f"\r{progress.line()}\033[K", end="" if progress.share < 1 else "\n", file=sys.stderr, flush=True)
+        elif progress.share >= 1 or time.monotonic() - self.last >= self.every:
+            self.last = time.monotonic()
+            print(progress.line(), file=sys.stderr, flush=True)
 
 
 def format_answer(answer: Answer) -> str:
@@ -51,7 +67,7 @@ def format_answer(answer: Answer) -> str:
 def cmd_index(args: argparse.Namespace) -> int:
     """Build or update the index and say what changed."""
     engine = _engine(args)
-    report = engine.build(rebuild=args.rebuild, report=_progress)
+    report = engine.build(rebuild=args.rebuild, report=_Progress())
     for skipped in report.skipped:
         print(f"skipped: {skipped.reason}", file=sys.stderr)
     for label in ("added", "changed", "removed"):
@@ -67,8 +83,6 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def _ask_one(engine, question: str, generator=None) -> dict:  # noqa: ANN001 - Engine imported lazily
     """One answer object, or an error object for a question that cannot be answered."""
-    from qa.errors import BadInputError
-
     try:
         return engine.ask(question, generator=generator).to_dict()
     except BadInputError as exc:
@@ -106,7 +120,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(json.dumps(_ask_one(engine, text, generator), ensure_ascii=False), flush=True)
         return 0
     if args.question is None:
-        raise QAError("Give a question, for example: qa ask \"How much state funding does Noetra get?\"")
+        raise BadInputError("Give a question, for example: qa ask \"How much state funding does Noetra get?\"")
     from qa.pipeline import check_question
 
     question = check_question(args.question, engine.settings.max_question_chars)
@@ -138,7 +152,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             print(f"not added: {exc}", file=sys.stderr)
             failed += 1
     if added:
-        engine.build(report=_progress)
+        engine.build(report=_Progress())
     return 2 if failed and not added else 0
 
 
@@ -184,7 +198,6 @@ def format_lookup(result) -> str:  # noqa: ANN001 - LookupResult imported lazily
 
 def _lookup_one(engine, text: str) -> dict:  # noqa: ANN001 - Engine imported lazily
     """One lookup object, or an error object for input that cannot be looked up."""
-    from qa.errors import BadInputError
     from qa.lookup import lookup
 
     try:
@@ -195,6 +208,12 @@ def _lookup_one(engine, text: str) -> dict:  # noqa: ANN001 - Engine imported la
 
 def cmd_lookup(args: argparse.Namespace) -> int:
     """Find where the sources state a quote or claim, or one per line of standard input with --jsonl."""
+    from qa.lookup import check_query, lookup
+
+    if not args.jsonl:
+        if args.text is None:
+            raise BadInputError("Give a quote or claim, for example: qa lookup \"Tokyo can pull back if Noetra misses its milestones\"")
+        query = check_query(args.text, _settings(args).max_question_chars)
     engine = _engine(args)
     engine.index(auto_build=True)
     if args.jsonl:
@@ -208,11 +227,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
                     pass
             print(json.dumps(_lookup_one(engine, text), ensure_ascii=False), flush=True)
         return 0
-    if args.text is None:
-        raise QAError("Give a quote or claim, for example: qa lookup \"Tokyo can pull back if Noetra misses its milestones\"")
-    from qa.lookup import lookup
-
-    result = lookup(engine, args.text)
+    result = lookup(engine, query)
     print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else format_lookup(result))
     return 0
 
@@ -298,10 +313,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the qa command; exit codes: 0 ok, 1 error, 2 bad input, 3 index needs building, 4 model missing."""
+    """Run the qa command; exit codes: 0 ok, 1 error, 2 bad input, 3 index needs building, 4 model missing, 141 output closed early."""
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader closed the output (`| head`): stop quietly, and keep the exit-time flush from failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except QAError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

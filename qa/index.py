@@ -14,6 +14,7 @@ import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,29 @@ from qa.types import Chunk, Document, Sentence
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-Reporter = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class BuildProgress:
+    """Where a build stands: its stage, the share done, articles and texts embedded of those to embed, seconds spent embedding."""
+
+    stage: str
+    share: float
+    articles: tuple[int, int] = (0, 0)
+    texts: tuple[int, int] = (0, 0)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        """One line for a person waiting: "embedding: 3/5 articles, 120/480 texts, 35.2 texts/s, about 10 s left"."""
+        if not self.texts[1]:
+            return self.stage
+        rate = self.texts[0] / self.seconds if self.seconds > 0 else 0.0
+        left = f"about {(self.texts[1] - self.texts[0]) / rate:.0f} s left" if rate > 0 and self.share < 1 else "done" if self.share >= 1 else "starting"
+        return (f"{self.stage}: {self.articles[0]}/{self.articles[1]} articles, {self.texts[0]}/{self.texts[1]} texts, "
+                f"{rate:.1f} texts/s, {left}")
+
+
+Reporter = Callable[[BuildProgress], None]
 
 
 @dataclass
@@ -315,7 +338,15 @@ def _write_generation(
             vectors[doc.doc_id] = cached
         else:
             todo.append(doc)
-    total = sum(len(parts[d.doc_id][0]) + len(parts[d.doc_id][1]) for d in todo)
+    ends = list(accumulate(len(parts[d.doc_id][0]) + len(parts[d.doc_id][1]) for d in todo))
+    total = ends[-1] if ends else 0
+    began = time.perf_counter()
+
+    def tell(stage: str, texts: int) -> None:
+        if report:
+            report(BuildProgress(stage, texts / max(total, 1) if stage == "embedding" else 1.0, (bisect_right(ends, texts), len(todo)),
+                                 (texts, total), time.perf_counter() - began))
+
     done = 0
     batch: list[Document] = []
     for i, doc in enumerate(todo):
@@ -324,7 +355,7 @@ def _write_generation(
         if size < 256 and i < len(todo) - 1:
             continue
         texts = [t for d in batch for t in _embed_texts(d, *parts[d.doc_id][:2])]
-        encoded = embedder.encode(texts, progress=(lambda n, _t, base=done: report and report("embedding", (base + n) / max(total, 1))))
+        encoded = embedder.encode(texts, progress=lambda n, _t, base=done: tell("embedding", base + n))
         offset = 0
         for d in batch:
             rows = len(parts[d.doc_id][0]) + len(parts[d.doc_id][1])
@@ -334,8 +365,7 @@ def _write_generation(
         done += len(texts)
         batch = []
     result.embedded_texts = done
-    if report:
-        report("writing", 1.0)
+    tell("writing the index", done)
     _write_files(index_dir, settings, embedder, docs, parts, hashes, vectors, result)
     cache.clear()
 

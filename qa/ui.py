@@ -25,6 +25,7 @@ import gradio as gr
 from qa.corpus import ARTICLE_SUFFIXES, add_article
 from qa.errors import ArticleError, BadInputError, QAError
 from qa.followup import is_followup, resolve, rewrite_with_model
+from qa.index import BuildProgress, Reporter
 from qa.llm import Generator, LLMError
 from qa.pipeline import Engine, check_question
 from qa.types import Answer, Document
@@ -492,7 +493,7 @@ class Added:
         }
 
 
-def add_files(engine: Engine, files: Sequence[str | Path], report: Callable[[str, float], None] | None = None) -> Added:
+def add_files(engine: Engine, files: Sequence[str | Path], report: Reporter | None = None) -> Added:
     """Copy uploaded articles into the corpus and index them; one upload at a time, in this process and across processes."""
     from filelock import FileLock
 
@@ -523,20 +524,20 @@ class Preparer:
         self.error: str | None = None
         self.done = threading.Event()
 
-    def _report(self, stage: str, share: float) -> None:
+    def _report(self, progress: BuildProgress) -> None:
         """Record build progress, and echo it where someone watches the terminal."""
-        self.stage, self.share = stage, share
+        self.stage, self.share = progress.line(), progress.share
         if self.echo:
-            self.echo(f"{stage} {share:6.1%}")
+            self.echo(progress.line())
 
     def run(self) -> None:
         """Build the index if it is missing, load it, and warm the embedding model."""
         try:
             with _CORPUS_LOCK:
                 if not (self.engine.settings.index_dir / "manifest.json").exists():
-                    self._report("building the index", 0.0)
+                    self._report(BuildProgress("building the index", 0.0))
                     self.engine.build(report=self._report)
-            self._report("loading the model", 1.0)
+            self._report(BuildProgress("loading the model", 1.0))
             self.engine.index()
             self.engine.embedder.encode(["warm up"])
         except QAError as exc:
@@ -667,7 +668,7 @@ class Screens:
             progress(0, desc="Building the index of the articles (first start only)")
             with _CORPUS_LOCK:
                 if not (self.engine.settings.index_dir / "manifest.json").exists():
-                    self.engine.build(report=lambda stage, share: progress(share, desc=f"Building the index: {stage}"))
+                    self.engine.build(report=lambda p: progress(p.share, desc=f"Building the index: {p.line()}"))
         current = self.docs()
         return (self.header(title), *self.pickers(current), scope_line(None, len(current)))
 
@@ -788,7 +789,7 @@ class Screens:
         if not files:
             return _keep(7)
         progress(0, desc="Adding the articles")
-        result = add_files(self.engine, files, report=lambda stage, share: progress(share, desc=f"Indexing: {stage}"))
+        result = add_files(self.engine, files, report=lambda p: progress(p.share, desc=f"Indexing: {p.line()}"))
         lines = [f"Added **{md_text(d.title or d.doc_id)}** ({md_text(d.doc_id)}); you can ask about it now." for d in result.added]
         lines += [f"Not added: {md_text(e)}" for e in result.errors]
         return (self.header(title), "\n\n".join(lines), *self.pickers(self.docs()), gr.update(value=None))

@@ -161,3 +161,38 @@ def test_ask_builds_a_missing_index_first(tmp_path: Path) -> None:
     shutil.copytree(REPO_ROOT / "corpus", corpus)
     done = qa("ask", "Which country leads the world in physical-AI patent filings?", corpus=corpus, index=tmp_path / "index")
     assert done.returncode == 0 and "China" in done.stdout and "Building the index" in done.stderr
+
+
+def test_output_closed_early_ends_quietly(built: tuple[Path, Path]) -> None:
+    """`qa ask ... | head -2`: the reader stops reading, and no traceback follows."""
+    cmd = [*QA, "ask", "--corpus", str(built[0]), "--index", str(built[1]), "Who is Japan's Industry Minister?"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO_ROOT, env=os.environ | {"HF_HUB_OFFLINE": "1"})
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=600) == 141
+    assert "Traceback" not in err and "BrokenPipeError" not in err and err == ""
+
+
+def test_ask_without_a_question_is_bad_input(built: tuple[Path, Path]) -> None:
+    done = qa("ask", corpus=built[0], index=built[1])
+    assert done.returncode == 2 and done.stderr.startswith("error: Give a question")
+
+
+def test_empty_lookup_is_refused_before_the_index_is_read(tmp_path: Path) -> None:
+    """The input is checked first: no index is built or loaded for an empty quote."""
+    for text in ("", "   "):
+        done = qa("lookup", text, corpus=REPO_ROOT / "corpus", index=tmp_path / "index")
+        assert done.returncode == 2 and done.stderr == "error: The quote or claim is empty; paste a sentence from an article, or a claim to check.\n"
+    assert not (tmp_path / "index").exists()
+    done = qa("lookup", corpus=REPO_ROOT / "corpus", index=tmp_path / "index")
+    assert done.returncode == 2 and "quote or claim" in done.stderr and not (tmp_path / "index").exists()
+
+
+def test_index_prints_progress_lines_when_stderr_is_not_a_terminal(copy: tuple[Path, Path]) -> None:
+    """A build whose output goes to a file or pipe still tells the waiting person how far it is."""
+    done = qa("index", "--rebuild", corpus=copy[0], index=copy[1])
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("embedding:")]
+    assert lines and re.fullmatch(r"embedding: \d/5 articles, \d+/\d+ texts, \d+\.\d texts/s, (about \d+ s left|starting)", lines[0]), done.stderr
+    assert re.search(r"^writing the index: 5/5 articles, (\d+)/\1 texts, \d+\.\d texts/s, done$", done.stderr, re.M), done.stderr
