@@ -42,6 +42,8 @@ def content_hash(doc: Document) -> str:
 
 def _decode(raw: bytes, name: str) -> str:
     """Bytes to text: UTF-8 only, a clear error otherwise."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ArticleError(f"{name} is not UTF-8 text (it is UTF-16); save it as UTF-8 and try again.")
     if b"\x00" in raw[:8192]:
         raise ArticleError(f"{name} looks like a binary file, not text.")
     try:
