@@ -274,6 +274,14 @@ def _previous(index_dir: Path, manifest: dict[str, Any] | None, settings: Settin
         return None
 
 
+def _readable_manifest(index_dir: Path) -> dict[str, Any] | None:
+    """The manifest, or None where it is missing or damaged: a rebuild replaces it."""
+    try:
+        return read_manifest(index_dir)
+    except IndexCorruptError:
+        return None
+
+
 def build_index(
     settings: Settings,
     embedder: Embedder,
@@ -288,7 +296,7 @@ def build_index(
     began = time.perf_counter()
     with FileLock(str(index_dir / ".lock")):
         docs, skipped = load_corpus(settings.corpus_dir, settings.max_article_bytes)
-        manifest = read_manifest(index_dir)
+        manifest = _readable_manifest(index_dir) if rebuild else read_manifest(index_dir)
         if manifest is not None and not rebuild:
             check_compatible(manifest, settings, embedder.name, index_dir)
         old = None if rebuild else _previous(index_dir, manifest, settings, embedder.name)
@@ -383,7 +391,7 @@ def _write_files(
     """Write one generation's files and swap the manifest in last."""
     import faiss
 
-    manifest = read_manifest(index_dir) if (index_dir / MANIFEST).exists() else None
+    manifest = _readable_manifest(index_dir)
     previous_gen = manifest.get("generation") if manifest else None
     gen = f"g{int(time.time() * 1000):013d}"
     names = _files(gen)

@@ -198,3 +198,13 @@ def test_index_prints_progress_lines_when_stderr_is_not_a_terminal(copy: tuple[P
     lines = [line for line in done.stderr.splitlines() if line.startswith("embedding:")]
     assert lines and re.fullmatch(r"embedding: \d/5 articles, \d+/\d+ texts, \d+\.\d texts/s, (about \d+ s left|starting)", lines[0]), done.stderr
     assert re.search(r"^writing the index: 5/5 articles, (\d+)/\1 texts, \d+\.\d texts/s, done$", done.stderr, re.M), done.stderr
+
+
+def test_damaged_manifest_is_repaired_by_the_command_the_error_names(copy: tuple[Path, Path]) -> None:
+    corpus, index = copy
+    (index / "manifest.json").write_text('{"format": 1, "model": "sentence-tr')
+    done = qa("ask", "Who selected Noetra?", corpus=corpus, index=index)
+    assert done.returncode == 3 and "damaged" in done.stderr and "qa index --rebuild" in done.stderr
+    rebuilt = qa("index", "--rebuild", corpus=corpus, index=index)
+    assert rebuilt.returncode == 0 and rebuilt.stdout.count("added:") == 5, rebuilt.stderr
+    assert qa("ask", "Who selected Noetra?", corpus=corpus, index=index).returncode == 0
