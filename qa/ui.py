@@ -928,7 +928,7 @@ def build_app(
                                 pick_outlets = gr.Dropdown(label="Outlets", multiselect=True, choices=[], info="Empty: all outlets.", elem_id="qa-pick-outlets")
                                 pick_from = gr.Dropdown(label="Dated from", choices=[], value=None, info="Undated articles are left out of a date range.")
                                 pick_to = gr.Dropdown(label="Dated to", choices=[], value=None)
-                        with gr.Accordion("Add articles (.txt, .md, .html, .pdf)", open=False):
+                        with gr.Accordion(f"Add articles (.txt, .md, .html, .pdf; up to {engine.settings.max_article_bytes / 1e6:.0f} MB each)", open=False):
                             upload = gr.File(label="Drop articles here", file_count="multiple", file_types=list(ARTICLE_SUFFIXES), elem_id="qa-upload", height=150)
                             upload_status = gr.Markdown("", elem_id="qa-upload-status")
                     with gr.Column(scale=2, min_width=340):
@@ -1091,10 +1091,15 @@ def lookup_html(result: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
     return f'<div class="qa-sources"><div class="qa-panel-title">Matches ({len(matches)})</div><ol>{"".join(items)}</ol></div>'
 
 
+def upload_limit(max_file_bytes: int) -> int:
+    """Gradio's upload limit for the corpus rule: whole mebibytes, as its message shows them ("5.0 Mb" for 5 MB), so the figure is one."""
+    return -(-max_file_bytes // 2**20) * 2**20
+
+
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, max_file_bytes: int = 5_000_000, **kwargs: Any) -> tuple[Any, str, str]:
     """Start the app with its theme, styles and citation click handler."""
     demo.queue(default_concurrency_limit=2)
     return demo.launch(
         server_name=host, server_port=port, theme=gr.themes.Soft(primary_hue="blue", neutral_hue="slate"), css=CSS, head=CLICK_JS,
-        max_file_size=max_file_bytes * 4, footer_links=["api"], **kwargs,
+        max_file_size=upload_limit(max_file_bytes), footer_links=["api"], **kwargs,
     )

@@ -189,6 +189,16 @@ def test_lookup_shows_the_verdict_and_the_passage(page: Any) -> None:
     assert "40 turbines" in page.inner_text("#qa-lookup-passage mark")
 
 
+def test_a_file_over_the_limit_is_refused_with_the_corpus_figure(page: Any, tmp_path: Path) -> None:
+    """The upload limit is one figure: the corpus rule's 5 MB, in the label and in the refusal of a 21 MB file."""
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"Harbor City grew. " * (21_000_000 // 18))
+    page.get_by_text("Add articles (.txt, .md, .html, .pdf; up to 5 MB each)").click()
+    page.set_input_files("#qa-upload input[type=file]", str(big))
+    page.wait_for_function("() => document.body.innerText.includes('maximum allowed size')", timeout=30_000)
+    assert "maximum allowed size of 5.0 Mb" in page.inner_text("body")
+
+
 def _first_token_and_full(page: Any, question: str) -> tuple[float, float]:
     """Seconds from pressing Enter to the first words of the answer on screen, and to the complete answer with its sources."""
     page.get_by_role("button", name="New conversation").click()
