@@ -16,6 +16,7 @@ import numpy as np
 from qa.answer.conflicts import conversion_conflicts
 from qa.index import Index
 from qa.lookup import Figure, comparable, consistent, same_value, text_figures
+from qa.markdown import one_line
 from qa.pipeline import Engine, check_question
 from qa.text import STOPWORDS, terms
 from qa.types import Citation, Sentence
@@ -446,35 +447,35 @@ def _marks(citations: tuple[Citation, ...]) -> str:
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(text.replace("|", "\\|").split())
+    """Text safe inside a Markdown table cell, its HTML inert."""
+    return one_line(text).replace("|", "\\|")
 
 
 def to_markdown(brief: Brief) -> str:
-    """The briefing as a Markdown document that reads on its own, sources listed at the end."""
-    title = f"Briefing: {brief.topic}" if brief.topic else "Briefing: all articles"
+    """The briefing as a Markdown document that reads on its own, sources listed at the end; text from articles is inert (no live HTML)."""
+    title = f"Briefing: {one_line(brief.topic)}" if brief.topic else "Briefing: all articles"
     lines = [f"# {title}", ""]
     if not brief.sections and not brief.figures:
         lines += ["The articles say nothing about this topic.", ""]
     for section in brief.sections:
         lines += [f"## {section.heading}", ""]
-        lines += [f"- {' '.join(p.text.split())} {_marks(p.citations)}" for p in section.points]
+        lines += [f"- {one_line(p.text)} {_marks(p.citations)}" for p in section.points]
         lines.append("")
     if brief.figures:
         lines += ["## Figures", "", "| Amount | What it is | Article | Date |", "| --- | --- | --- | --- |"]
         for row in brief.figures:
             articles = "; ".join(f"{_cell(c.title or c.doc_id)} [{c.n}]" for c in row.citations)
-            dates = "; ".join(d or "not given" for d in row.dates)
+            dates = "; ".join(_cell(d) or "not given" for d in row.dates)
             lines.append(f"| {_cell(row.amount)} | “{_cell(row.what)}” | {articles} | {dates} |")
         lines.append("")
     lines += ["## Where sources differ", ""]
     if brief.conflicts:
         for conflict in brief.conflicts:
             sides = "; ".join(f"{_cell(side.text)} {_marks(side.citations)}" for side in conflict.claims)
-            lines.append(f"- On {conflict.about}: {sides}.")
+            lines.append(f"- On {one_line(conflict.about)}: {sides}.")
     else:
         lines.append("No disagreement on figures was found.")
     lines += ["", "## Sources", ""]
     for c in brief.citations():
-        lines.append(f"[{c.n}] {c.title or c.doc_id} ({c.doc_id}, characters {c.start}-{c.end}): “{' '.join(c.quote.split())}”")
+        lines.append(f"[{c.n}] {one_line(c.title or c.doc_id)} ({one_line(c.doc_id)}, characters {c.start}-{c.end}): “{one_line(c.quote)}”")
     return "\n".join(lines).rstrip() + "\n"

@@ -27,6 +27,7 @@ from qa.errors import ArticleError, BadInputError, QAError
 from qa.followup import is_followup, resolve, rewrite_with_model
 from qa.index import BuildProgress, Reporter
 from qa.llm import Generator, LLMError
+from qa.markdown import inert, one_line, safe_url
 from qa.pipeline import Engine, check_question
 from qa.types import Answer, Document
 
@@ -402,31 +403,34 @@ def empty_passage_html(what: str = "a marker like [1] in an answer") -> str:
 
 
 def answer_markdown(answer: Mapping[str, Any], docs: Mapping[str, Document], written_by: str = "") -> str:
-    """An answer to take away: question, who wrote it if a model did, answer with its markers, then the references with their quotes."""
-    lines = [f"**Question:** {answer.get('question', '')}"]
+    """An answer to take away: question, who wrote it if a model did, answer with its markers, then the references with their quotes.
+
+    Everything from a reader or an article goes through `inert`: a renderer that allows HTML shows its tags as text.
+    """
+    lines = [f"**Question:** {one_line(answer.get('question', ''))}"]
     if answer.get("searched"):
-        lines.append(f"*Searched for:* {answer['searched']}")
+        lines.append(f"*Searched for:* {one_line(answer['searched'])}")
     if written_by:
-        lines.append(f"*Written by the language model {written_by}; every sentence kept was checked against the passage it cites.*")
-    lines += ["", answer.get("answer", "")]
+        lines.append(f"*Written by the language model {inert(written_by)}; every sentence kept was checked against the passage it cites.*")
+    lines += ["", inert(answer.get("answer", ""))]
     if answer.get("abstained"):
         lines += ["", "*The articles do not answer this question; the references are the closest passages.*"]
     for conflict in answer.get("conflicts", []):
-        claims = "; ".join(f"{c['text']} {''.join(f'[{n}]' for n in c['citations'])}" for c in conflict.get("claims", []))
-        lines += ["", f"*The sources disagree on {conflict.get('about', '')}:* {claims}"]
+        claims = "; ".join(f"{one_line(c['text'])} {''.join(f'[{n}]' for n in c['citations'])}" for c in conflict.get("claims", []))
+        lines += ["", f"*The sources disagree on {one_line(conflict.get('about', ''))}:* {claims}"]
     cites = answer.get("citations", [])
     if cites:
         lines += ["", "---", "", "**References**", ""]
         for c in cites:
             doc = docs.get(c["doc_id"])
-            bits = [f"*{c.get('title') or c['doc_id']}*"]
+            bits = [f"*{one_line(c.get('title') or c['doc_id'])}*"]
             if doc is not None and doc.outlet.strip():
-                bits.append(doc.outlet.strip())
+                bits.append(one_line(doc.outlet))
             if doc is not None and doc.date.strip():
-                bits.append(human_date(doc.date))
-            url = f" <{doc.url}>" if doc is not None and re.match(r"https?://", doc.url or "") else ""
-            lines.append(f"[{c['n']}] {', '.join(bits)} ({c['doc_id']}, characters {c['start']}–{c['end']}){url}  ")
-            lines.append(f"> “{c.get('quote', '')}”")
+                bits.append(one_line(human_date(doc.date)))
+            url = f" {safe_url(doc.url)}" if doc is not None and safe_url(doc.url) else ""
+            lines.append(f"[{c['n']}] {', '.join(bits)} ({one_line(c['doc_id'])}, characters {c['start']}–{c['end']}){url}  ")
+            lines.append(f"> “{one_line(c.get('quote', ''))}”")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

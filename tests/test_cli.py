@@ -208,3 +208,21 @@ def test_damaged_manifest_is_repaired_by_the_command_the_error_names(copy: tuple
     rebuilt = qa("index", "--rebuild", corpus=corpus, index=index)
     assert rebuilt.returncode == 0 and rebuilt.stdout.count("added:") == 5, rebuilt.stderr
     assert qa("ask", "Who selected Noetra?", corpus=corpus, index=index).returncode == 0
+
+
+HOSTILE_ARTICLE = ("Harbor City tidal plant adds a visitor centre\n\nMarch 12, 2025\n\n"
+                   "The tidal power plant will add a visitor centre costing €4 million <img src=x onerror=alert(1)> that opens in May 2026, "
+                   "the council said on Wednesday.\n")
+
+
+def test_brief_markdown_carries_no_live_html(tmp_path: Path) -> None:
+    """An article's markup is shown as text in `qa brief --markdown`, never passed on as HTML a renderer would run."""
+    from tests.conftest import FIXTURE_CORPUS
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, corpus)
+    (corpus / "hostile.txt").write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    done = qa("brief", "tidal plant visitor centre", "--markdown", corpus=corpus, index=tmp_path / "index")
+    assert done.returncode == 0, done.stderr
+    assert "visitor centre costing €4 million &lt;img src=x onerror=alert(1)&gt; that opens" in done.stdout
+    assert "<img" not in done.stdout and "<" not in done.stdout.replace("&lt;", "")

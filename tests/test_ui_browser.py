@@ -199,6 +199,32 @@ def test_a_file_over_the_limit_is_refused_with_the_corpus_figure(page: Any, tmp_
     assert "maximum allowed size of 5.0 Mb" in page.inner_text("body")
 
 
+def test_exports_show_article_markup_as_text(page: Any, tmp_path: Path) -> None:
+    """The answer's and the briefing's Markdown downloads carry an article's tags as inert text (entities), never live HTML."""
+    from tests.test_cli import HOSTILE_ARTICLE
+
+    path = tmp_path / "visitor-centre.txt"
+    path.write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    page.get_by_text("Add articles").click()
+    page.set_input_files("#qa-upload input[type=file]", str(path))
+    page.wait_for_function("() => document.querySelector('#qa-upload-status').innerText.includes('Added')", timeout=60_000)
+    ask(page, "How much will the visitor centre of the tidal plant cost?", 1)
+    page.get_by_text("Take this answer away").click()
+    with page.expect_download() as info:
+        page.click("#qa-download")
+    answer = Path(info.value.path()).read_text(encoding="utf-8")
+    page.get_by_role("tab", name="Briefing").click()
+    page.fill("#qa-brief-topic textarea", "tidal plant visitor centre")
+    page.click("#qa-brief-go")
+    page.wait_for_selector("#qa-brief a.qa-cite", timeout=60_000)
+    with page.expect_download() as info:
+        page.click("#qa-brief-download")
+    brief = Path(info.value.path()).read_text(encoding="utf-8")
+    for text in (answer, brief):
+        assert "€4 million &lt;img src=x onerror=alert(1)&gt; that opens" in text, text
+        assert "<img" not in text and "<" not in text.replace("&lt;", "")
+
+
 def _first_token_and_full(page: Any, question: str) -> tuple[float, float]:
     """Seconds from pressing Enter to the first words of the answer on screen, and to the complete answer with its sources."""
     page.get_by_role("button", name="New conversation").click()
