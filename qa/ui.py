@@ -950,7 +950,7 @@ def build_app(
                   progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         return screens.on_upload(title, files, progress, ids, outlets, date_from, date_to)
 
-    with gr.Blocks(title=title, fill_width=True) as demo:
+    with gr.Blocks(title=title, fill_width=True, delete_cache=(DOWNLOAD_MINUTES * 60, DOWNLOAD_MINUTES * 60)) as demo:
         session = gr.State(_new_session())
         lookup_state = gr.State({})
         header = gr.HTML(f'<div id="qa-header-inner"><h1>{esc(title)}</h1><div class="qa-corpus">Loading the articles…</div></div>', elem_id="qa-header")

@@ -479,6 +479,7 @@ def test_download_files_do_not_pile_up(fake_engine: Engine) -> None:
     del screens
     gc.collect()
     assert not folder.exists()
+    assert build_app(fake_engine).delete_cache == (3600, 3600), "Gradio's own copies of the downloads are deleted too"
 
 
 def test_an_upload_recounts_the_articles_searched(fake_engine: Engine, tmp_path: Path) -> None:
