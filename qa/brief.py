@@ -8,6 +8,7 @@ states and mean nearly the same, so the same fact from four articles is one poin
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -206,9 +207,11 @@ def _relevance(engine: Engine, index: Index, ids: list[int], topic: str | None) 
     return 0.3 * (vectors @ centroid) + 0.3 * np.array([float(v @ own[d]) for v, d in zip(vectors, docs)]) + 0.4 * echoed
 
 
-def _select(engine: Engine, index: Index, topic: str | None) -> tuple[list[int], dict[int, float]]:
-    """The sentences a briefing draws on, most relevant first, with their relevance."""
-    ids = [i for i, s in enumerate(index.sentences) if usable(s)]
+def _select(engine: Engine, index: Index, topic: str | None, doc_ids: Iterable[str] | None = None) -> tuple[list[int], dict[int, float]]:
+    """The sentences a briefing draws on (from the articles asked for, one of each group of copies), most relevant first, with their relevance."""
+    allowed = index.searchable(doc_ids)
+    wanted = None if allowed is None else set(allowed)
+    ids = [i for i, s in enumerate(index.sentences) if usable(s) and (wanted is None or s.doc_id in wanted)]
     if not ids:
         return [], {}
     rel = _relevance(engine, index, ids, topic)
@@ -413,11 +416,11 @@ def _disagree(index: Index, a: tuple[int, Figure], b: tuple[int, Figure]) -> boo
 
 # --- the briefing ----------------------------------------------------------------------------------
 
-def make_brief(engine: Engine, topic: str | None = None) -> Brief:
-    """A briefing on a topic (or the whole corpus): cited points under headings, a figures table, and where sources differ."""
+def make_brief(engine: Engine, topic: str | None = None, doc_ids: Iterable[str] | None = None) -> Brief:
+    """A briefing on a topic (or the whole corpus, or the articles doc_ids): cited points under headings, a figures table, and where sources differ."""
     topic = check_question(topic, engine.settings.max_question_chars) if topic is not None else None
     index = engine.index()
-    ids, rel = _select(engine, index, topic)
+    ids, rel = _select(engine, index, topic, doc_ids)
     citer = _Citer(index)
     by_heading: dict[str, list[_Cluster]] = {h: [] for h in SECTIONS}
     for cl in _cluster(index, ids, rel):

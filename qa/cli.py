@@ -17,7 +17,7 @@ from qa.errors import BadInputError, QAError
 from qa.types import Answer
 
 if TYPE_CHECKING:
-    from qa.index import BuildProgress
+    from qa.index import BuildProgress, Index
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -53,15 +53,25 @@ class _Progress:
             print(progress.line(), file=sys.stderr, flush=True)
 
 
-def format_answer(answer: Answer) -> str:
-    """An answer for a terminal: the text, then its sources."""
+def format_answer(answer: Answer, index: Index | None = None) -> str:
+    """An answer for a terminal: the text, then its sources, each with the other articles that carry the same text."""
     lines = [answer.answer]
+    duplicates = index.duplicates if index is not None else {}
     if answer.citations:
         lines.append("")
         lines.append("Closest passages:" if answer.abstained else "Sources:")
         for c in answer.citations:
             lines.append(f"[{c.n}] {c.title or c.doc_id} ({c.doc_id}, characters {c.start}-{c.end}): “{c.quote}”")
+            if duplicates.get(c.doc_id) and index is not None:
+                lines.append("    also in: " + "; ".join(f"{index.docs[d].title or d} ({d})" for d in duplicates[c.doc_id]))
     return "\n".join(lines)
+
+
+def _answer_object(answer: Answer, index: Index) -> dict:
+    """The answer's JSON object, each citation naming the copies of its article ("also_in")."""
+    from qa.copies import mark_copies
+
+    return mark_copies(answer.to_dict(), index.duplicates)
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -84,7 +94,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 def _ask_one(engine, question: str, generator=None) -> dict:  # noqa: ANN001 - Engine imported lazily
     """One answer object, or an error object for a question that cannot be answered."""
     try:
-        return engine.ask(question, generator=generator).to_dict()
+        index = engine.index()
+        return _answer_object(engine.ask(question, doc_ids=index.searchable(), generator=generator), index)
     except BadInputError as exc:
         return {"question": question, "error": str(exc)}
 
@@ -126,13 +137,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     question = check_question(args.question, engine.settings.max_question_chars)
     if not (engine.settings.index_dir / "manifest.json").exists():
         print(f"Building the index of {engine.settings.corpus_dir} first...", file=sys.stderr)
-    engine.index(auto_build=True)
-    answer = engine.ask(question, doc_ids=args.doc or None, generator=generator, on_token=None if args.json else _draft)
+    index = engine.index(auto_build=True)
+    answer = engine.ask(question, doc_ids=index.searchable(args.doc), generator=generator, on_token=None if args.json else _draft)
     if generator is not None and not args.json and sys.stderr.isatty():
         print("\n--- checked against the sources:", file=sys.stderr)
     if answer.note:
         print(f"note: {answer.note}; this is the extractive answer.", file=sys.stderr)
-    print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
+    print(json.dumps(_answer_object(answer, index), ensure_ascii=False) if args.json else format_answer(answer, index))
     return 0
 
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from qa.chunk import chunk_document, split_sentences
 from qa.config import Settings
+from qa.copies import also_in, find_copies, searchable
 from qa.corpus import Skipped, content_hash, load_corpus
 from qa.embed import Embedder
 from qa.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
@@ -136,6 +137,20 @@ class Index:
     def model(self) -> str:
         """The embedding model the index was built with."""
         return str(self.manifest["model"])
+
+    @property
+    def copies(self) -> dict[str, list[str]]:
+        """Each group of copies found at build time: {the article cited: [its copies]}."""
+        return dict(self.manifest.get("copies", {}))
+
+    @property
+    def duplicates(self) -> dict[str, list[str]]:
+        """For every article that has copies (or is one), the other articles with the same text."""
+        return also_in(self.copies)
+
+    def searchable(self, doc_ids: Iterable[str] | None = None) -> list[str] | None:
+        """The articles to search, of those asked for (None: all): one per group of copies; None when that is all of them."""
+        return searchable(self.copies, self.docs, doc_ids)
 
     def sentences_of(self, chunk_id: int) -> range:
         """The ids of the sentences that overlap a chunk."""
@@ -433,6 +448,7 @@ def _write_files(
         "documents": {d.doc_id: {"hash": hashes[d.doc_id], "title": d.title, "date": d.date, "outlet": d.outlet,
                                  "chunks": len(parts[d.doc_id][0])} for d in docs},
         "files": {name: sha256_file(index_dir / name) for name in names.values()},
+        "copies": find_copies(docs),
     }
     _write_atomic(index_dir / MANIFEST, json.dumps(new_manifest, ensure_ascii=False, indent=1).encode("utf-8"))
     result.chunks, result.sentences = len(chunk_rows), len(sentence_rows)

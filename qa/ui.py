@@ -26,6 +26,7 @@ from typing import Any
 
 import gradio as gr
 
+from qa.copies import mark_copies
 from qa.corpus import ARTICLE_SUFFIXES, add_article
 from qa.errors import ArticleError, BadInputError, QAError
 from qa.followup import is_followup, resolve, rewrite_with_model
@@ -379,9 +380,17 @@ def sources_html(answer: Mapping[str, Any] | None, aid: str, docs: Mapping[str, 
             f'<li><a class="{cls}" href="#cite-{esc(aid)}-{c["n"]}" title="Show this passage in the article">'
             f'<span class="qa-n">{c["n"]}</span><b>{esc(c.get("title") or c["doc_id"])}</b>'
             f'<div class="qa-meta">{esc(doc_meta_line(doc))}</div>'
-            f'<div class="qa-quote">“{esc(c.get("quote", ""))}”</div></a></li>'
+            f'<div class="qa-quote">“{esc(c.get("quote", ""))}”</div>{also_in_html(c.get("also_in", []), docs)}</a></li>'
         )
     return f'<div class="qa-sources"><div class="qa-panel-title">{esc(title)}</div><ol>{"".join(items)}</ol></div>'
+
+
+def also_in_html(copies: Sequence[str], docs: Mapping[str, Document]) -> str:
+    """The line under a source naming the other articles that carry the same text, or ""."""
+    if not copies:
+        return ""
+    names = "; ".join(f"{docs[d].title or d} ({d})" if d in docs else d for d in copies)
+    return f'<div class="qa-meta qa-also">Also in: {esc(names)} (the same text, not counted as separate support)</div>'
 
 
 def passage_html(doc: Document | None, start: int, end: int, quote: str = "", label: str = "") -> str:
@@ -451,6 +460,8 @@ def answer_markdown(answer: Mapping[str, Any], docs: Mapping[str, Document], wri
                 bits.append(one_line(human_date(doc.date)))
             url = f" {safe_url(doc.url)}" if doc is not None and safe_url(doc.url) else ""
             lines.append(f"[{c['n']}] {', '.join(bits)} ({one_line(c['doc_id'])}, characters {c['start']}–{c['end']}){url}  ")
+            if c.get("also_in"):
+                lines.append(f"*Also in:* {one_line('; '.join(c['also_in']))}  ")
             lines.append(f"> “{one_line(c.get('quote', ''))}”")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -478,9 +489,8 @@ def answer_question(
         standalone = resolve([*previous, question], answers)[-1]
     else:
         standalone = rewrite_with_model(generator, previous, answers, question)
-    engine.index(auto_build=True)
-    ids = list(doc_ids) if doc_ids is not None else None
-    answer = engine.ask(standalone, doc_ids=ids, generator=generator, on_token=on_token)
+    index = engine.index(auto_build=True)
+    answer = engine.ask(standalone, doc_ids=index.searchable(doc_ids), generator=generator, on_token=on_token)
     return replace(answer, question=question, searched=standalone)
 
 
@@ -788,7 +798,7 @@ class Screens:
             return
         current = self.engine.index().docs
         aid = f"a{session['next']}"
-        data = answer.to_dict()
+        data = mark_copies(answer.to_dict(), self.engine.index().duplicates)
         if data.get("note"):
             LOG.warning("written answer replaced by the quoted one: %s", data["note"])
             data["note"] = MODEL_FAILED
@@ -901,7 +911,8 @@ class Screens:
         previous, answers = split_history(history or [])
         try:
             generator = self.generator_for(mode)
-            return answer_question(self.engine, question, previous, wanted or None, answers, generator=generator).to_dict()
+            answer = answer_question(self.engine, question, previous, wanted or None, answers, generator=generator)
+            return mark_copies(answer.to_dict(), self.engine.index().duplicates)
         except QAError as exc:
             raise gr.Error(str(exc)) from exc
 

@@ -226,3 +226,22 @@ def test_brief_markdown_carries_no_live_html(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "visitor centre costing €4 million &lt;img src=x onerror=alert(1)&gt; that opens" in done.stdout
     assert "<img" not in done.stdout and "<" not in done.stdout.replace("&lt;", "")
+
+
+def test_a_syndicated_copy_is_not_counted_as_support(copy: tuple[Path, Path]) -> None:
+    """The same article under another name, with a wire header and footer: cited once, its copy named beside it."""
+    corpus, index = copy
+    original = (corpus / "001_c6a43ca1d36bf8f2.txt").read_text(encoding="utf-8")
+    (corpus / "zz_wire_copy.txt").write_text("TOKYO (Wire Service) -\n" + original + "\n(Reporting by the wire desk; editing by the night desk)\n",
+                                             encoding="utf-8")
+    (corpus / "zz_renamed.txt").write_text(original, encoding="utf-8")
+    assert qa("index", corpus=corpus, index=index).returncode == 0
+    done = qa("ask", "How much is allocated for the first fiscal year?", "--json", corpus=corpus, index=index)
+    obj = json.loads(done.stdout)
+    check_answer(obj, corpus)
+    cited = {c["doc_id"] for c in obj["citations"]}
+    assert "001_c6a43ca1d36bf8f2" in cited and not cited & {"zz_wire_copy", "zz_renamed"}, obj
+    first = next(c for c in obj["citations"] if c["doc_id"] == "001_c6a43ca1d36bf8f2")
+    assert first["also_in"] == ["zz_renamed", "zz_wire_copy"]
+    text = qa("ask", "How much is allocated for the first fiscal year?", corpus=corpus, index=index).stdout
+    assert re.search(r"^    also in: .*\(zz_renamed\); .*\(zz_wire_copy\)$", text, re.M), text

@@ -492,3 +492,12 @@ def test_an_upload_recounts_the_articles_searched(fake_engine: Engine, tmp_path:
     path2.write_text("Harbor City buys trams\n\nThe city will buy 12 trams for €200 million.\n", encoding="utf-8")
     out = Screens(fake_engine).on_upload("News Q&A", [str(path2)], lambda *a, **k: None, ["alpha", "ferry"])
     assert out[-1] == "Searching 2 of 5 articles."
+
+
+def test_the_sources_panel_names_the_copies_of_an_article() -> None:
+    """A source with copies says where else the same text appears, escaped."""
+    docs = {"a": _doc("a", "x"), "b": _doc("b", "x", title="<b>Wire</b> copy")}
+    answer = {"answer": "x [1]", "citations": [{"n": 1, "doc_id": "a", "title": "A", "start": 0, "end": 1, "quote": "x", "also_in": ["b"]}]}
+    html = sources_html(answer, "a1", docs)
+    assert "Also in: &lt;b&gt;Wire&lt;/b&gt; copy (b)" in html
+    assert "*Also in:* b" in answer_markdown(answer, docs)
