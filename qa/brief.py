@@ -8,6 +8,7 @@ states and mean nearly the same, so the same fact from four articles is one poin
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ import numpy as np
 from qa.answer.conflicts import conversion_conflicts
 from qa.answer.figures import Figure, comparable, consistent, same_value, text_figures
 from qa.index import Index
+from qa.markdown import one_line
 from qa.pipeline import Engine, check_question
 from qa.text import STOPWORDS, terms
 from qa.types import Citation, Sentence
@@ -205,9 +207,11 @@ def _relevance(engine: Engine, index: Index, ids: list[int], topic: str | None) 
     return 0.3 * (vectors @ centroid) + 0.3 * np.array([float(v @ own[d]) for v, d in zip(vectors, docs)]) + 0.4 * echoed
 
 
-def _select(engine: Engine, index: Index, topic: str | None) -> tuple[list[int], dict[int, float]]:
-    """The sentences a briefing draws on, most relevant first, with their relevance."""
-    ids = [i for i, s in enumerate(index.sentences) if usable(s)]
+def _select(engine: Engine, index: Index, topic: str | None, doc_ids: Iterable[str] | None = None) -> tuple[list[int], dict[int, float]]:
+    """The sentences a briefing draws on (from the articles asked for, one of each group of copies), most relevant first, with their relevance."""
+    allowed = index.searchable(doc_ids)
+    wanted = None if allowed is None else set(allowed)
+    ids = [i for i, s in enumerate(index.sentences) if usable(s) and (wanted is None or s.doc_id in wanted)]
     if not ids:
         return [], {}
     rel = _relevance(engine, index, ids, topic)
@@ -412,11 +416,11 @@ def _disagree(index: Index, a: tuple[int, Figure], b: tuple[int, Figure]) -> boo
 
 # --- the briefing ----------------------------------------------------------------------------------
 
-def make_brief(engine: Engine, topic: str | None = None) -> Brief:
-    """A briefing on a topic (or the whole corpus): cited points under headings, a figures table, and where sources differ."""
+def make_brief(engine: Engine, topic: str | None = None, doc_ids: Iterable[str] | None = None) -> Brief:
+    """A briefing on a topic (or the whole corpus, or the articles doc_ids): cited points under headings, a figures table, and where sources differ."""
     topic = check_question(topic, engine.settings.max_question_chars) if topic is not None else None
     index = engine.index()
-    ids, rel = _select(engine, index, topic)
+    ids, rel = _select(engine, index, topic, doc_ids)
     citer = _Citer(index)
     by_heading: dict[str, list[_Cluster]] = {h: [] for h in SECTIONS}
     for cl in _cluster(index, ids, rel):
@@ -446,35 +450,35 @@ def _marks(citations: tuple[Citation, ...]) -> str:
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(text.replace("|", "\\|").split())
+    """Text safe inside a Markdown table cell, its HTML inert."""
+    return one_line(text).replace("|", "\\|")
 
 
 def to_markdown(brief: Brief) -> str:
-    """The briefing as a Markdown document that reads on its own, sources listed at the end."""
-    title = f"Briefing: {brief.topic}" if brief.topic else "Briefing: all articles"
+    """The briefing as a Markdown document that reads on its own, sources listed at the end; text from articles is inert (no live HTML)."""
+    title = f"Briefing: {one_line(brief.topic)}" if brief.topic else "Briefing: all articles"
     lines = [f"# {title}", ""]
     if not brief.sections and not brief.figures:
         lines += ["The articles say nothing about this topic.", ""]
     for section in brief.sections:
         lines += [f"## {section.heading}", ""]
-        lines += [f"- {' '.join(p.text.split())} {_marks(p.citations)}" for p in section.points]
+        lines += [f"- {one_line(p.text)} {_marks(p.citations)}" for p in section.points]
         lines.append("")
     if brief.figures:
         lines += ["## Figures", "", "| Amount | What it is | Article | Date |", "| --- | --- | --- | --- |"]
         for row in brief.figures:
             articles = "; ".join(f"{_cell(c.title or c.doc_id)} [{c.n}]" for c in row.citations)
-            dates = "; ".join(d or "not given" for d in row.dates)
+            dates = "; ".join(_cell(d) or "not given" for d in row.dates)
             lines.append(f"| {_cell(row.amount)} | “{_cell(row.what)}” | {articles} | {dates} |")
         lines.append("")
     lines += ["## Where sources differ", ""]
     if brief.conflicts:
         for conflict in brief.conflicts:
             sides = "; ".join(f"{_cell(side.text)} {_marks(side.citations)}" for side in conflict.claims)
-            lines.append(f"- On {conflict.about}: {sides}.")
+            lines.append(f"- On {one_line(conflict.about)}: {sides}.")
     else:
         lines.append("No disagreement on figures was found.")
     lines += ["", "## Sources", ""]
     for c in brief.citations():
-        lines.append(f"[{c.n}] {c.title or c.doc_id} ({c.doc_id}, characters {c.start}-{c.end}): “{' '.join(c.quote.split())}”")
+        lines.append(f"[{c.n}] {one_line(c.title or c.doc_id)} ({one_line(c.doc_id)}, characters {c.start}-{c.end}): “{one_line(c.quote)}”")
     return "\n".join(lines).rstrip() + "\n"

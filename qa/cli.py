@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.config import Settings
 from qa.errors import BadInputError, QAError
 from qa.types import Answer
+
+if TYPE_CHECKING:
+    from qa.index import BuildProgress, Index
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -31,29 +37,49 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202 - imported lazily to keep
     return Engine(_settings(args))
 
 
-def _progress(stage: str, share: float) -> None:
-    """A one-line progress report on stderr, for a person waiting on a build."""
-    if sys.stderr.isatty():
-        print(f"\r{stage} {share:6.1%}", end="" if share < 1 else "\n", file=sys.stderr, flush=True)
+class _Progress:
+    """Build progress on stderr: one line redrawn on a terminal, else a line every `every` seconds (and the first and last)."""
+
+    def __init__(self, every: float = 10.0) -> None:
+        self.every = every
+        self.last = -every
+
+    def __call__(self, progress: BuildProgress) -> None:
+        """Show where the build stands."""
+        if sys.stderr.isatty():
+            print(f"\r{progress.line()}\033[K", end="" if progress.share < 1 else "\n", file=sys.stderr, flush=True)
+        elif progress.share >= 1 or time.monotonic() - self.last >= self.every:
+            self.last = time.monotonic()
+            print(progress.line(), file=sys.stderr, flush=True)
 
 
-def format_answer(answer: Answer) -> str:
-    """An answer for a terminal: the text, then its sources."""
+def format_answer(answer: Answer, index: Index | None = None) -> str:
+    """An answer for a terminal: the text, then its sources, each with the other articles that carry the same text."""
     lines = [answer.answer]
     if answer.removed:
         lines.append(f"({answer.removed} generated sentence{'s' if answer.removed != 1 else ''} removed: the passages do not state them.)")
+    duplicates = index.duplicates if index is not None else {}
     if answer.citations:
         lines.append("")
         lines.append("Closest passages:" if answer.abstained else "Sources:")
         for c in answer.citations:
             lines.append(f"[{c.n}] {c.title or c.doc_id} ({c.doc_id}, characters {c.start}-{c.end}): “{c.quote}”")
+            if duplicates.get(c.doc_id) and index is not None:
+                lines.append("    also in: " + "; ".join(f"{index.docs[d].title or d} ({d})" for d in duplicates[c.doc_id]))
     return "\n".join(lines)
+
+
+def _answer_object(answer: Answer, index: Index) -> dict:
+    """The answer's JSON object, each citation naming the copies of its article ("also_in")."""
+    from qa.copies import mark_copies
+
+    return mark_copies(answer.to_dict(), index.duplicates)
 
 
 def cmd_index(args: argparse.Namespace) -> int:
     """Build or update the index and say what changed."""
     engine = _engine(args)
-    report = engine.build(rebuild=args.rebuild, report=_progress)
+    report = engine.build(rebuild=args.rebuild, report=_Progress())
     for skipped in report.skipped:
         print(f"skipped: {skipped.reason}", file=sys.stderr)
     for label in ("added", "changed", "removed"):
@@ -69,10 +95,9 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def _ask_one(engine, question: str, generator=None) -> dict:  # noqa: ANN001 - Engine imported lazily
     """One answer object, or an error object for a question that cannot be answered."""
-    from qa.errors import BadInputError
-
     try:
-        return engine.ask(question, generator=generator).to_dict()
+        index = engine.index()
+        return _answer_object(engine.ask(question, doc_ids=index.searchable(), generator=generator), index)
     except BadInputError as exc:
         return {"question": question, "error": str(exc)}
 
@@ -108,19 +133,19 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(json.dumps(_ask_one(engine, text, generator), ensure_ascii=False), flush=True)
         return 0
     if args.question is None:
-        raise QAError("Give a question, for example: qa ask \"How much state funding does Noetra get?\"")
+        raise BadInputError("Give a question, for example: qa ask \"How much state funding does Noetra get?\"")
     from qa.pipeline import check_question
 
     question = check_question(args.question, engine.settings.max_question_chars)
     if not (engine.settings.index_dir / "manifest.json").exists():
         print(f"Building the index of {engine.settings.corpus_dir} first...", file=sys.stderr)
-    engine.index(auto_build=True)
-    answer = engine.ask(question, doc_ids=args.doc or None, generator=generator, on_token=None if args.json else _draft)
+    index = engine.index(auto_build=True)
+    answer = engine.ask(question, doc_ids=index.searchable(args.doc), generator=generator, on_token=None if args.json else _draft)
     if generator is not None and not args.json and sys.stderr.isatty():
         print("\n--- checked against the sources:", file=sys.stderr)
     if answer.note:
         print(f"note: {answer.note}; this is the extractive answer.", file=sys.stderr)
-    print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
+    print(json.dumps(_answer_object(answer, index), ensure_ascii=False) if args.json else format_answer(answer, index))
     return 0
 
 
@@ -140,7 +165,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             print(f"not added: {exc}", file=sys.stderr)
             failed += 1
     if added:
-        engine.build(report=_progress)
+        engine.build(report=_Progress())
     return 2 if failed and not added else 0
 
 
@@ -186,7 +211,6 @@ def format_lookup(result) -> str:  # noqa: ANN001 - LookupResult imported lazily
 
 def _lookup_one(engine, text: str) -> dict:  # noqa: ANN001 - Engine imported lazily
     """One lookup object, or an error object for input that cannot be looked up."""
-    from qa.errors import BadInputError
     from qa.lookup import lookup
 
     try:
@@ -197,6 +221,12 @@ def _lookup_one(engine, text: str) -> dict:  # noqa: ANN001 - Engine imported la
 
 def cmd_lookup(args: argparse.Namespace) -> int:
     """Find where the sources state a quote or claim, or one per line of standard input with --jsonl."""
+    from qa.lookup import check_query, lookup
+
+    if not args.jsonl:
+        if args.text is None:
+            raise BadInputError("Give a quote or claim, for example: qa lookup \"Tokyo can pull back if Noetra misses its milestones\"")
+        query = check_query(args.text, _settings(args).max_question_chars)
     engine = _engine(args)
     engine.index(auto_build=True)
     if args.jsonl:
@@ -210,11 +240,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
                     pass
             print(json.dumps(_lookup_one(engine, text), ensure_ascii=False), flush=True)
         return 0
-    if args.text is None:
-        raise QAError("Give a quote or claim, for example: qa lookup \"Tokyo can pull back if Noetra misses its milestones\"")
-    from qa.lookup import lookup
-
-    result = lookup(engine, args.text)
+    result = lookup(engine, query)
     print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else format_lookup(result))
     return 0
 
@@ -326,10 +352,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the qa command; exit codes: 0 ok, 1 error, 2 bad input, 3 index needs building, 4 model missing."""
+    """Run the qa command; exit codes: 0 ok, 1 error, 2 bad input, 3 index needs building, 4 model missing, 141 output closed early."""
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader closed the output (`| head`): stop quietly, and keep the exit-time flush from failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except QAError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

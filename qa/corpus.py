@@ -42,6 +42,8 @@ def content_hash(doc: Document) -> str:
 
 def _decode(raw: bytes, name: str) -> str:
     """Bytes to text: UTF-8 only, a clear error otherwise."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ArticleError(f"{name} is not UTF-8 text (it is UTF-16); save it as UTF-8 and try again.")
     if b"\x00" in raw[:8192]:
         raise ArticleError(f"{name} looks like a binary file, not text.")
     try:
@@ -52,13 +54,15 @@ def _decode(raw: bytes, name: str) -> str:
 
 
 def _html_text(html: str) -> tuple[str, dict[str, str]]:
-    """Visible text of an HTML page, block by block, and what its head says about it."""
+    """The main text of an HTML page (trafilatura: no navigation, cookie banners, asides or footers), and what its head says about it.
+
+    A page trafilatura finds no article in gives its visible text, block by block.
+    """
+    import trafilatura
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
     meta: dict[str, str] = {}
-    if soup.title and soup.title.string:
-        meta["title"] = soup.title.string.strip()
     for tag in soup.find_all("meta"):
         key = (tag.get("property") or tag.get("name") or "").lower()
         value = (tag.get("content") or "").strip()
@@ -66,6 +70,11 @@ def _html_text(html: str) -> tuple[str, dict[str, str]]:
                  "article:published_time": "date", "date": "date"}.get(key)
         if field and value and field not in meta:
             meta[field] = value[:10] if field == "date" and re.match(r"\d{4}-\d{2}-\d{2}", value) else value
+    if "title" not in meta and soup.title and soup.title.string:
+        meta["title"] = soup.title.string.strip()
+    main = trafilatura.extract(html, output_format="txt", include_comments=False, include_tables=True)
+    if main and main.strip():
+        return main.strip(), meta
     for tag in soup(["script", "style", "noscript", "template", "svg", "head"]):
         tag.decompose()
     lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in soup.get_text("\n").split("\n"))

@@ -14,6 +14,7 @@ import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import numpy as np
 
 from qa.chunk import chunk_document, split_sentences
 from qa.config import Settings
+from qa.copies import also_in, find_copies, searchable
 from qa.corpus import Skipped, content_hash, load_corpus
 from qa.embed import Embedder
 from qa.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
@@ -29,7 +31,29 @@ from qa.types import Chunk, Document, Sentence
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-Reporter = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class BuildProgress:
+    """Where a build stands: its stage, the share done, articles and texts embedded of those to embed, seconds spent embedding."""
+
+    stage: str
+    share: float
+    articles: tuple[int, int] = (0, 0)
+    texts: tuple[int, int] = (0, 0)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        """One line for a person waiting: "embedding: 3/5 articles, 120/480 texts, 35.2 texts/s, about 10 s left"."""
+        if not self.texts[1]:
+            return self.stage
+        rate = self.texts[0] / self.seconds if self.seconds > 0 else 0.0
+        left = f"about {(self.texts[1] - self.texts[0]) / rate:.0f} s left" if rate > 0 and self.share < 1 else "done" if self.share >= 1 else "starting"
+        return (f"{self.stage}: {self.articles[0]}/{self.articles[1]} articles, {self.texts[0]}/{self.texts[1]} texts, "
+                f"{rate:.1f} texts/s, {left}")
+
+
+Reporter = Callable[[BuildProgress], None]
 
 
 @dataclass
@@ -113,6 +137,20 @@ class Index:
     def model(self) -> str:
         """The embedding model the index was built with."""
         return str(self.manifest["model"])
+
+    @property
+    def copies(self) -> dict[str, list[str]]:
+        """Each group of copies found at build time: {the article cited: [its copies]}."""
+        return dict(self.manifest.get("copies", {}))
+
+    @property
+    def duplicates(self) -> dict[str, list[str]]:
+        """For every article that has copies (or is one), the other articles with the same text."""
+        return also_in(self.copies)
+
+    def searchable(self, doc_ids: Iterable[str] | None = None) -> list[str] | None:
+        """The articles to search, of those asked for (None: all): one per group of copies; None when that is all of them."""
+        return searchable(self.copies, self.docs, doc_ids)
 
     def sentences_of(self, chunk_id: int) -> range:
         """The ids of the sentences that overlap a chunk."""
@@ -251,6 +289,14 @@ def _previous(index_dir: Path, manifest: dict[str, Any] | None, settings: Settin
         return None
 
 
+def _readable_manifest(index_dir: Path) -> dict[str, Any] | None:
+    """The manifest, or None where it is missing or damaged: a rebuild replaces it."""
+    try:
+        return read_manifest(index_dir)
+    except IndexCorruptError:
+        return None
+
+
 def build_index(
     settings: Settings,
     embedder: Embedder,
@@ -265,7 +311,7 @@ def build_index(
     began = time.perf_counter()
     with FileLock(str(index_dir / ".lock")):
         docs, skipped = load_corpus(settings.corpus_dir, settings.max_article_bytes)
-        manifest = read_manifest(index_dir)
+        manifest = _readable_manifest(index_dir) if rebuild else read_manifest(index_dir)
         if manifest is not None and not rebuild:
             check_compatible(manifest, settings, embedder.name, index_dir)
         old = None if rebuild else _previous(index_dir, manifest, settings, embedder.name)
@@ -315,7 +361,15 @@ def _write_generation(
             vectors[doc.doc_id] = cached
         else:
             todo.append(doc)
-    total = sum(len(parts[d.doc_id][0]) + len(parts[d.doc_id][1]) for d in todo)
+    ends = list(accumulate(len(parts[d.doc_id][0]) + len(parts[d.doc_id][1]) for d in todo))
+    total = ends[-1] if ends else 0
+    began = time.perf_counter()
+
+    def tell(stage: str, texts: int) -> None:
+        if report:
+            report(BuildProgress(stage, texts / max(total, 1) if stage == "embedding" else 1.0, (bisect_right(ends, texts), len(todo)),
+                                 (texts, total), time.perf_counter() - began))
+
     done = 0
     batch: list[Document] = []
     for i, doc in enumerate(todo):
@@ -324,7 +378,7 @@ def _write_generation(
         if size < 256 and i < len(todo) - 1:
             continue
         texts = [t for d in batch for t in _embed_texts(d, *parts[d.doc_id][:2])]
-        encoded = embedder.encode(texts, progress=(lambda n, _t, base=done: report and report("embedding", (base + n) / max(total, 1))))
+        encoded = embedder.encode(texts, progress=lambda n, _t, base=done: tell("embedding", base + n))
         offset = 0
         for d in batch:
             rows = len(parts[d.doc_id][0]) + len(parts[d.doc_id][1])
@@ -334,8 +388,7 @@ def _write_generation(
         done += len(texts)
         batch = []
     result.embedded_texts = done
-    if report:
-        report("writing", 1.0)
+    tell("writing the index", done)
     _write_files(index_dir, settings, embedder, docs, parts, hashes, vectors, result)
     cache.clear()
 
@@ -353,7 +406,7 @@ def _write_files(
     """Write one generation's files and swap the manifest in last."""
     import faiss
 
-    manifest = read_manifest(index_dir) if (index_dir / MANIFEST).exists() else None
+    manifest = _readable_manifest(index_dir)
     previous_gen = manifest.get("generation") if manifest else None
     gen = f"g{int(time.time() * 1000):013d}"
     names = _files(gen)
@@ -395,6 +448,7 @@ def _write_files(
         "documents": {d.doc_id: {"hash": hashes[d.doc_id], "title": d.title, "date": d.date, "outlet": d.outlet,
                                  "chunks": len(parts[d.doc_id][0])} for d in docs},
         "files": {name: sha256_file(index_dir / name) for name in names.values()},
+        "copies": find_copies(docs),
     }
     _write_atomic(index_dir / MANIFEST, json.dumps(new_manifest, ensure_ascii=False, indent=1).encode("utf-8"))
     result.chunks, result.sentences = len(chunk_rows), len(sentence_rows)

@@ -19,8 +19,9 @@ import numpy as np
 
 from qa.answer.figures import Figure, comparable, consistent, same_value, text_figures
 from qa.answer.lexicon import FIGURE_WORDS
+from qa.errors import BadInputError
 from qa.index import Index
-from qa.pipeline import Engine, check_question
+from qa.pipeline import Engine
 from qa.text import STOPWORDS, stem, terms
 
 EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND = (
@@ -488,9 +489,19 @@ def _rank(found: list[_Found], k: int) -> list[_Found]:
     return [f for f in sorted(kept, key=lambda f: -f.score)][:min(k, 2)]
 
 
+def check_query(text: str, limit: int) -> str:
+    """The quote or claim with its spaces tidied, or a BadInputError saying what is wrong with it."""
+    query = " ".join((text or "").split())
+    if not query:
+        raise BadInputError("The quote or claim is empty; paste a sentence from an article, or a claim to check.")
+    if len(query) > limit:
+        raise BadInputError(f"The quote or claim is {len(query):,} characters long; keep it under {limit:,}.")
+    return query
+
+
 def lookup(engine: Engine, text: str, k: int = 5) -> LookupResult:
     """Where the sources state a quote or claim, each match with a verdict, best first."""
-    query = check_question(text, engine.settings.max_question_chars)
+    query = check_query(text, engine.settings.max_question_chars)
     index = engine.index()
     if not index.sentences:
         return LookupResult(query)

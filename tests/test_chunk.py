@@ -40,3 +40,41 @@ def test_chunking_is_pure_and_numbered() -> None:
     first = chunk_document(doc, 200, 40, first_id=7)
     assert first == chunk_document(doc, 200, 40, first_id=7)
     assert [c.chunk_id for c in first] == list(range(7, 7 + len(first)))
+
+
+def test_pdf_sentences_run_across_line_breaks_and_footers_are_not_sentences(tmp_path) -> None:  # noqa: ANN001 - pytest fixture
+    """A figure and a quote's speaker split over two PDF lines stay in one sentence, offsets exact; page furniture is dropped."""
+    from qa.corpus import read_article
+    from tests.pdfmaker import write_pdf
+
+    write_pdf(tmp_path / "report.pdf", [
+        "Noetra gets its first payment",
+        "The industry ministry will pay Noetra \xa525",
+        "billion in the first year, officials said on Tuesday. \"We will not fall",
+        "behind,\" said Masayoshi Son, the chief executive of SoftBank, who leads",
+        "the consortium of nine companies building the model.",
+        "Page 1 of 2",
+        "Printed from convinapulse.example on 2026-07-03",
+    ])
+    doc = read_article(tmp_path / "report.pdf")
+    sentences = split_sentences(doc)
+    assert all(doc.text[s.start:s.end] == s.text for s in sentences)
+    assert [" ".join(s.text.split()) for s in sentences] == [
+        "Noetra gets its first payment",
+        "The industry ministry will pay Noetra ¥25 billion in the first year, officials said on Tuesday.",
+        "\"We will not fall behind,\" said Masayoshi Son, the chief executive of SoftBank, who leads the consortium of nine companies building the model.",
+    ]
+
+
+def test_hard_wrapped_paragraphs_join_and_blank_lines_and_short_lines_still_end_them() -> None:
+    text = ("Harbor City buys ferries\nBy Mara Quint\n\n"
+            "The city will buy six electric ferries for ninety million euros, the\n"
+            "mayor said on Monday. The boats will enter service in 2027 and carry\n"
+            "about 4,000 passengers a day.\n"
+            "A second order may follow.\n\n"
+            "Critics said the price was\ntoo high.\n")
+    got = [text[s:e] for s, e in sentence_spans(text)]
+    assert got == ["Harbor City buys ferries", "By Mara Quint",
+                   "The city will buy six electric ferries for ninety million euros, the\nmayor said on Monday.",
+                   "The boats will enter service in 2027 and carry\nabout 4,000 passengers a day.",
+                   "A second order may follow.", "Critics said the price was\ntoo high."]

@@ -130,7 +130,9 @@ def test_bad_files_are_skipped_and_the_rest_indexed(copy: tuple[Path, Path]) -> 
     (corpus / "latin.txt").write_bytes("Noetra a ouvert un bureau à Kyōto".encode("utf-16"))
     done = qa("index", corpus=corpus, index=index)
     assert done.returncode == 0
-    assert done.stderr.count("skipped:") == 3 and "not UTF-8" in done.stderr or "binary" in done.stderr
+    skipped = sorted(line for line in done.stderr.splitlines() if line.startswith("skipped:"))
+    assert len(skipped) == 3, done.stderr
+    assert "blank.txt has no text" in skipped[0] and "image.txt looks like a binary file" in skipped[1] and "latin.txt is not UTF-8" in skipped[2]
     asked = qa("ask", "When did Noetra begin operations?", "--json", corpus=corpus, index=index)
     assert "July 1" in json.loads(asked.stdout)["answer"]
 
@@ -161,3 +163,85 @@ def test_ask_builds_a_missing_index_first(tmp_path: Path) -> None:
     shutil.copytree(REPO_ROOT / "corpus", corpus)
     done = qa("ask", "Which country leads the world in physical-AI patent filings?", corpus=corpus, index=tmp_path / "index")
     assert done.returncode == 0 and "China" in done.stdout and "Building the index" in done.stderr
+
+
+def test_output_closed_early_ends_quietly(built: tuple[Path, Path]) -> None:
+    """`qa ask ... | head -2`: the reader stops reading, and no traceback follows."""
+    cmd = [*QA, "ask", "--corpus", str(built[0]), "--index", str(built[1]), "Who is Japan's Industry Minister?"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO_ROOT, env=os.environ | {"HF_HUB_OFFLINE": "1"})
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=600) == 141
+    assert "Traceback" not in err and "BrokenPipeError" not in err and err == ""
+
+
+def test_ask_without_a_question_is_bad_input(built: tuple[Path, Path]) -> None:
+    done = qa("ask", corpus=built[0], index=built[1])
+    assert done.returncode == 2 and done.stderr.startswith("error: Give a question")
+
+
+def test_empty_lookup_is_refused_before_the_index_is_read(tmp_path: Path) -> None:
+    """The input is checked first: no index is built or loaded for an empty quote."""
+    for text in ("", "   "):
+        done = qa("lookup", text, corpus=REPO_ROOT / "corpus", index=tmp_path / "index")
+        assert done.returncode == 2 and done.stderr == "error: The quote or claim is empty; paste a sentence from an article, or a claim to check.\n"
+    assert not (tmp_path / "index").exists()
+    done = qa("lookup", corpus=REPO_ROOT / "corpus", index=tmp_path / "index")
+    assert done.returncode == 2 and "quote or claim" in done.stderr and not (tmp_path / "index").exists()
+
+
+def test_index_prints_progress_lines_when_stderr_is_not_a_terminal(copy: tuple[Path, Path]) -> None:
+    """A build whose output goes to a file or pipe still tells the waiting person how far it is."""
+    done = qa("index", "--rebuild", corpus=copy[0], index=copy[1])
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("embedding:")]
+    assert lines and re.fullmatch(r"embedding: \d/5 articles, \d+/\d+ texts, \d+\.\d texts/s, (about \d+ s left|starting)", lines[0]), done.stderr
+    assert re.search(r"^writing the index: 5/5 articles, (\d+)/\1 texts, \d+\.\d texts/s, done$", done.stderr, re.M), done.stderr
+
+
+def test_damaged_manifest_is_repaired_by_the_command_the_error_names(copy: tuple[Path, Path]) -> None:
+    corpus, index = copy
+    (index / "manifest.json").write_text('{"format": 1, "model": "sentence-tr')
+    done = qa("ask", "Who selected Noetra?", corpus=corpus, index=index)
+    assert done.returncode == 3 and "damaged" in done.stderr and "qa index --rebuild" in done.stderr
+    rebuilt = qa("index", "--rebuild", corpus=corpus, index=index)
+    assert rebuilt.returncode == 0 and rebuilt.stdout.count("added:") == 5, rebuilt.stderr
+    assert qa("ask", "Who selected Noetra?", corpus=corpus, index=index).returncode == 0
+
+
+HOSTILE_ARTICLE = ("Harbor City tidal plant adds a visitor centre\n\nMarch 12, 2025\n\n"
+                   "The tidal power plant will add a visitor centre costing €4 million <img src=x onerror=alert(1)> that opens in May 2026, "
+                   "the council said on Wednesday.\n")
+
+
+def test_brief_markdown_carries_no_live_html(tmp_path: Path) -> None:
+    """An article's markup is shown as text in `qa brief --markdown`, never passed on as HTML a renderer would run."""
+    from tests.conftest import FIXTURE_CORPUS
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, corpus)
+    (corpus / "hostile.txt").write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    done = qa("brief", "tidal plant visitor centre", "--markdown", corpus=corpus, index=tmp_path / "index")
+    assert done.returncode == 0, done.stderr
+    assert "visitor centre costing €4 million &lt;img src=x onerror=alert(1)&gt; that opens" in done.stdout
+    assert "<img" not in done.stdout and "<" not in done.stdout.replace("&lt;", "")
+
+
+def test_a_syndicated_copy_is_not_counted_as_support(copy: tuple[Path, Path]) -> None:
+    """The same article under another name, with a wire header and footer: cited once, its copy named beside it."""
+    corpus, index = copy
+    original = (corpus / "001_c6a43ca1d36bf8f2.txt").read_text(encoding="utf-8")
+    (corpus / "zz_wire_copy.txt").write_text("TOKYO (Wire Service) -\n" + original + "\n(Reporting by the wire desk; editing by the night desk)\n",
+                                             encoding="utf-8")
+    (corpus / "zz_renamed.txt").write_text(original, encoding="utf-8")
+    assert qa("index", corpus=corpus, index=index).returncode == 0
+    done = qa("ask", "How much is allocated for the first fiscal year?", "--json", corpus=corpus, index=index)
+    obj = json.loads(done.stdout)
+    check_answer(obj, corpus)
+    cited = {c["doc_id"] for c in obj["citations"]}
+    assert "001_c6a43ca1d36bf8f2" in cited and not cited & {"zz_wire_copy", "zz_renamed"}, obj
+    first = next(c for c in obj["citations"] if c["doc_id"] == "001_c6a43ca1d36bf8f2")
+    assert first["also_in"] == ["zz_renamed", "zz_wire_copy"]
+    text = qa("ask", "How much is allocated for the first fiscal year?", corpus=corpus, index=index).stdout
+    assert re.search(r"^    also in: .*\(zz_renamed\); .*\(zz_wire_copy\)$", text, re.M), text

@@ -79,3 +79,21 @@ def test_add_article_copies_and_refuses_duplicates(corpus_dir: Path, tmp_path: P
     odd.write_text("x")
     with pytest.raises(ArticleError, match="not an article file"):
         add_article(odd, corpus_dir)
+
+
+def test_html_articles_keep_the_story_and_drop_the_page_around_it(tmp_path: Path) -> None:
+    """Navigation, a cookie banner, a related-stories aside and the footer are not indexed; the paragraphs are, in order."""
+    page = Path(__file__).parent / "fixtures" / "pages" / "news-with-chrome.html"
+    doc = read_article(page)
+    assert doc.title == "Noetra opens Osaka lab" and doc.outlet == "Convina Pulse" and doc.date == "2026-07-20"
+    paragraphs = ["Noetra opened a robotics laboratory in Osaka on July 20, 2026", "The laboratory cost ¥12 billion",
+                  "Workers at the site will wear motion-capture suits"]
+    assert [doc.text.find(p) for p in paragraphs] == sorted(doc.text.find(p) for p in paragraphs) and all(p in doc.text for p in paragraphs)
+    for chrome in ("cookies", "Subscribe now", "Related stories", "SoftBank shares rise", "All rights reserved", "Privacy policy", "newsletter"):
+        assert chrome not in doc.text, chrome
+    tiny = tmp_path / "tiny.html"
+    tiny.write_text("<p>Noetra hired 250.</p>", encoding="utf-8")
+    import trafilatura
+
+    assert trafilatura.extract(tiny.read_text(), output_format="txt") is None, "a page too small for trafilatura gives its visible text"
+    assert read_article(tiny).text == "Noetra hired 250."

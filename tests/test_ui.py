@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from qa.types import Document
 from qa.ui import (
     EXTRACTIVE,
     GENERATIVE,
+    MODEL_FAILED,
     NO_MODEL,
     Preparer,
     Screens,
@@ -447,3 +449,54 @@ def test_lookup_html_shows_verdicts_and_links_matches() -> None:
     assert 'href="#match-0"' in out and "qa-verdict-exact-quote" in out and "Wire · score 0.90" in out and "verbatim" in out
     assert "<script" not in out and "&lt;T&gt;" in out
     assert "No passage" in lookup_html({"query": "q", "matches": []}, {})
+
+
+def test_readers_get_plain_words_and_developers_the_detail_in_the_log(fake_engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    """No install command or package name on the screen: the log has them."""
+    for text in (NO_MODEL, MODEL_FAILED):
+        assert not re.search(r"pip|\[llm\]|QA_LLM|install", text), text
+    steps = list(Screens(fake_engine, generator=Broken()).on_ask("How many turbines will the plant have?", _new_session(), [], [], None, None, GENERATIVE))
+    final = steps[-1][0][-1]["content"]
+    assert "The language model did not answer, so this answer is quoted from the articles" in final and "endpoint" not in final
+    assert "did not answer" in caplog.text and "endpoint" in caplog.text
+    broken = list(Screens(fake_engine, generator=Broken()).on_mode(GENERATIVE))
+    assert broken[-1][1] == '<span class="qa-warn">The language model could not be loaded, so answers stay quoted from the articles.</span>'
+
+
+def test_download_files_do_not_pile_up(fake_engine: Engine) -> None:
+    """One file per distinct text, files untouched for an hour removed, the folder gone with the app."""
+    import gc
+    import os
+
+    screens = Screens(fake_engine)
+    folder = screens.downloads
+    first = screens.download_file("answer", "one")
+    assert screens.download_file("answer", "one") == first and first.read_text() == "one"
+    os.utime(first, (time.time() - 2 * 3600, time.time() - 2 * 3600))
+    second = screens.download_file("answer", "two")
+    assert sorted(folder.iterdir()) == [second]
+    del screens
+    gc.collect()
+    assert not folder.exists()
+    assert build_app(fake_engine).delete_cache == (3600, 3600), "Gradio's own copies of the downloads are deleted too"
+
+
+def test_an_upload_recounts_the_articles_searched(fake_engine: Engine, tmp_path: Path) -> None:
+    """After an upload the scope line counts the new article, with or without filters."""
+    path = tmp_path / "ferry.txt"
+    path.write_text("Harbor City ferry gets electric boats\n\nThe city will buy 6 electric ferries for €90 million.\n", encoding="utf-8")
+    out = Screens(fake_engine).on_upload("News Q&A", [str(path)], lambda *a, **k: None)
+    assert out[-1] == "Searching all 4 articles."
+    path2 = tmp_path / "tram.txt"
+    path2.write_text("Harbor City buys trams\n\nThe city will buy 12 trams for €200 million.\n", encoding="utf-8")
+    out = Screens(fake_engine).on_upload("News Q&A", [str(path2)], lambda *a, **k: None, ["alpha", "ferry"])
+    assert out[-1] == "Searching 2 of 5 articles."
+
+
+def test_the_sources_panel_names_the_copies_of_an_article() -> None:
+    """A source with copies says where else the same text appears, escaped."""
+    docs = {"a": _doc("a", "x"), "b": _doc("b", "x", title="<b>Wire</b> copy")}
+    answer = {"answer": "x [1]", "citations": [{"n": 1, "doc_id": "a", "title": "A", "start": 0, "end": 1, "quote": "x", "also_in": ["b"]}]}
+    html = sources_html(answer, "a1", docs)
+    assert "Also in: &lt;b&gt;Wire&lt;/b&gt; copy (b)" in html
+    assert "*Also in:* b" in answer_markdown(answer, docs)

@@ -189,6 +189,62 @@ def test_lookup_shows_the_verdict_and_the_passage(page: Any) -> None:
     assert "40 turbines" in page.inner_text("#qa-lookup-passage mark")
 
 
+def test_a_file_over_the_limit_is_refused_with_the_corpus_figure(page: Any, tmp_path: Path) -> None:
+    """The upload limit is one figure: the corpus rule's 5 MB, in the label and in the refusal of a 21 MB file."""
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"Harbor City grew. " * (21_000_000 // 18))
+    page.get_by_text("Add articles (.txt, .md, .html, .pdf; up to 5 MB each)").click()
+    page.set_input_files("#qa-upload input[type=file]", str(big))
+    page.wait_for_function("() => document.body.innerText.includes('maximum allowed size')", timeout=30_000)
+    assert "maximum allowed size of 5.0 Mb" in page.inner_text("body")
+
+
+def test_exports_show_article_markup_as_text(page: Any, tmp_path: Path) -> None:
+    """The answer's and the briefing's Markdown downloads carry an article's tags as inert text (entities), never live HTML."""
+    from tests.test_cli import HOSTILE_ARTICLE
+
+    path = tmp_path / "visitor-centre.txt"
+    path.write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    page.get_by_text("Add articles").click()
+    page.set_input_files("#qa-upload input[type=file]", str(path))
+    page.wait_for_function("() => document.querySelector('#qa-upload-status').innerText.includes('Added')", timeout=60_000)
+    ask(page, "How much will the visitor centre of the tidal plant cost?", 1)
+    page.get_by_text("Take this answer away").click()
+    with page.expect_download() as info:
+        page.click("#qa-download")
+    answer = Path(info.value.path()).read_text(encoding="utf-8")
+    page.get_by_role("tab", name="Briefing").click()
+    page.fill("#qa-brief-topic textarea", "tidal plant visitor centre")
+    page.click("#qa-brief-go")
+    page.wait_for_selector("#qa-brief a.qa-cite", timeout=60_000)
+    with page.expect_download() as info:
+        page.click("#qa-brief-download")
+    brief = Path(info.value.path()).read_text(encoding="utf-8")
+    for text in (answer, brief):
+        assert "€4 million &lt;img src=x onerror=alert(1)&gt; that opens" in text, text
+        assert "<img" not in text and "<" not in text.replace("&lt;", "")
+
+
+def test_screen_readers_hear_text_and_an_upload_shows_its_result(page: Any, tmp_path: Path) -> None:
+    """Each chat message's aria-label is its text, not its HTML; an upload's result is on screen and the scope line recounts."""
+    ask(page, "How many turbines will the plant have?", 1)
+    page.wait_for_timeout(300)
+    labels = page.eval_on_selector_all("#qa-chat [aria-label]", "els => els.map(e => e.getAttribute('aria-label'))")
+    spoken = [label for label in labels if "'s message: " in label]
+    assert len(spoken) == 2 and not any("<" in label or "\\" in label for label in spoken), spoken
+    assert "40 turbines [1]" in spoken[1]
+    path = tmp_path / "tram.txt"
+    path.write_text("Harbor City buys trams\n\nThe city will buy 12 trams for €200 million, officials said on May 2, 2025.\n", encoding="utf-8")
+    page.get_by_text("Add articles").click()
+    page.set_input_files("#qa-upload input[type=file]", str(path))
+    page.wait_for_function("() => document.querySelector('#qa-upload-status').innerText.includes('Added')", timeout=60_000)
+    page.wait_for_timeout(800)
+    status = page.locator("#qa-upload-status").bounding_box()
+    assert status is not None and 0 <= status["y"] and status["y"] + status["height"] <= 950, status
+    articles = int(page.inner_text("#qa-header").split(" article")[0].split()[-1])
+    page.wait_for_function(f"() => document.body.innerText.includes('Searching all {articles} articles.')", timeout=10_000)
+
+
 def _first_token_and_full(page: Any, question: str) -> tuple[float, float]:
     """Seconds from pressing Enter to the first words of the answer on screen, and to the complete answer with its sources."""
     page.get_by_role("button", name="New conversation").click()

@@ -166,3 +166,19 @@ def test_brief_and_lookup_endpoints(client: Any) -> None:
             if module == "qa.lookup":
                 assert result["query"] and result["matches"]
                 assert {"doc_id", "start", "end", "quote", "verdict"} <= set(result["matches"][0])
+
+
+def test_a_syndicated_copy_is_cited_once_and_named(client: Any, app: tuple[str, Engine], tmp_path: Path) -> None:
+    """An uploaded wire copy of an article is not separate support: the answer cites the original and names the copy."""
+    from gradio_client import handle_file
+
+    from tests.conftest import FIXTURE_CORPUS
+
+    path = tmp_path / "wire-alpha.txt"
+    path.write_text("HARBOR CITY (Wire) -\n" + (FIXTURE_CORPUS / "alpha.txt").read_text(encoding="utf-8") + "\n(Reporting by the wire desk)\n",
+                    encoding="utf-8")
+    assert [a["doc_id"] for a in client.predict(files=[handle_file(str(path))], api_name="/upload")["added"]] == ["wire-alpha"]
+    answer = client.predict(question="How many turbines will the plant have?", api_name="/ask")
+    check_citations(answer, app[1])
+    assert "wire-alpha" not in {c["doc_id"] for c in answer["citations"]}
+    assert next(c for c in answer["citations"] if c["doc_id"] == "alpha")["also_in"] == ["wire-alpha"]
