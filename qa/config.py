@@ -34,7 +34,7 @@ class Settings:
     # The reader's probability above which a sentence answers; chosen on dev data (README, "Abstention").
     reader_threshold: float = 0.5
     # Another article's answer is weighed as agreement or conflict only above this probability.
-    conflict_threshold: float = 0.5
+    conflict_threshold: float = 0.65
     encode_batch: int = 32
 
     def chunk_settings(self) -> dict[str, int]:

@@ -7,7 +7,9 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from qa.answer.compose import Judgement, candidates, compose, read
+import numpy as np
+
+from qa.answer.compose import Found, Judgement, candidates, compose, read
 from qa.answer.generate import generate
 from qa.config import Settings
 from qa.embed import Embedder, default_embedder
@@ -32,13 +34,22 @@ def check_question(text: str, limit: int) -> str:
 _SECOND_PART = re.compile(r",?\s+and\s+(?=(?:for |in |at |by |on |to )?(?:how|what|who|whom|when|where|which|why)\b)", re.I)
 
 
-def question_parts(question: str) -> list[str]:
-    """A two-part question ('Who bought X, and for how much?') as two questions, the second read with the first's words."""
+_WH_HEAD = re.compile(r"^\s*(?:who|whom|what|which|when|where|why|how)\b(?:\s+\w+){0,2}?\s+(?:is|are|was|were|will|would|do|does|did|has|have|had|can|could)\s+", re.I)
+
+
+def question_parts(question: str) -> list[tuple[str, str]]:
+    """(asked, read as) for each part of a question: 'Who bought X, and for how much?' is read as two, the second with the first's words."""
     found = _SECOND_PART.search(question)
     if not found:
-        return [question]
-    first, second = question[:found.start()].strip(), question[found.end():].strip()
-    return [first.rstrip("?,") + "?", f"{second.rstrip('?')} ({first.rstrip('?,')})?"]
+        return [(question, question)]
+    first, second = question[:found.start()].strip().rstrip("?,"), question[found.end():].strip().rstrip("?")
+    elliptic = len(second.split()) <= 3
+    return [(first + "?", first + "?"), (second + "?", f"{second} {_WH_HEAD.sub('', first)}?" if elliptic else second + "?")]
+
+
+def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vector: np.ndarray, s: Settings) -> list[tuple[str, list[Found]]]:
+    """What the reader finds for each part of a question among the sentences of the retrieved chunks."""
+    return [(asked, read(reader, read_as, candidates(index, hits, read_as, vector, s.reader_candidates))) for asked, read_as in question_parts(question)]
 
 
 class Engine:
@@ -97,13 +108,13 @@ class Engine:
         index = self.index()
         vector = self.embedder.encode([question])[0]
         s = self.settings
-        hits = hybrid_search(index, question, vector, s.context_chunks, s.candidates, s.rrf_k, doc_ids, s.retrieval)
+        hits = hybrid_search(index, question, vector, s.context_chunks, s.candidates, s.rrf_k, index.searchable(doc_ids), s.retrieval)
         if generator is not None:
             try:
                 return generate(index, self.embedder, generator, question, hits, vector, on_token)
             except LLMError as exc:
                 note = str(exc)
-        found = [(part, read(self.reader, part, candidates(index, hits, part, vector, s.reader_candidates))) for part in question_parts(question)]
+        found = read_parts(self.reader, index, question, hits, vector, s)
         extractive = compose(index, question, found, Judgement(s.reader_threshold, s.conflict_threshold))
         if generator is None:
             return extractive

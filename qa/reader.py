@@ -18,7 +18,7 @@ from qa.errors import ModelError
 MODEL_DIR = REPO_ROOT / "models"
 READER_FILE = MODEL_DIR / "reader.safetensors"
 # The sha256 of the shipped reader; `qa train reader` prints the new one to pin here.
-READER_SHA256 = "e78a2db7b43ef2be6c2fe6e4ecab2b0d5ee08f2a0a1d19a7b1cd1cd30f1e0f3e"
+READER_SHA256 = "2ba16fd7ee73953df8ace046ddda5266db94d957efd9b3e8f10429415d225a27"
 MAX_TOKENS = 128
 MAX_QUESTION_TOKENS = 40
 MAX_SPAN_TOKENS = 16
@@ -147,7 +147,7 @@ class Reader:
         self.sha256 = sha256
         self.threads = threads
         self._weights: dict | None = None
-        self.meta: dict[str, str] = {}
+        self.meta: dict[str, object] = {}
 
     def load(self) -> Reader:
         """Check the file's sha256 and read it; a missing or damaged file raises ModelError."""
@@ -163,7 +163,7 @@ class Reader:
             from safetensors.torch import load_file
 
             with safe_open(str(self.path), "pt") as f:
-                self.meta = dict(f.metadata() or {})
+                self.meta = json.loads((f.metadata() or {}).get("reader", "{}"))
             trained = dequantise(load_file(str(self.path)))
             base = load_file(str(Path(minilm_path()) / "model.safetensors"))
             config = json.loads((Path(minilm_path()) / "config.json").read_text())
@@ -172,7 +172,7 @@ class Reader:
         self._weights = {k: v for k, v in base.items() if k.startswith("embeddings.")} | trained
         self._packed = pack_linears(trained)
         self._layers, self._heads, self._eps = config["num_hidden_layers"], config["num_attention_heads"], config["layer_norm_eps"]
-        self.temperature = float(self.meta.get("temperature", "1.0"))
+        self.temperature = float(self.meta.get("temperature", 1.0))
         return self
 
     def _linear(self, x, name: str):  # noqa: ANN001, ANN202 - torch tensors

@@ -402,8 +402,8 @@ def train_reader(shared: Path = SHARED, out: Path = READER_FILE, seed: int = 13,
         rows = [i for i, p in enumerate(held) if p.source == source]
         metrics[source] = evaluate([held[i] for i in rows], logits[rows], [spans[i] for i in rows], temperature)
     out.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"base": "sentence-transformers/all-MiniLM-L6-v2", "max_tokens": str(MAX_TOKENS), "temperature": str(temperature), "seed": str(seed)}
-    save_file(quantise(model.tensors()), str(out), metadata=meta)
+    meta = {"base": "sentence-transformers/all-MiniLM-L6-v2", "max_tokens": MAX_TOKENS, "temperature": temperature, "seed": seed}
+    save_file(quantise(model.tensors()), str(out), metadata={"reader": json.dumps(meta, sort_keys=True)})
     shipped = Reader(out, sha256=None).load().read(held[0].question, [(held[0].text, held[0].centre)])
     counts: dict[str, list[int]] = {}
     for p in train:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from qa.answer.compose import widen
+from qa.answer.compose import Found, Judgement, compose, widen, window
 from qa.answer.conflicts import agree
 from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value
 from qa.errors import BadInputError
@@ -48,15 +48,31 @@ def test_same_figure_in_two_articles_cites_both(fake_engine: Engine) -> None:
     assert {c.doc_id for c in answer.citations} == {"alpha", "beta"}
 
 
+def _finding(engine: Engine, doc_id: str, phrase: str, p: float) -> Found:
+    """What the reader would report for the sentence of an article holding a phrase: the phrase as the answer, with probability p."""
+    index = engine.index()
+    sid = next(i for i, s in enumerate(index.sentences) if s.doc_id == doc_id and phrase in s.text)
+    w = window(index, sid)
+    start = w.start + w.text.index(phrase)
+    return Found(w, p, start, start + len(phrase), phrase)
+
+
 def test_disagreeing_conversions_are_flagged_with_each_side_cited(fake_engine: Engine) -> None:
-    answer = fake_engine.ask("How much is €2 billion in dollars?")
+    found = [_finding(fake_engine, "alpha", "€2 billion ($2.2 billion)", 0.9), _finding(fake_engine, "beta", "€2 billion ($22 billion)", 0.8)]
+    answer = compose(fake_engine.index(), "What is the plant's budget in dollars?", [("What is the plant's budget in dollars?", found)], Judgement(0.5, 0.65))
     check_contract(answer, fake_engine)
-    assert len(answer.conflicts) == 1
-    conflict = answer.conflicts[0]
-    assert "€2 billion" in conflict.about
-    sides = {cl.text: {answer.citations[n - 1].doc_id for n in cl.citations} for cl in conflict.claims}
-    assert sides == {"$2.2 billion": {"alpha"}, "$22 billion": {"beta"}}
-    assert "sources differ" in answer.answer
+    assert len(answer.conflicts) == 1 and "sources differ" in answer.answer
+    sides = {cl.text: {answer.citations[n - 1].doc_id for n in cl.citations} for cl in answer.conflicts[0].claims}
+    assert sides == {"€2 billion ($2.2 billion)": {"alpha"}, "€2 billion ($22 billion)": {"beta"}}
+    assert "The later report (March 4, 2025) gives €2 billion ($22 billion)" in answer.answer
+
+
+def test_a_weak_different_answer_is_no_conflict_but_a_weak_same_one_corroborates(fake_engine: Engine) -> None:
+    weak_other = [_finding(fake_engine, "alpha", "€2 billion ($2.2 billion)", 0.9), _finding(fake_engine, "beta", "€2 billion ($22 billion)", 0.55)]
+    answer = compose(fake_engine.index(), "q", [("q", weak_other)], Judgement(0.5, 0.65))
+    assert not answer.conflicts and len(answer.citations) == 1
+    same = [_finding(fake_engine, "alpha", "40 turbines", 0.9), _finding(fake_engine, "beta", "40 turbines", 0.55)]
+    assert compose(fake_engine.index(), "q", [("q", same)], Judgement(0.5, 0.65)).answer.startswith("40 turbines [1][2].")
 
 
 def test_unrelated_question_abstains_and_lists_nearest_passages(fake_engine: Engine) -> None:

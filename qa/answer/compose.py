@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
 from qa.answer.conflicts import Statement, agree, disagreements, topic
-from qa.answer.figures import text_figures
+from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
 from qa.index import Index
 from qa.reader import Reader, Window
 from qa.types import Answer, Citation, Claim, Conflict, Hit
@@ -73,15 +74,18 @@ def candidates(index: Index, hits: list[Hit], question: str, query_vector: np.nd
 
 def widen(text: str, start: int, end: int) -> tuple[int, int]:
     """An answer span widened to the whole figure it is part of ('9.3' -> '$9.3bn', '85' -> '85 years') and trimmed."""
-    for fig in text_figures(text):
-        if fig.start < end and start < fig.end and (fig.kind != "count" or not re.search(r"[A-Za-z]", text[start:end])):
-            start, end = min(start, fig.start), max(end, fig.end)
+    spans = [(m.start, m.end, "money") for m in candidate_spans(text, Kind.MONEY)] + [(f.start, f.end, f.kind) for f in text_figures(text)]
+    for s, e, kind in spans:
+        if s < end and start < e and (kind != "count" or not re.search(r"[A-Za-z]", text[start:end])):
+            start, end = min(start, s), max(end, e)
     while end > start and text[end - 1] in " ,;:.—–-'\"”’(":
         end -= 1
     while start < end and text[start] in " ,;:(\"“‘":
         start += 1
     if text[start:end].count("(") > text[start:end].count(")") and text[end:end + 1] == ")":
         end += 1
+    if text[start:end].endswith(")") and text[start:end].count(")") > text[start:end].count("("):
+        end -= 1
     return start, end
 
 
@@ -102,14 +106,9 @@ def quote_span(f: Found) -> tuple[int, int]:
     return (w.start if f.start < w.centre else w.centre), w.end
 
 
-def _same_article_text(index: Index, a: str, b: str) -> bool:
-    """True when two articles are word for word the same text (a copy under another name)."""
-    return index.docs[a].text.strip() == index.docs[b].text.strip()
-
-
 @dataclass(frozen=True)
 class Judgement:
-    """The thresholds an answer is held to."""
+    """The reader's probability an answer needs, and the higher one another article's different answer needs to count as a conflict."""
 
     answer: float
     conflict: float
@@ -123,13 +122,13 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
     others: list[tuple[Found, bool]] = []
     seen = [best.window.doc_id]
     for f in found[1:]:
-        if f.p < judge.conflict or any(f.window.doc_id == d or _same_article_text(index, f.window.doc_id, d) for d in seen):
+        if f.p < judge.answer or f.window.doc_id in seen:
             continue
         verdict = agree(best.text, f.text)
-        if verdict is not None:
+        if verdict or (verdict is False and f.p >= judge.conflict):
             seen.append(f.window.doc_id)
             others.append((f, verdict))
-    statements = [Statement(f.window.doc_id, f.text, i, index.docs[f.window.doc_id].date) for i, f in enumerate([best, *(f for f, _ in others)])]
+    statements = [Statement(f.window.doc_id, f.text, i) for i, f in enumerate([best, *(f for f, _ in others)])]
     groups = disagreements(statements)
     shown = [best, *(f for f, v in others if v or groups)]
     number = {id(f): citer.cite(f.window.doc_id, *quote_span(f)) for f in shown}
@@ -141,21 +140,22 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
     if groups:
         claims = []
         for group in groups:
-            dated = sorted({st.date for st in group if st.date})
-            label = group[0].text + (f" ({', '.join(dated)})" if dated else "")
-            claims.append(Claim(label, tuple(dict.fromkeys(number[id(everyone[st.ref])] for st in group))))
+            claims.append(Claim(group[0].text, tuple(dict.fromkeys(number[id(everyone[st.ref])] for st in group))))
         conflicts.append(Conflict(topic(question), tuple(claims)))
     return lead, quote, conflicts
 
 
 def conflict_sentence(conflict: Conflict, dates: dict[int, str]) -> str:
     """'The sources differ on X: A [1]; B [2].', saying which report is later when their dates differ."""
-    parts = [f"{c.text} {markers(list(c.citations))}" for c in conflict.claims]
+    parts = [f"{c.text} {markers(list(c.citations))}" + (f" ({dates[c.citations[0]]})" if dates.get(c.citations[0]) else "") for c in conflict.claims]
     text = f"The sources differ on {conflict.about}: " + "; ".join(parts) + "."
-    latest = [max((dates.get(n, "") for n in c.citations), default="") for c in conflict.claims]
-    if len({d for d in latest if d}) > 1:
-        newest = conflict.claims[max(range(len(latest)), key=lambda i: latest[i])]
-        text += f" The later report ({max(latest)}) gives {newest.text.split(' (')[0]}; it may be an update rather than a contradiction."
+    latest = [max(((date_value(dates.get(n, "")), dates.get(n, "")) for n in c.citations if date_value(dates.get(n, ""))), default=None)
+              for c in conflict.claims]
+    known = [d for d in latest if d]
+    if len({d[0] for d in known}) > 1:
+        newest = max(range(len(latest)), key=lambda i: latest[i][0] if latest[i] else date.min)
+        text += (f" The later report ({latest[newest][1]}) gives {conflict.claims[newest].text}; "
+                 "it may be an update rather than a contradiction.")
     return text
 
 
@@ -169,6 +169,9 @@ def compose(index: Index, question: str, parts: list[tuple[str, list[Found]]], j
             missing.append(part)
             continue
         lead, quote, part_conflicts = result
+        if re.sub(r"\s*(?:\[\d+\])+\.$", "", lead) in (re.sub(r"\s*(?:\[\d+\])+\.$", "", x) for x in leads):
+            missing.append(part)
+            continue
         leads.append(lead)
         if quote not in quotes:
             quotes.append(quote)
@@ -180,7 +183,7 @@ def compose(index: Index, question: str, parts: list[tuple[str, list[Found]]], j
         return Answer(question, text, True, tuple(citer.citations), evidence={"p_answer": best_p})
     dates = {c.n: index.docs[c.doc_id].date for c in citer.citations}
     lines = [conflict_sentence(c, dates) for c in conflicts]
-    gaps = [f"The sources don't say {topic(p)}." if len(parts) > 1 else "" for p in missing]
+    gaps = [f"The sources don't answer “{p}”." if len(parts) > 1 else "" for p in missing]
     text = " ".join(x for x in [*leads, *quotes, *lines, *gaps] if x)
     short = "; ".join(re.sub(r"\s*(?:\[\d+\])+\.$", "", lead) for lead in leads if lead)
     return Answer(question, text, False, tuple(citer.citations), tuple(conflicts), short=short, evidence={"p_answer": best_p})

@@ -18,13 +18,6 @@ class Statement:
     doc_id: str
     text: str
     ref: int
-    date: str = ""
-
-
-def _figure(text: str) -> Figure | None:
-    """The main figure an answer states: the first amount, percentage, count or year."""
-    figs = text_figures(text)
-    return figs[0] if figs else None
 
 
 def _words(text: str) -> set[str]:
@@ -32,16 +25,25 @@ def _words(text: str) -> set[str]:
     return {w for w in words(text) if w not in STOPWORDS and w not in ("mr", "mrs", "ms", "dr")}
 
 
+def _same_figure(fa: Figure, fb: Figure) -> bool | None:
+    """Whether two figures state the same amount (None: they measure different things); hedged ones within rounding, exact ones exactly."""
+    if fa.kind != fb.kind or (fa.kind != "count" and not comparable(fa, fb)) or (fa.kind == "count" and fa.unit and fb.unit and fa.unit != fb.unit):
+        return None
+    if consistent(fa, fb) or consistent(fb, fa):
+        return True
+    return same_value(fa, fb) if fa.approx or fb.approx else abs(fa.value - fb.value) <= 1e-9 * max(abs(fa.value), 1.0)
+
+
 def agree(a: str, b: str) -> bool | None:
-    """True when two answers state the same thing, False when they differ, None when they cannot be compared."""
-    fa, fb = _figure(a), _figure(b)
-    if fa and fb:
-        if fa.kind != fb.kind or (fa.kind != "count" and not comparable(fa, fb)):
-            return None
-        if consistent(fa, fb) or consistent(fb, fa):
-            return True
-        return same_value(fa, fb) if fa.approx or fb.approx else abs(fa.value - fb.value) <= 1e-9 * max(abs(fa.value), 1.0)
-    if fa or fb:
+    """True when two answers state the same thing, False when they differ, None when they cannot be compared.
+
+    Figures are compared pairwise (so '¥1 trillion ($6.2 billion)' and '¥1 trillion ($61.6 billion)' differ); names and places by their words.
+    """
+    figs_a, figs_b = text_figures(a), text_figures(b)
+    if figs_a and figs_b:
+        verdicts = [_same_figure(fa, fb) for fa in figs_a for fb in figs_b if fa.kind != "count" or (fa is figs_a[0] and fb is figs_b[0])]
+        return False if False in verdicts else True if True in verdicts else None
+    if figs_a or figs_b:
         return None
     wa, wb = _words(a), _words(b)
     if not wa or not wb:

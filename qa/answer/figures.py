@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
 
@@ -108,6 +109,17 @@ def currency(text: str) -> str:
     low = text.lower()
     found = [(low.find(symbol), name) for symbol, name in CURRENCIES.items() if symbol in low]
     return min(found)[1] if found else ""
+
+
+def date_value(text: str) -> date | None:
+    """The calendar day a date as articles write it names ('2025-03-04', 'March 4, 2025', '4 March 2025'), or None."""
+    cleaned = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", text.strip()).replace("Sept ", "Sep ").split("T")[0]
+    for fmt in ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b. %d, %Y"):
+        try:
+            return datetime.strptime(cleaned, fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def dates(text: str) -> list[str]:

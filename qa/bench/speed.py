@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.answer.compose import Judgement, candidates, compose, read
+from qa.answer.compose import Judgement, compose
 from qa.bench import datasets as ds
 from qa.bench.quality import engines
 from qa.bench.report import code_version, replace_section
@@ -34,7 +34,7 @@ from qa.corpus import load_corpus
 from qa.embed import Embedder, default_embedder
 from qa.index import Index, _embed_texts, _faiss_index, _passages
 from qa.lexical import LexicalIndex
-from qa.pipeline import Engine, question_parts
+from qa.pipeline import Engine, read_parts
 from qa.reader import shared_reader
 from qa.retrieve import dense_search, hybrid_search
 from qa.types import Chunk, Document
@@ -146,7 +146,7 @@ def staged_ask(index: Index, embedder: Embedder, settings: Settings, question: s
     t3 = clock()
     hits = hybrid_search(index, question, vector, s.context_chunks, s.candidates, s.rrf_k, None, s.retrieval)
     t4 = clock()
-    found = [(part, read(shared_reader(str(s.reader_path)), part, candidates(index, hits, part, vector, s.reader_candidates))) for part in question_parts(question)]
+    found = read_parts(shared_reader(str(s.reader_path)), index, question, hits, vector, s)
     t5 = clock()
     compose(index, question, found, Judgement(s.reader_threshold, s.conflict_threshold))
     t6 = clock()
