@@ -93,9 +93,11 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def _ask_one(engine, question: str, generator=None) -> dict:  # noqa: ANN001 - Engine imported lazily
     """One answer object, or an error object for a question that cannot be answered."""
+    from qa.language import check_language
+
     try:
         index = engine.index()
-        return _answer_object(engine.ask(question, doc_ids=index.searchable(), generator=generator), index)
+        return _answer_object(engine.ask(check_language(question), doc_ids=index.searchable(), generator=generator), index)
     except BadInputError as exc:
         return {"question": question, "error": str(exc)}
 
@@ -132,9 +134,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     if args.question is None:
         raise BadInputError("Give a question, for example: qa ask \"How much state funding does Noetra get?\"")
+    from qa.language import check_language
     from qa.pipeline import check_question
 
-    question = check_question(args.question, engine.settings.max_question_chars)
+    question = check_language(check_question(args.question, engine.settings.max_question_chars))
     if not (engine.settings.index_dir / "manifest.json").exists():
         print(f"Building the index of {engine.settings.corpus_dir} first...", file=sys.stderr)
     index = engine.index(auto_build=True)

@@ -31,6 +31,7 @@ from qa.corpus import ARTICLE_SUFFIXES, add_article
 from qa.errors import ArticleError, BadInputError, QAError
 from qa.followup import is_followup, resolve, rewrite_with_model
 from qa.index import BuildProgress, Reporter
+from qa.language import check_language
 from qa.llm import Generator, LLMError
 from qa.markdown import inert, one_line, safe_url
 from qa.pipeline import Engine, check_question
@@ -484,7 +485,7 @@ def answer_question(
     generator: Generator | None = None, on_token: Callable[[str], None] | None = None,
 ) -> Answer:
     """An answer to a question of a conversation, a follow-up made standalone first (by the generator, if given, which then writes the answer)."""
-    question = check_question(question, engine.settings.max_question_chars)
+    question = check_language(check_question(question, engine.settings.max_question_chars))
     if generator is None:
         standalone = resolve([*previous, question], answers)[-1]
     else:

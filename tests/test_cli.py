@@ -245,3 +245,12 @@ def test_a_syndicated_copy_is_not_counted_as_support(copy: tuple[Path, Path]) ->
     assert first["also_in"] == ["zz_renamed", "zz_wire_copy"]
     text = qa("ask", "How much is allocated for the first fiscal year?", corpus=corpus, index=index).stdout
     assert re.search(r"^    also in: .*\(zz_renamed\); .*\(zz_wire_copy\)$", text, re.M), text
+
+
+def test_a_question_in_another_script_is_told_which_language_the_index_understands(built: tuple[Path, Path]) -> None:
+    done = qa("ask", "「ノエトラの予算はいくら？」", corpus=built[0], index=built[1])
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == "error: This question is in Japanese, but these articles are indexed in English only; please ask in English.\n"
+    lines = qa("ask", "--jsonl", stdin="Сколько денег получит Noetra?\nHow much state funding does Noetra get?\n", corpus=built[0], index=built[1])
+    first, second = (json.loads(line) for line in lines.stdout.splitlines())
+    assert first["error"].startswith("This question is in Cyrillic script") and "English" in first["error"] and not second["abstained"]

@@ -182,3 +182,9 @@ def test_a_syndicated_copy_is_cited_once_and_named(client: Any, app: tuple[str, 
     check_citations(answer, app[1])
     assert "wire-alpha" not in {c["doc_id"] for c in answer["citations"]}
     assert next(c for c in answer["citations"] if c["doc_id"] == "alpha")["also_in"] == ["wire-alpha"]
+
+
+def test_a_question_in_another_script_gets_a_plain_sentence(client: Any) -> None:
+    """Not "the sources don't say" over unrelated passages: which language the index understands."""
+    with pytest.raises(Exception, match="This question is in Japanese, but these articles are indexed in English only"):
+        client.predict(question="「ノエトラの予算はいくら？」", api_name="/ask")
