@@ -188,3 +188,14 @@ def test_a_question_in_another_script_gets_a_plain_sentence(client: Any) -> None
     """Not "the sources don't say" over unrelated passages: which language the index understands."""
     with pytest.raises(Exception, match="This question is in Japanese, but these articles are indexed in English only"):
         client.predict(question="「ノエトラの予算はいくら？」", api_name="/ask")
+
+
+def test_brief_and_lookup_endpoints_keep_to_doc_ids(client: Any) -> None:
+    """doc_ids reaches the briefing and the lookup through the API."""
+    brief = client.predict(topic="tidal plant", doc_ids=["beta"], api_name="/brief")
+    cited = {c["doc_id"] for s in brief["sections"] for p in s["points"] for c in p["citations"]}
+    assert cited == {"beta"}, cited
+    found = client.predict(text="The plant will have 40 turbines", k=5, doc_ids=["beta"], api_name="/lookup")
+    assert found["matches"] and {m["doc_id"] for m in found["matches"]} == {"beta"}
+    with pytest.raises(Exception, match="Unknown article id"):
+        client.predict(text="The plant will have 40 turbines", k=5, doc_ids=["nope"], api_name="/lookup")
