@@ -95,9 +95,11 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def _ask_one(engine, question: str, generator=None) -> dict:  # noqa: ANN001 - Engine imported lazily
     """One answer object, or an error object for a question that cannot be answered."""
+    from qa.language import check_language
+
     try:
         index = engine.index()
-        return _answer_object(engine.ask(question, doc_ids=index.searchable(), generator=generator), index)
+        return _answer_object(engine.ask(check_language(question), doc_ids=index.searchable(), generator=generator), index)
     except BadInputError as exc:
         return {"question": question, "error": str(exc)}
 
@@ -134,9 +136,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     if args.question is None:
         raise BadInputError("Give a question, for example: qa ask \"How much state funding does Noetra get?\"")
+    from qa.language import check_language
     from qa.pipeline import check_question
 
-    question = check_question(args.question, engine.settings.max_question_chars)
+    question = check_language(check_question(args.question, engine.settings.max_question_chars))
     if not (engine.settings.index_dir / "manifest.json").exists():
         print(f"Building the index of {engine.settings.corpus_dir} first...", file=sys.stderr)
     index = engine.index(auto_build=True)
@@ -194,7 +197,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
     engine = _engine(args)
     engine.index(auto_build=True)
-    brief = make_brief(engine, args.topic)
+    brief = make_brief(engine, args.topic, doc_ids=args.doc)
     print(json.dumps(brief.to_dict(), ensure_ascii=False) if args.json else to_markdown(brief), end="\n" if args.json else "")
     return 0
 
@@ -209,12 +212,12 @@ def format_lookup(result) -> str:  # noqa: ANN001 - LookupResult imported lazily
     return "\n".join(lines)
 
 
-def _lookup_one(engine, text: str) -> dict:  # noqa: ANN001 - Engine imported lazily
+def _lookup_one(engine, text: str, doc_ids: list[str] | None = None) -> dict:  # noqa: ANN001 - Engine imported lazily
     """One lookup object, or an error object for input that cannot be looked up."""
     from qa.lookup import lookup
 
     try:
-        return lookup(engine, text).to_dict()
+        return lookup(engine, text, doc_ids=doc_ids).to_dict()
     except BadInputError as exc:
         return {"query": text, "error": str(exc)}
 
@@ -238,9 +241,9 @@ def cmd_lookup(args: argparse.Namespace) -> int:
                     text = str(row.get("query", row.get("question", "")))
                 except (json.JSONDecodeError, AttributeError):
                     pass
-            print(json.dumps(_lookup_one(engine, text), ensure_ascii=False), flush=True)
+            print(json.dumps(_lookup_one(engine, text, args.doc), ensure_ascii=False), flush=True)
         return 0
-    result = lookup(engine, query)
+    result = lookup(engine, query, doc_ids=args.doc)
     print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else format_lookup(result))
     return 0
 
@@ -314,10 +317,12 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON object on one line")
     fmt.add_argument("--markdown", action="store_true", help="a Markdown document (the default rendering)")
+    p.add_argument("--doc", action="append", help="draw only on this article id (repeatable)")
     p = command("lookup", cmd_lookup, "where the sources state a quote or claim, and how closely")
     p.add_argument("text", nargs="?", help="the quote or claim")
     p.add_argument("--json", action="store_true", help="one JSON object on one line")
     p.add_argument("--jsonl", action="store_true", help="one quote or claim per line of standard input, one JSON result per line")
+    p.add_argument("--doc", action="append", help="search only this article id (repeatable)")
     p = command("add", cmd_add, "copy articles (.txt .md .html .pdf) into the corpus and index them")
     p.add_argument("files", nargs="+", help="article files")
     p = command("eval", cmd_eval, "score the system on a question file (shared/eval/README.md format)")

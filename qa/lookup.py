@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -183,13 +184,15 @@ def _figure_stems(text: str) -> set[str]:
 
 # --- the quote matcher -----------------------------------------------------------------------------
 
-def _exact(index: Index, query: str) -> list[_Found]:
-    """Every place the query occurs verbatim, ignoring case, blanks and typographic variants."""
+def _exact(index: Index, query: str, keep: set[str] | None = None) -> list[_Found]:
+    """Every place the query occurs verbatim in the articles kept (None: all), ignoring case, blanks and typographic variants."""
     needle = normalise(_strip_quote(query))[0]
     if len(needle) < 3:
         return []
     found = []
     for doc_id, (hay, starts, ends) in _doc_normal(index).items():
+        if keep is not None and doc_id not in keep:
+            continue
         pos = hay.find(needle)
         while pos >= 0 and len(found) < 20:
             found.append(_Found(doc_id, starts[pos], ends[pos + len(needle) - 1], EXACT, 1.0, "verbatim in the article"))
@@ -451,11 +454,13 @@ def _windows(index: Index, sid: int) -> list[list[int]]:
 
 # --- putting it together ---------------------------------------------------------------------------
 
-def _candidates(index: Index, query: str, dense: np.ndarray, n: int = CANDIDATES) -> list[int]:
-    """The sentences most similar to the query by meaning or by words."""
+def _candidates(index: Index, query: str, dense: np.ndarray, keep: set[str] | None = None, n: int = CANDIDATES) -> list[int]:
+    """The sentences of the articles kept (None: all) most similar to the query by meaning or by words."""
+    allowed = None if keep is None else np.fromiter((s.doc_id in keep for s in index.sentences), dtype=bool, count=len(index.sentences))
     lexical = index.sentence_lexical.scores(query)
-    by_dense = np.argsort(-dense, kind="stable")[:n]
-    by_words = [i for i, _ in index.sentence_lexical.search(query, n)] if lexical.any() else []
+    ranked = dense if allowed is None else np.where(allowed, dense, -np.inf)
+    by_dense = np.argsort(-ranked, kind="stable")[:n if allowed is None else min(n, int(allowed.sum()))]
+    by_words = [i for i, _ in index.sentence_lexical.search(query, n, allowed)] if lexical.any() else []
     return list(dict.fromkeys([int(i) for i in by_dense] + by_words))
 
 
@@ -499,17 +504,19 @@ def check_query(text: str, limit: int) -> str:
     return query
 
 
-def lookup(engine: Engine, text: str, k: int = 5) -> LookupResult:
-    """Where the sources state a quote or claim, each match with a verdict, best first."""
+def lookup(engine: Engine, text: str, k: int = 5, doc_ids: Iterable[str] | None = None) -> LookupResult:
+    """Where the sources (the articles doc_ids, None: all; one of each group of copies) state a quote or claim, each match with a verdict, best first."""
     query = check_query(text, engine.settings.max_question_chars)
     index = engine.index()
     if not index.sentences:
         return LookupResult(query)
+    allowed = index.searchable(doc_ids)
+    keep = None if allowed is None else set(allowed)
     vector = engine.embedder.encode([query])[0]
     dense = index.sentence_vectors @ vector
-    found = _exact(index, query)
+    found = _exact(index, query, keep)
     claim = _claim(index, query)
-    candidates = _candidates(index, query, dense)
+    candidates = _candidates(index, query, dense, keep)
     singles = {sid: _claim_match(index, claim, [sid], float(dense[sid])) for sid in candidates}
     found += singles.values()
     for sid in candidates:

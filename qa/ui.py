@@ -31,6 +31,7 @@ from qa.corpus import ARTICLE_SUFFIXES, add_article
 from qa.errors import ArticleError, BadInputError, QAError
 from qa.followup import is_followup, resolve, rewrite_with_model
 from qa.index import BuildProgress, Reporter
+from qa.language import check_language
 from qa.llm import Generator, LLMError
 from qa.markdown import inert, one_line, safe_url
 from qa.pipeline import Engine, check_question
@@ -481,7 +482,7 @@ def answer_question(
     generator: Generator | None = None, on_token: Callable[[str], None] | None = None,
 ) -> Answer:
     """An answer to a question of a conversation, a follow-up made standalone first (by the generator, if given, which then writes the answer)."""
-    question = check_question(question, engine.settings.max_question_chars)
+    question = check_language(check_question(question, engine.settings.max_question_chars))
     if generator is None:
         standalone = resolve([*previous, question], answers)[-1]
     else:
@@ -853,18 +854,25 @@ class Screens:
         return (self.header(title), "\n\n".join(lines), *self.pickers(current), gr.update(value=None),
                 scope_line(select_docs(current, ids, outlets, date_from, date_to), len(current)))
 
-    def on_brief(self, topic: str) -> tuple[str, dict[str, Any], str, Any]:
-        """A briefing with linked markers, kept for clicks, and its Markdown to download."""
+    def on_brief(
+        self, topic: str, ids: list[str] | None = None, outlets: list[str] | None = None, date_from: str | None = None, date_to: str | None = None,
+    ) -> tuple[str, dict[str, Any], str, Any]:
+        """A briefing on the articles chosen under "Search in", with linked markers, kept for clicks, and its Markdown to download."""
         module = _optional("qa.brief")
         if module is None:
             return f'<div class="qa-warn">{esc(missing_note("qa.brief", "The briefing"))}</div>', {}, empty_passage_html(), gr.update(value=None, interactive=False)
         try:
-            brief = module.make_brief(self.engine, topic=(topic or "").strip() or None)
+            current = self.docs()
+            selected = select_docs(current, ids, outlets, date_from, date_to)
+            if selected is not None and not selected:
+                raise QAError("No article matches the filters under “Search in”; clear one and try again.")
+            brief = module.make_brief(self.engine, topic=(topic or "").strip() or None, doc_ids=selected)
         except QAError as exc:
             return f'<div class="qa-warn">{esc(str(exc))}</div>', {}, empty_passage_html(), gr.update(value=None, interactive=False)
         path = self.download_file("briefing", module.to_markdown(brief))
         data = brief.to_dict()
-        return brief_html(data, self.docs()), data, empty_passage_html("a marker like [1] in the briefing"), gr.update(value=str(path), interactive=True)
+        scope = f'<div class="qa-scope">{esc(scope_line(selected, len(current)))}</div>'
+        return scope + brief_html(data, current), data, empty_passage_html("a marker like [1] in the briefing"), gr.update(value=str(path), interactive=True)
 
     def on_brief_cite(self, request: str, brief: dict[str, Any]) -> Any:
         """A marker of the briefing was clicked: show its passage in the article."""
@@ -873,19 +881,24 @@ class Screens:
             return gr.update()
         return passage_html(self.docs().get(cite["doc_id"]), cite["start"], cite["end"], cite["quote"], label=str(cite["n"]))
 
-    def on_lookup(self, text: str, k: float) -> tuple[str, dict[str, Any], str]:
-        """Where the articles say a quote or claim; each match a link to its passage."""
+    def on_lookup(
+        self, text: str, k: float, ids: list[str] | None = None, outlets: list[str] | None = None, date_from: str | None = None, date_to: str | None = None,
+    ) -> tuple[str, dict[str, Any], str]:
+        """Where the articles chosen under "Search in" say a quote or claim; each match a link to its passage."""
         module = _optional("qa.lookup")
         if module is None:
             return f'<div class="qa-warn">{esc(missing_note("qa.lookup", "Citation lookup"))}</div>', {}, empty_passage_html("a match")
         try:
-            result = module.lookup(self.engine, text, k=int(k)).to_dict()
+            current = self.docs()
+            selected = select_docs(current, ids, outlets, date_from, date_to)
+            if selected is not None and not selected:
+                raise QAError("No article matches the filters under “Search in”; clear one and try again.")
+            result = module.lookup(self.engine, text, k=int(k), doc_ids=selected).to_dict()
         except QAError as exc:
             return f'<div class="qa-warn">{esc(str(exc))}</div>', {}, empty_passage_html("a match")
         first = (result.get("matches") or [None])[0]
-        current = self.docs()
         passage = passage_html(current.get(first["doc_id"]), first["start"], first["end"], first["quote"], label="1") if first else empty_passage_html("a match")
-        return lookup_html(result, current), result, passage
+        return f'<div class="qa-scope">{esc(scope_line(selected, len(current)))}</div>' + lookup_html(result, current), result, passage
 
     def on_match(self, request: str, result: dict[str, Any]) -> Any:
         """A lookup match was clicked: show it in its article."""
@@ -897,19 +910,23 @@ class Screens:
 
     # ------------------------------------------------------------ the API endpoints
 
+    def _known(self, doc_ids: list[str] | None) -> list[str] | None:
+        """The article ids asked for (None when none is), refused with a sentence when one is unknown."""
+        wanted = [d for d in (doc_ids or []) if d]
+        unknown = [d for d in wanted if d not in self.docs()]
+        if unknown:
+            raise gr.Error(f"Unknown article id(s): {', '.join(unknown)}; the articles endpoint lists them.")
+        return wanted or None
+
     def api_ask(
         self, question: str, doc_ids: list[str] | None = None, history: list[str | dict[str, Any]] | None = None, mode: str | None = None,
     ) -> dict[str, Any]:
         """Answer a question from the articles; history: earlier questions (or chat messages), oldest first; mode: "extractive" or "generative"."""
-        known = self.docs()
-        wanted = [d for d in (doc_ids or []) if d]
-        unknown = [d for d in wanted if d not in known]
-        if unknown:
-            raise gr.Error(f"Unknown article id(s): {', '.join(unknown)}; the articles endpoint lists them.")
+        wanted = self._known(doc_ids)
         previous, answers = split_history(history or [])
         try:
             generator = self.generator_for(mode)
-            answer = answer_question(self.engine, question, previous, wanted or None, answers, generator=generator)
+            answer = answer_question(self.engine, question, previous, wanted, answers, generator=generator)
             return mark_copies(answer.to_dict(), self.engine.index().duplicates)
         except QAError as exc:
             raise gr.Error(str(exc)) from exc
@@ -924,23 +941,23 @@ class Screens:
             raise gr.Error("No file was sent; send one or more .txt, .md, .html or .pdf files.")
         return add_files(self.engine, files).to_dict()
 
-    def api_brief(self, topic: str | None = None) -> dict[str, Any]:
-        """A briefing on the corpus or on one topic, every point cited."""
+    def api_brief(self, topic: str | None = None, doc_ids: list[str] | None = None) -> dict[str, Any]:
+        """A briefing on the corpus (or the articles doc_ids) or on one topic, every point cited."""
         module = _optional("qa.brief")
         if module is None:
             raise gr.Error(missing_note("qa.brief", "The briefing"))
         try:
-            return module.make_brief(self.engine, topic=(topic or "").strip() or None).to_dict()
+            return module.make_brief(self.engine, topic=(topic or "").strip() or None, doc_ids=self._known(doc_ids)).to_dict()
         except QAError as exc:
             raise gr.Error(str(exc)) from exc
 
-    def api_lookup(self, text: str, k: int = 5) -> dict[str, Any]:
-        """Where the articles say a quote or claim, and how closely."""
+    def api_lookup(self, text: str, k: int = 5, doc_ids: list[str] | None = None) -> dict[str, Any]:
+        """Where the articles (all, or doc_ids) say a quote or claim, and how closely."""
         module = _optional("qa.lookup")
         if module is None:
             raise gr.Error(missing_note("qa.lookup", "Citation lookup"))
         try:
-            return module.lookup(self.engine, text, k=int(k)).to_dict()
+            return module.lookup(self.engine, text, k=int(k), doc_ids=self._known(doc_ids)).to_dict()
         except QAError as exc:
             raise gr.Error(str(exc)) from exc
 
@@ -1051,11 +1068,11 @@ def build_app(
         upload.upload(on_upload, [upload, *pickers], [header, upload_status, *pickers, upload, scope], concurrency_limit=1, concurrency_id="corpus",
                       **private).then(None, js=SHOW_UPLOAD_JS, **private)
         for trigger in (brief_btn.click, topic_box.submit):
-            trigger(screens.on_brief, topic_box, [brief_out, brief_state, brief_passage, brief_download], concurrency_limit=2, **private)
+            trigger(screens.on_brief, [topic_box, *pickers], [brief_out, brief_state, brief_passage, brief_download], concurrency_limit=2, **private)
         brief_open.click(screens.on_brief_cite, [brief_req, brief_state], brief_passage, concurrency_limit=None, show_progress="hidden",
                          **private).then(None, js=SCROLL_REVEAL_JS, **private)
         for trigger in (lookup_btn.click, lookup_box.submit):
-            trigger(screens.on_lookup, [lookup_box, lookup_k], [lookup_out, lookup_state, lookup_passage], concurrency_limit=2,
+            trigger(screens.on_lookup, [lookup_box, lookup_k, *pickers], [lookup_out, lookup_state, lookup_passage], concurrency_limit=2,
                     **private).then(None, js=SCROLL_BOX_JS, **private)
         match_go.click(screens.on_match, [match_req, lookup_state], lookup_passage, concurrency_limit=None, show_progress="hidden",
                        **private).then(None, js=SCROLL_REVEAL_JS, **private)

@@ -245,3 +245,26 @@ def test_a_syndicated_copy_is_not_counted_as_support(copy: tuple[Path, Path]) ->
     assert first["also_in"] == ["zz_renamed", "zz_wire_copy"]
     text = qa("ask", "How much is allocated for the first fiscal year?", corpus=corpus, index=index).stdout
     assert re.search(r"^    also in: .*\(zz_renamed\); .*\(zz_wire_copy\)$", text, re.M), text
+
+
+def test_a_question_in_another_script_is_told_which_language_the_index_understands(built: tuple[Path, Path]) -> None:
+    done = qa("ask", "「ノエトラの予算はいくら？」", corpus=built[0], index=built[1])
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == "error: This question is in Japanese, but these articles are indexed in English only; please ask in English.\n"
+    lines = qa("ask", "--jsonl", stdin="Сколько денег получит Noetra?\nHow much state funding does Noetra get?\n", corpus=built[0], index=built[1])
+    first, second = (json.loads(line) for line in lines.stdout.splitlines())
+    assert first["error"].startswith("This question is in Cyrillic script") and "English" in first["error"] and not second["abstained"]
+
+
+def test_brief_and_lookup_keep_to_the_articles_asked_for(built: tuple[Path, Path]) -> None:
+    """--doc reaches the briefing and the lookup: nothing from another article is cited."""
+    doc = "002_d4358042b09386d2"
+    brief = qa("brief", "state funding", "--json", "--doc", doc, corpus=built[0], index=built[1])
+    assert brief.returncode == 0, brief.stderr
+    obj = json.loads(brief.stdout)
+    cited = {c["doc_id"] for s in obj["sections"] for p in s["points"] for c in p["citations"]} | {
+        c["doc_id"] for row in obj["figures"] for c in row["citations"]}
+    assert cited == {doc}, cited
+    found = qa("lookup", "Japan will fund Noetra with up to ¥1 trillion", "--json", "--doc", doc, corpus=built[0], index=built[1])
+    matches = json.loads(found.stdout)["matches"]
+    assert matches and {m["doc_id"] for m in matches} == {doc}

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from qa.llm import LLMError, LocalLlama, ModelSpec, OpenAICompatible, model_file
+from qa.llm import LLMError, LocalLlama, ModelServer, ModelSpec, OpenAICompatible, ServedModel, model_file
 from qa.pipeline import Engine
 
 
@@ -104,3 +107,56 @@ def test_openai_compatible_endpoint_served_by_llama_cpp(real_engine: Engine, loc
     down = OpenAICompatible(f"http://127.0.0.1:{port}/v1", "qwen-0.5b", timeout=3)
     fallback = real_engine.ask("Who is Japan's Industry Minister who selected Noetra?", generator=down)
     assert fallback.note and fallback.answer.startswith("Ryosei Akazawa")
+
+
+FAKE_SERVER = Path(__file__).parent / "fake_llm_server.py"
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[ServedModel, Path]]:
+    """A model served by a stand-in llama.cpp server in its own process, and the file that makes it crash (SIGILL) mid-reply."""
+    crash = tmp_path / "crash"
+    monkeypatch.setenv("QA_FAKE_CRASH", str(crash))
+    model = ServedModel("test/fake-server", ModelServer(lambda port: [sys.executable, str(FAKE_SERVER), str(port)], ready_seconds=60), "fake")
+    yield model, crash
+    model.server.stop()
+
+
+def test_a_model_server_crash_gives_the_quoted_answer_with_a_note_and_the_server_comes_back(fake_engine: Engine, served: tuple[ServedModel, Path]) -> None:
+    """The model dies of SIGILL mid-reply: this process answers from the articles with a note; the next question restarts the server."""
+    model, crash = served
+    question = "Who was named chief engineer of Seaforce?"
+    written = fake_engine.ask(question, generator=model)
+    assert written.answer == "Seaforce named Jun Okafor as chief engineer on March 10, 2025 [1]." and not written.note
+    first = model.server.process.pid
+    crash.touch()
+    fallback = fake_engine.ask(question, generator=model)
+    assert fallback.evidence.get("fallback") and "Jun Okafor" in fallback.answer
+    assert fallback.note.startswith("The language model stopped (killed by SIGILL (an illegal instruction")
+    crash.unlink()
+    assert fake_engine.ask(question, generator=model).answer == written.answer and model.server.process.pid != first
+    os.kill(model.server.process.pid, signal.SIGKILL)
+    model.server.process.wait()
+    assert fake_engine.ask(question, generator=model).answer == written.answer, "a server killed between questions is started again"
+
+
+def test_the_local_model_runs_outside_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LocalLlama serves the model with llama.cpp's server in a subprocess; without llama-cpp-python it says so."""
+    model = LocalLlama("qwen2.5-coder-0.5b")
+    assert isinstance(model.server, ModelServer)
+    monkeypatch.setattr("importlib.util.find_spec", lambda name, *a: None if name == "llama_cpp" else importlib.util.find_spec(name, *a))
+    with pytest.raises(LLMError, match="llama-cpp-python is not installed"):
+        model._load()
+    assert "llama_cpp" not in sys.modules
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python is not installed (the [llm] extra)")
+def test_the_llama_cpp_build_is_portable() -> None:
+    """./run builds llama.cpp for AVX2: no AMX tile instructions (SIGILL where the process may not use them), no AVX-512."""
+    libs = sorted((Path(importlib.util.find_spec("llama_cpp").origin).parent / "lib").glob("*.so*"))
+    assert libs
+    for lib in libs:
+        code = subprocess.run(["objdump", "-d", "--no-show-raw-insn", str(lib)], capture_output=True, text=True, check=True).stdout
+        assert not re.search(r"\b(?:tilezero|ldtilecfg|tileloadd\w*|tilestored|tdpb\w+)\b", code), f"{lib.name} holds AMX code"
+        assert "%zmm" not in code, f"{lib.name} holds AVX-512 code"

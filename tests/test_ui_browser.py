@@ -137,7 +137,7 @@ def test_upload_an_article_and_ask_about_it_with_its_markup_shown_as_text(page: 
     path = tmp_path / "divers.txt"
     path.write_text('Kelp farm hires divers\n\nThe kelp farm will hire 35 divers <script>window.qaPwned = 1; alert("pwned")</script> '
                     'and <img src=x onerror="window.qaPwned = 2"> from April 2025.\n', encoding="utf-8")
-    page.get_by_text("Add articles (.txt, .md, .html, .pdf)").click()
+    page.get_by_text("Add articles (.txt, .md, .html, .pdf; up to 5 MB each)").click()
     page.set_input_files("#qa-upload input[type=file]", str(path))
     page.wait_for_function("() => document.querySelector('#qa-upload-status').innerText.includes('Added')", timeout=60_000)
     assert "4 articles" in page.inner_text("#qa-header")

@@ -182,3 +182,50 @@ def test_a_syndicated_copy_is_cited_once_and_named(client: Any, app: tuple[str, 
     check_citations(answer, app[1])
     assert "wire-alpha" not in {c["doc_id"] for c in answer["citations"]}
     assert next(c for c in answer["citations"] if c["doc_id"] == "alpha")["also_in"] == ["wire-alpha"]
+
+
+def test_a_question_in_another_script_gets_a_plain_sentence(client: Any) -> None:
+    """Not "the sources don't say" over unrelated passages: which language the index understands."""
+    with pytest.raises(Exception, match="This question is in Japanese, but these articles are indexed in English only"):
+        client.predict(question="「ノエトラの予算はいくら？」", api_name="/ask")
+
+
+def test_brief_and_lookup_endpoints_keep_to_doc_ids(client: Any) -> None:
+    """doc_ids reaches the briefing and the lookup through the API."""
+    brief = client.predict(topic="tidal plant", doc_ids=["beta"], api_name="/brief")
+    cited = {c["doc_id"] for s in brief["sections"] for p in s["points"] for c in p["citations"]}
+    assert cited == {"beta"}, cited
+    found = client.predict(text="The plant will have 40 turbines", k=5, doc_ids=["beta"], api_name="/lookup")
+    assert found["matches"] and {m["doc_id"] for m in found["matches"]} == {"beta"}
+    with pytest.raises(Exception, match="Unknown article id"):
+        client.predict(text="The plant will have 40 turbines", k=5, doc_ids=["nope"], api_name="/lookup")
+
+
+def test_a_model_server_crash_never_takes_the_app_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's language model is a server in its own process: it dies of SIGILL mid-reply, the reader gets the quoted answer with a note, the app answers on."""
+    import sys
+
+    from gradio_client import Client
+
+    from qa.llm import ModelServer, ServedModel
+    from tests.test_llm import FAKE_SERVER
+
+    crash = tmp_path / "crash"
+    monkeypatch.setenv("QA_FAKE_CRASH", str(crash))
+    model = ServedModel("test/fake-server", ModelServer(lambda port: [sys.executable, str(FAKE_SERVER), str(port)], ready_seconds=60), "fake")
+    engine = fixture_engine(tmp_path)
+    question = "Who was named chief engineer of Seaforce?"
+    try:
+        with serve(engine, generator=model) as url:
+            client = Client(url, verbose=False, download_files=False)
+            written = client.predict(question=question, mode="generative", api_name="/ask")
+            assert written["answer"].startswith("Seaforce named Jun Okafor") and "note" not in written
+            crash.touch()
+            fallback = client.predict(question=question, mode="generative", api_name="/ask")
+            assert "SIGILL" in fallback.get("note", ""), fallback
+            assert "Jun Okafor" in fallback["answer"]
+            check_citations(fallback, engine)
+            crash.unlink()
+            assert client.predict(question=question, mode="generative", api_name="/ask") == written
+    finally:
+        model.server.stop()
