@@ -183,7 +183,7 @@ class Reader:
         out = torch.ops.quantized.linear_dynamic(x.reshape(-1, shape[-1]).contiguous(), self._packed[name])
         return out.reshape(*shape[:-1], out.shape[-1])
 
-    def read(self, question: str, windows: Sequence[tuple[str, int]], batch_size: int = 16) -> list[Reading]:
+    def read(self, question: str, windows: Sequence[tuple[str, int]], batch_size: int = 6) -> list[Reading]:
         """For each (window text, centre offset): the probability it answers the question, and the answer span."""
         import torch
 

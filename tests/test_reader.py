@@ -178,3 +178,11 @@ def test_training_smoke_run_is_reproducible_with_a_fixed_seed(tmp_path: Path) ->
     cards = [train_reader(SHARED, tmp_path / f"run{i}" / "reader.safetensors", seed=5, limit=48, threads=1, log=lambda _: None) for i in (1, 2)]
     assert cards[0]["sha256"] == cards[1]["sha256"] and cards[0]["settings"]["limit"] == 48
     assert Reader(tmp_path / "run1" / "reader.safetensors", sha256=cards[0]["sha256"]).load().read("Who spoke?", [("Anna Holt spoke.", 0)])
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="known regression: the reader gives '¥1 trillion in US dollars' p 0.39, so the answer abstains; "
+                   "the rule engine flagged $6.2 billion against ~$61.6 billion here")
+def test_default_corpus_conversion_disagreement_is_flagged(real_engine) -> None:  # noqa: ANN001 - the conftest fixture
+    answer = real_engine.ask("How much is ¥1 trillion in US dollars?")
+    assert len(answer.conflicts) == 1
