@@ -257,8 +257,8 @@ def test_a_question_in_another_script_is_told_which_language_the_index_understan
     assert first["error"].startswith("This question is in Cyrillic script") and "English" in first["error"] and not second["abstained"]
 
 
-def test_brief_and_lookup_keep_to_the_articles_asked_for(built: tuple[Path, Path]) -> None:
-    """--doc reaches the briefing and the lookup: nothing from another article is cited."""
+def test_ask_brief_and_lookup_keep_to_the_articles_asked_for(built: tuple[Path, Path]) -> None:
+    """--doc reaches the answer, the briefing and the lookup: nothing from another article is cited."""
     doc = "002_d4358042b09386d2"
     brief = qa("brief", "state funding", "--json", "--doc", doc, corpus=built[0], index=built[1])
     assert brief.returncode == 0, brief.stderr
@@ -269,3 +269,6 @@ def test_brief_and_lookup_keep_to_the_articles_asked_for(built: tuple[Path, Path
     found = qa("lookup", "Japan will fund Noetra with up to ¥1 trillion", "--json", "--doc", doc, corpus=built[0], index=built[1])
     matches = json.loads(found.stdout)["matches"]
     assert matches and {m["doc_id"] for m in matches} == {doc}
+    asked = qa("ask", "How much state funding does Noetra get?", "--json", "--doc", doc, corpus=built[0], index=built[1])
+    assert asked.returncode == 0, asked.stderr
+    assert {c["doc_id"] for c in json.loads(asked.stdout)["citations"]} == {doc}, "the issue's case cited four articles"
