@@ -99,7 +99,7 @@ def _ask_one(engine, question: str, generator=None) -> dict:  # noqa: ANN001 - E
 
     try:
         index = engine.index()
-        return _answer_object(engine.ask(check_language(question), doc_ids=index.searchable(), generator=generator), index)
+        return _answer_object(engine.ask(check_language(question), generator=generator), index)
     except BadInputError as exc:
         return {"question": question, "error": str(exc)}
 
@@ -143,7 +143,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not (engine.settings.index_dir / "manifest.json").exists():
         print(f"Building the index of {engine.settings.corpus_dir} first...", file=sys.stderr)
     index = engine.index(auto_build=True)
-    answer = engine.ask(question, doc_ids=index.searchable(args.doc), generator=generator, on_token=None if args.json else _draft)
+    answer = engine.ask(question, doc_ids=args.doc, generator=generator, on_token=None if args.json else _draft)
     if generator is not None and not args.json and sys.stderr.isatty():
         print("\n--- checked against the sources:", file=sys.stderr)
     if answer.note:

@@ -487,8 +487,8 @@ def answer_question(
         standalone = resolve([*previous, question], answers)[-1]
     else:
         standalone = rewrite_with_model(generator, previous, answers, question)
-    index = engine.index(auto_build=True)
-    answer = engine.ask(standalone, doc_ids=index.searchable(doc_ids), generator=generator, on_token=on_token)
+    engine.index(auto_build=True)
+    answer = engine.ask(standalone, doc_ids=doc_ids, generator=generator, on_token=on_token)
     return replace(answer, question=question, searched=standalone)
 
 
