@@ -83,11 +83,8 @@ class MiniLMEmbedder:
         return out
 
 
-def bert_hidden(w: dict, layers: int, heads: int, eps: float, ids, mask, types=None, linear=None):  # noqa: ANN001, ANN201 - torch tensors
-    """A BERT encoder's last hidden states for token ids, from a dict of its weights (Hugging Face names).
-
-    `linear(x, name)` replaces the float linear layers (the reader passes int8 ones).
-    """
+def bert_hidden(w: dict, layers: int, heads: int, eps: float, ids, mask, types=None):  # noqa: ANN001, ANN201 - torch tensors
+    """A BERT encoder's last hidden states for token ids (token types optional), from a dict of its weights (Hugging Face names)."""
     import torch.nn.functional as F
 
     batch, length = ids.shape
@@ -102,7 +99,7 @@ def bert_hidden(w: dict, layers: int, heads: int, eps: float, ids, mask, types=N
         p = f"encoder.layer.{i}."
 
         def lin(t, name: str, p: str = p):  # noqa: ANN001, ANN202
-            return linear(t, p + name) if linear else F.linear(t, w[p + name + ".weight"], w[p + name + ".bias"])
+            return F.linear(t, w[p + name + ".weight"], w[p + name + ".bias"])
 
         q, k, v = (lin(x, f"attention.self.{n}").view(batch, length, heads, head).transpose(1, 2) for n in ("query", "key", "value"))
         ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=attend, scale=1 / math.sqrt(head))

@@ -106,24 +106,6 @@ def sha256_of(path: Path) -> str:
     return sha256_file(path)
 
 
-def pack_linears(weights: dict) -> dict:
-    """The encoder's linear layers as int8 weights packed for dynamic int8 matrix products (fbgemm, chosen at run time)."""
-    import warnings
-
-    import torch
-
-    torch.backends.quantized.engine = "fbgemm" if "fbgemm" in torch.backends.quantized.supported_engines else "qnnpack"
-    packed = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        for name, value in weights.items():
-            if name.startswith("encoder.") and name.endswith(".weight") and value.dim() == 2:
-                scale = (value.abs().amax(dim=1).clamp(min=1e-8) / 127).double()
-                q = torch.quantize_per_channel(value, scale, torch.zeros(len(scale), dtype=torch.long), 0, torch.qint8)
-                packed[name[:-len(".weight")]] = torch.ops.quantized.linear_prepack(q, weights[name[:-len("weight")] + "bias"])
-    return packed
-
-
 def dequantise(tensors: dict) -> dict:
     """Float tensors from the shipped file: int8 rows times their scale, fp16 widened."""
     import torch
@@ -170,18 +152,9 @@ class Reader:
         except (OSError, ValueError, ImportError, KeyError) as exc:
             raise ModelError(f"The reader model {self.path} could not be read ({exc}); {fix}.") from exc
         self._weights = {k: v for k, v in base.items() if k.startswith("embeddings.")} | trained
-        self._packed = pack_linears(trained)
         self._layers, self._heads, self._eps = config["num_hidden_layers"], config["num_attention_heads"], config["layer_norm_eps"]
         self.temperature = float(self.meta.get("temperature", 1.0))
         return self
-
-    def _linear(self, x, name: str):  # noqa: ANN001, ANN202 - torch tensors
-        """One int8 linear layer of the encoder."""
-        import torch
-
-        shape = x.shape
-        out = torch.ops.quantized.linear_dynamic(x.reshape(-1, shape[-1]).contiguous(), self._packed[name])
-        return out.reshape(*shape[:-1], out.shape[-1])
 
     def read(self, question: str, windows: Sequence[tuple[str, int]], batch_size: int = 6) -> list[Reading]:
         """For each (window text, centre offset): the probability it answers the question, and the answer span."""
@@ -206,7 +179,7 @@ class Reader:
                 for r, i in enumerate(rows):
                     n = len(feats[i].ids)
                     ids[r, :n], types[r, :n], mask[r, :n] = torch.tensor(feats[i].ids), torch.tensor(feats[i].types), 1
-                hidden = bert_hidden(w, self._layers, self._heads, self._eps, ids, mask, types, self._linear)
+                hidden = bert_hidden(w, self._layers, self._heads, self._eps, ids, mask, types)
                 logits = torch.nn.functional.linear(hidden[:, 0], w["reader.answer.weight"], w["reader.answer.bias"])[:, 0]
                 spans = torch.nn.functional.linear(hidden, w["reader.span.weight"], w["reader.span.bias"]).numpy()
                 for r, i in enumerate(rows):
