@@ -86,6 +86,19 @@ def featurise(question: str, text: str, centre: int, max_tokens: int = MAX_TOKEN
     return Features([cls, *q, sep, *ids, sep], [0] * first + [1] * (len(ids) + 1), list(offsets), first)
 
 
+def pad(feats: Sequence[Features], rows: Sequence[int]):  # noqa: ANN201 - torch tensors
+    """Padded token ids, token types and attention mask for some rows of features."""
+    import torch
+
+    longest = max(len(feats[i].ids) for i in rows)
+    ids = torch.zeros((len(rows), longest), dtype=torch.long)
+    types, mask = torch.zeros_like(ids), torch.zeros_like(ids)
+    for r, i in enumerate(rows):
+        n = len(feats[i].ids)
+        ids[r, :n], types[r, :n], mask[r, :n] = torch.tensor(feats[i].ids), torch.tensor(feats[i].types), 1
+    return ids, types, mask
+
+
 def best_span(start_logits: np.ndarray, end_logits: np.ndarray, feats: Features) -> tuple[int, int]:
     """The highest-scoring span of at most MAX_SPAN_TOKENS window tokens, as character offsets into the window."""
     n = len(feats.offsets)
@@ -172,13 +185,7 @@ class Reader:
         with torch.inference_mode():
             for lo in range(0, len(order), batch_size):
                 rows = order[lo:lo + batch_size]
-                longest = max(len(feats[i].ids) for i in rows)
-                ids = torch.zeros((len(rows), longest), dtype=torch.long)
-                types = torch.zeros_like(ids)
-                mask = torch.zeros_like(ids)
-                for r, i in enumerate(rows):
-                    n = len(feats[i].ids)
-                    ids[r, :n], types[r, :n], mask[r, :n] = torch.tensor(feats[i].ids), torch.tensor(feats[i].types), 1
+                ids, types, mask = pad(feats, rows)
                 hidden = bert_hidden(w, self._layers, self._heads, self._eps, ids, mask, types)
                 logits = torch.nn.functional.linear(hidden[:, 0], w["reader.answer.weight"], w["reader.answer.bias"])[:, 0]
                 spans = torch.nn.functional.linear(hidden, w["reader.span.weight"], w["reader.span.bias"]).numpy()

@@ -159,6 +159,11 @@ def conflict_sentence(conflict: Conflict, dates: dict[int, str]) -> str:
     return text
 
 
+def _bare(lead: str) -> str:
+    """A lead without its markers and full stop: the answer alone."""
+    return re.sub(r"\s*(?:\[\d+\])+\.$", "", lead)
+
+
 def compose(index: Index, question: str, parts: list[tuple[str, list[Found]]], judge: Judgement) -> Answer:
     """The answer to a question (one part or several) from the reader's findings for each part."""
     citer = Citer(index)
@@ -169,7 +174,7 @@ def compose(index: Index, question: str, parts: list[tuple[str, list[Found]]], j
             missing.append(part)
             continue
         lead, quote, part_conflicts = result
-        if re.sub(r"\s*(?:\[\d+\])+\.$", "", lead) in (re.sub(r"\s*(?:\[\d+\])+\.$", "", x) for x in leads):
+        if _bare(lead) in map(_bare, leads):
             missing.append(part)
             continue
         leads.append(lead)
@@ -185,5 +190,5 @@ def compose(index: Index, question: str, parts: list[tuple[str, list[Found]]], j
     lines = [conflict_sentence(c, dates) for c in conflicts]
     gaps = [f"The sources don't answer “{p}”." if len(parts) > 1 else "" for p in missing]
     text = " ".join(x for x in [*leads, *quotes, *lines, *gaps] if x)
-    short = "; ".join(re.sub(r"\s*(?:\[\d+\])+\.$", "", lead) for lead in leads if lead)
+    short = "; ".join(_bare(lead) for lead in leads if lead)
     return Answer(question, text, False, tuple(citer.citations), tuple(conflicts), short=short, evidence={"p_answer": best_p})
