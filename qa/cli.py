@@ -16,6 +16,9 @@ from qa.config import Settings
 from qa.errors import BadInputError, QAError
 from qa.types import Answer
 
+# The reader's training pairs by default (the shipped reader was trained on this many).
+READER_PAIRS = 32_000
+
 if TYPE_CHECKING:
     from qa.index import BuildProgress, Index
 
@@ -270,17 +273,21 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    """Train the reader from the labelled sets and write it with its model card (a GPU is used when there is one)."""
+    """Train the reader or the claim judge from the labelled sets and write it with its model card (a GPU is used when there is one)."""
     from qa.config import REPO_ROOT
-    from qa.train import train_reader
 
     shared = Path(args.data) if args.data else REPO_ROOT.parent / "shared"
     if not (shared / "train").is_dir():
         raise BadInputError(f"There is no training data in {shared}/train; give the folder that holds train/ and ext/ with --data.")
+    if args.model == "judge":
+        from qa.train_judge import train_judge as train
+    else:
+        from qa.train import train_reader as train
     out = Path(args.out) if args.out else None
-    card = train_reader(shared, **({"out": out} if out else {}), seed=args.seed, epochs=args.epochs, limit=args.limit,
-                        log=lambda line: print(line, file=sys.stderr, flush=True))
-    print(f"wrote {card['file']} ({card['bytes']:,} bytes), sha256 {card['sha256']}: pin it as READER_SHA256 in qa/reader.py")
+    limit = args.limit if args.limit is not None else READER_PAIRS if args.model == "reader" else None
+    card = train(shared, **({"out": out} if out else {}), seed=args.seed, epochs=args.epochs, limit=limit,
+                 log=lambda line: print(line, file=sys.stderr, flush=True))
+    print(f"wrote {card['file']} ({card['bytes']:,} bytes), sha256 {card['sha256']}: pin it as {args.model.upper()}_SHA256 in qa/{args.model}.py")
     return 0
 
 
@@ -345,13 +352,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sizes", type=int, nargs="+", default=[1_000, 3_000, 10_000, 30_000, 50_000, 100_000, 300_000], help="speed: FAISS sweep sizes")
     p.add_argument("--ann-sizes", type=int, nargs="*", default=[100_000], help="speed: sizes at which approximate indexes are tried")
     _model_options(p)
-    p = sub.add_parser("train", help="train the reader model from the labelled data (../shared/train and the ext dev halves)")
-    p.add_argument("model", choices=("reader",), help="the model to train")
+    p = sub.add_parser("train", help="train the reader or the claim judge from the labelled data (../shared/train and the ext dev halves)")
+    p.add_argument("model", choices=("reader", "judge"), help="the model to train")
     p.add_argument("--data", help="the folder holding train/ and ext/ (default: ../shared)")
-    p.add_argument("--out", help="where to write the model (default: models/reader.safetensors, its card beside it)")
+    p.add_argument("--out", help="where to write the model (default: models/<model>.safetensors, its card beside it)")
     p.add_argument("--seed", type=int, default=13, help="the random seed (default: 13)")
     p.add_argument("--epochs", type=float, default=1.0, help="passes over the training pairs (default: 1)")
-    p.add_argument("--limit", type=int, default=32_000, help="training pairs drawn from all sources (default: 32000, about 45 min on 2 cores)")
+    p.add_argument("--limit", type=int, help=f"training pairs drawn from all sources (default: {READER_PAIRS:,} for the reader, about 50 min "
+                   "on 2 cores; every pair for the judge, about 40 min)")
     p.set_defaults(handler=cmd_train)
     return parser
 

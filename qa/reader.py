@@ -71,11 +71,11 @@ def tokenizer():  # noqa: ANN201 - tokenizers.Tokenizer
     return tok
 
 
-def featurise(question: str, text: str, centre: int, max_tokens: int = MAX_TOKENS) -> Features:
+def featurise(question: str, text: str, centre: int, max_tokens: int = MAX_TOKENS, max_first: int = MAX_QUESTION_TOKENS) -> Features:
     """[CLS] question [SEP] window [SEP]; a window too long loses the sentence before, then its own end."""
     tok = tokenizer()
     cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
-    q = tok.encode(question, add_special_tokens=False).ids[:MAX_QUESTION_TOKENS]
+    q = tok.encode(question, add_special_tokens=False).ids[:max_first]
     w = tok.encode(text, add_special_tokens=False)
     ids, offsets = w.ids, w.offsets
     room = max_tokens - len(q) - 3
@@ -134,6 +134,28 @@ def dequantise(tensors: dict) -> dict:
     return out
 
 
+def load_trained(path: Path, sha256: str | None, kind: str) -> tuple[dict, dict, tuple[int, int, float]]:
+    """A trained model file checked against its pinned sha256, with the packaged MiniLM embeddings: (weights, metadata, (layers, heads, eps))."""
+    fix = f"restore it with `git checkout models/` or retrain it with `qa train {kind}`"
+    if not path.is_file():
+        raise ModelError(f"The {kind} model {path} is missing; {fix}.")
+    if sha256 and sha256_of(path) != sha256:
+        raise ModelError(f"The {kind} model {path} is damaged (its sha256 does not match the pinned one); {fix}.")
+    try:
+        from safetensors import safe_open
+        from safetensors.torch import load_file
+
+        with safe_open(str(path), "pt") as f:
+            meta = json.loads((f.metadata() or {}).get(kind, "{}"))
+        trained = dequantise(load_file(str(path)))
+        base = load_file(str(Path(minilm_path()) / "model.safetensors"))
+        config = json.loads((Path(minilm_path()) / "config.json").read_text())
+    except (OSError, ValueError, ImportError, KeyError) as exc:
+        raise ModelError(f"The {kind} model {path} could not be read ({exc}); {fix}.") from exc
+    weights = {k: v for k, v in base.items() if k.startswith("embeddings.")} | trained
+    return weights, meta, (config["num_hidden_layers"], config["num_attention_heads"], config["layer_norm_eps"])
+
+
 class Reader:
     """The shipped reader model, loaded once: packaged MiniLM embeddings plus the trained layers and heads."""
 
@@ -142,31 +164,14 @@ class Reader:
         self.sha256 = sha256
         self.threads = threads
         self._weights: dict | None = None
+        self._shape: tuple[int, int, float] = (0, 0, 0.0)
         self.meta: dict[str, object] = {}
 
     def load(self) -> Reader:
         """Check the file's sha256 and read it; a missing or damaged file raises ModelError."""
-        if self._weights is not None:
-            return self
-        fix = "restore it with `git checkout models/` or retrain it with `qa train reader`"
-        if not self.path.is_file():
-            raise ModelError(f"The reader model {self.path} is missing; {fix}.")
-        if self.sha256 and sha256_of(self.path) != self.sha256:
-            raise ModelError(f"The reader model {self.path} is damaged (its sha256 does not match the pinned one); {fix}.")
-        try:
-            from safetensors import safe_open
-            from safetensors.torch import load_file
-
-            with safe_open(str(self.path), "pt") as f:
-                self.meta = json.loads((f.metadata() or {}).get("reader", "{}"))
-            trained = dequantise(load_file(str(self.path)))
-            base = load_file(str(Path(minilm_path()) / "model.safetensors"))
-            config = json.loads((Path(minilm_path()) / "config.json").read_text())
-        except (OSError, ValueError, ImportError, KeyError) as exc:
-            raise ModelError(f"The reader model {self.path} could not be read ({exc}); {fix}.") from exc
-        self._weights = {k: v for k, v in base.items() if k.startswith("embeddings.")} | trained
-        self._layers, self._heads, self._eps = config["num_hidden_layers"], config["num_attention_heads"], config["layer_norm_eps"]
-        self.temperature = float(self.meta.get("temperature", 1.0))
+        if self._weights is None:
+            self._weights, self.meta, self._shape = load_trained(self.path, self.sha256, "reader")
+            self.temperature = float(self.meta.get("temperature", 1.0))
         return self
 
     def read(self, question: str, windows: Sequence[tuple[str, int]], batch_size: int = 6) -> list[Reading]:
@@ -186,7 +191,7 @@ class Reader:
             for lo in range(0, len(order), batch_size):
                 rows = order[lo:lo + batch_size]
                 ids, types, mask = pad(feats, rows)
-                hidden = bert_hidden(w, self._layers, self._heads, self._eps, ids, mask, types)
+                hidden = bert_hidden(w, *self._shape, ids, mask, types)
                 logits = torch.nn.functional.linear(hidden[:, 0], w["reader.answer.weight"], w["reader.answer.bias"])[:, 0]
                 spans = torch.nn.functional.linear(hidden, w["reader.span.weight"], w["reader.span.bias"]).numpy()
                 for r, i in enumerate(rows):
