@@ -23,12 +23,14 @@ from qa.answer.figures import Figure, text_figures
 from qa.errors import BadInputError
 from qa.index import Index
 from qa.pipeline import Engine
-from qa.text import STOPWORDS, stem, terms
+from qa.text import STOPWORDS, stem
 
 EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND = (
     "exact quote", "close quote", "supported paraphrase", "partly supported", "contradicted", "not found")
 VERDICTS = (EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND)
-_TIER = {EXACT: 0, CLOSE: 0, SUPPORTED: 1, CONTRADICTED: 1, PARTLY: 2, NOT_FOUND: 3}
+# The order of verdicts among matches: the words themselves, then a passage that states the claim (one source is enough),
+# then one that says otherwise, then part of it.
+_TIER = {EXACT: 0, CLOSE: 0, SUPPORTED: 1, CONTRADICTED: 2, PARTLY: 3, NOT_FOUND: 4}
 
 # The judge's probability at which a passage supports or contradicts a claim (chosen on the dev lookup rows, README). A passage
 # contradicts a claim only when it is about the same thing: it holds this idf-weighted share of the claim's words; one that
@@ -355,7 +357,7 @@ def _differences(claim: str, passage: str, common: frozenset[str]) -> list[str]:
 
 def _unstated(index: Index, claim: str, passage: str) -> tuple[float, list[str]]:
     """The idf-weighted share of a claim's content words a passage holds, and the words it lacks."""
-    held = set(terms(passage))
+    held = {stem(w) if w.isalpha() else w for w, _, _ in tokens(passage)}
     words: dict[str, str] = {}
     for w, s, e in tokens(claim):
         if w not in STOPWORDS and (w.isalpha() or w[0].isdigit()):

@@ -55,7 +55,7 @@ def _window(index: Index, sid: int) -> str:
 
 
 def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Index, judge: Judge) -> Checked:
-    """Whether the passages' sentences closest to a generated one state it: each alone (with the sentence before), or the two closest together.
+    """Whether the passages' sentences closest to a generated one state it: one alone, one with the sentence before, or the two closest together.
 
     A bare answer (a name or figure without a verb) states nothing to judge; it must be quoted from the closest sentence.
     """
@@ -70,18 +70,21 @@ def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Ind
         if quoted is None:
             return Checked(text, False, "a bare answer that the cited sentences do not quote", index.sentences[best[0]])
         return Checked(text, True, "", index.sentences[quoted])
-    readings = [(i, None, _window(index, i)) for i in best]
+    # Readings in order of preference: a sentence alone, then with the sentence before it, then the two closest together.
+    readings = [(i, None, index.sentences[i].text) for i in best]
+    readings += [(i, i - 1, _window(index, i)) for i in best if _window(index, i) != index.sentences[i].text]
     if len(best) > 1:
         a, b = sorted(best[:2])
         readings.append((a, b, f"{index.sentences[a].text} {index.sentences[b].text}"))
     verdicts = judge.judge([(text, passage) for _, _, passage in readings])
-    k = max(range(len(verdicts)), key=lambda k: verdicts[k].supports)
-    first, second, _ = readings[k]
-    if verdicts[k].supports >= GROUNDED_AT:
+    k = next((k for k, v in enumerate(verdicts) if v.supports >= GROUNDED_AT), None)
+    if k is not None:
+        first, second, _ = readings[k]
         return Checked(text, True, "", index.sentences[first], index.sentences[second] if second is not None else None)
+    top = max(verdicts, key=lambda v: v.supports)
     against = max(verdicts, key=lambda v: v.contradicts)
     reason = "the cited sentence says otherwise" if against.contradicts >= max(against.supports, against.unaddressed) else "not stated by the cited sentences"
-    return Checked(text, False, f"{reason} (judge: supported {verdicts[k].supports:.2f})", index.sentences[first])
+    return Checked(text, False, f"{reason} (judge: supported {top.supports:.2f})", index.sentences[best[0]])
 
 
 def split_reply(text: str) -> list[tuple[str, list[int]]]:
