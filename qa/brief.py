@@ -30,11 +30,14 @@ MAX_POINTS = 15
 MAX_EVENTS = 15
 MAX_QUOTES = 12
 MAX_FIGURES = 20
-# Two statements are the same fact when the judge finds each supports the other at least this surely.
+# Two statements are the same fact when the judge finds each supports the other at least this surely ...
 SAME_FACT = 0.5
-# Only statements whose sentence vectors are this close are judged, or this close when they share a figure (they must when either states one) ...
+# ... or, when they state the same figure or date and are close in meaning, when it finds neither contradicts the other this surely:
+# the shipped judge rarely gives a paraphrase from another article more than 0.1 support (README, "Briefings").
+CONTRADICTED = 0.5
+# Only statements whose sentence vectors are this close are judged, or this close when they share a figure or date (they must when either states a figure) ...
 CLOSE = 0.7
-CLOSE_FIGURE = 0.4
+CLOSE_FIGURE = 0.45
 # ... and at most this many pairs, the closest: the judge reads each pair twice, and a briefing should take seconds.
 MAX_PAIRS = 80
 LEAD_CHARS = 600
@@ -289,11 +292,12 @@ def _item(index: Index, sid: int, anchor: tuple[int, int] | None = None) -> _Ite
     """A sentence as a statement: its span past any label, its claim the clause around the anchor, its passage the sentence."""
     sent = index.sentences[sid]
     start, end = _span(sent)
-    claim = sent.text if anchor is None else sent.text[slice(*_clause(sent.text, *anchor))]
+    claim = sent.text if anchor is None else sent.text[slice(*_clause(sent.text, *anchor))].rstrip(" .") + "."
     return _Item(sent.doc_id, start, end, claim, sent.text)
 
 
-Pair = tuple[_Item, _Item, str]
+Pair = tuple[_Item, _Item, bool]
+Same = set[tuple[Span, Span]]
 
 
 def _prior(index: Index, sid: int, rel: dict[int, float]) -> float:
@@ -324,28 +328,39 @@ def _point_pairs(index: Index, order: list[int]) -> list[Pair]:
             continue
         sim, seed, shared = best
         if shared is None:
-            found.append((sim, _item(index, seed), _item(index, sid), ""))
+            found.append((sim, _item(index, seed), _item(index, sid), False))
         else:
             fa, fb = shared
             seeds[seed] = _key(fa)
-            found.append((sim, _item(index, seed, (fa.start, fa.end)), _item(index, sid, (fb.start, fb.end)), seeds[seed]))
+            found.append((sim, _item(index, seed, (fa.start, fa.end)), _item(index, sid, (fb.start, fb.end)), True))
     found.sort(key=lambda f: -f[0])
-    return [(a, b, key) for _, a, b, key in found[:MAX_PAIRS]]
+    return [(a, b, anchored) for _, a, b, anchored in found[:MAX_PAIRS]]
 
 
-def _judged(judge: Judge, pairs: list[Pair]) -> dict[tuple[Span, Span], str]:
-    """The pairs the judge finds state the same fact (each supports the other's claim), both ways round, with the figure they share."""
+def _differ(a: str, b: str) -> bool:
+    """True when two statements give different amounts for the same kind of thing: each states one the other does not ('$2.2 billion', '$22 billion')."""
+    fa, fb = _figures(a), _figures(b)
+    only_a = [f for f in fa if not any(comparable(f, g) and same_value(f, g) for g in fb)]
+    only_b = [g for g in fb if not any(comparable(f, g) and same_value(f, g) for f in fa)]
+    return any(comparable(f, g) for f in only_a for g in only_b)
+
+
+def _judged(judge: Judge, pairs: list[Pair]) -> Same:
+    """The pairs that state the same fact, both ways round: the judge, reading each as claim and the other as passage, finds each
+    supports the other, or (for statements anchored on the same figure or date) finds neither contradicts the other and no figure
+    differs. One call for all."""
     if not pairs:
-        return {}
+        return set()
     verdicts = judge.judge([(a.claim, b.passage) for a, b, _ in pairs] + [(b.claim, a.passage) for a, b, _ in pairs])
-    same = {}
-    for i, (a, b, key) in enumerate(pairs):
-        if min(verdicts[i].supports, verdicts[len(pairs) + i].supports) >= SAME_FACT:
-            same[a.span, b.span] = same[b.span, a.span] = key
+    same = set()
+    for (a, b, anchored), there, back in zip(pairs, verdicts, verdicts[len(pairs):]):
+        if min(there.supports, back.supports) >= SAME_FACT or (
+                anchored and not _differ(a.claim, b.claim) and max(there.contradicts, back.contradicts) < CONTRADICTED):
+            same |= {(a.span, b.span), (b.span, a.span)}
     return same
 
 
-def _group(items: list[_Item], same: dict[tuple[Span, Span], str]) -> list[list[_Item]]:
+def _group(items: list[_Item], same: Same) -> list[list[_Item]]:
     """Statements grouped into facts, in the order given: each joins the first group whose first statement the judge found the same;
     a second statement from an article already in the group is absorbed, not cited twice."""
     groups: list[list[_Item]] = []
@@ -358,7 +373,12 @@ def _group(items: list[_Item], same: dict[tuple[Span, Span], str]) -> list[list[
     return groups
 
 
-def _points(index: Index, order: list[int], prior: dict[int, float], same: dict[tuple[Span, Span], str], citer: _Citer, max_points: int) -> list[Point]:
+def _cite(citer: _Citer, members: list[_Item]) -> tuple[Citation, ...]:
+    """The citations of one fact, its shortest statement first (the line quotes it)."""
+    return tuple(citer.cite(*m.span) for m in sorted(members, key=lambda m: m.end - m.start))
+
+
+def _points(index: Index, order: list[int], prior: dict[int, float], same: Same, citer: _Citer, max_points: int) -> list[Point]:
     """The facts the chosen sentences state, each once with every article that states it; most important first: by how many
     articles state it, then by how much its sentences matter on their own."""
     items = {sid: _item(index, sid) for sid in order}
@@ -367,7 +387,7 @@ def _points(index: Index, order: list[int], prior: dict[int, float], same: dict[
     groups.sort(key=lambda g: -(len(g) + max(weight[m.span] for m in g)))
     points = []
     for members in groups[:max_points]:
-        cites = tuple(citer.cite(*m.span) for m in members)
+        cites = _cite(citer, members)
         points.append(Point(cites[0].quote, cites))
     return points
 
@@ -403,10 +423,10 @@ def _resolve(written: str, day_before: str, published: date | None) -> str:
 def event_date(text: str, published: date | None) -> tuple[str, int, int] | None:
     """The date a sentence gives its event (ISO day or month) and where it says it; a weekday or a date without a year only against the article's own date."""
     for span in candidate_spans(text, Kind.DATE):
-        before = re.search(r"\b(\d{1,2}) $", text[:span.start])
-        iso = _resolve(span.text, before.group(1) if before and not re.search(r"\d", span.text[:-4]) else "", published)
+        day_first = re.search(r"\b(\d{1,2}) $", text[:span.start]) if re.fullmatch(rf"{MONTHS} \d{{4}}", span.text) else None
+        iso = _resolve(span.text, day_first.group(1) if day_first else "", published)
         if iso:
-            return iso, before.start() if before else span.start, span.end
+            return iso, day_first.start() if day_first else span.start, span.end
     weekday = re.search(rf"\bon ({'|'.join(_WEEKDAYS)})\b", text, re.I)
     if weekday and published:
         back = (published.weekday() - _WEEKDAYS.index(weekday.group(1).lower())) % 7
@@ -421,8 +441,11 @@ def human_date(iso: str) -> str:
     return f"{named.day} {named:%B %Y}" if len(parts) > 2 else f"{named:%B %Y}"
 
 
-def _dated(index: Index, ids: list[int]) -> list[tuple[str, str, _Item]]:
-    """The chosen sentences that date an event: (ISO date, the date as written, the sentence as a statement about it)."""
+Dated = tuple[str, str, int, _Item]
+
+
+def _dated(index: Index, ids: list[int]) -> list[Dated]:
+    """The chosen sentences that date an event: (ISO date, the date as written, the sentence and it as a statement about that date)."""
     out = []
     for sid in ids:
         sent = index.sentences[sid]
@@ -430,23 +453,24 @@ def _dated(index: Index, ids: list[int]) -> list[tuple[str, str, _Item]]:
         found = event_date(sent.text, date_value(doc.date) if doc.date else None)
         if found:
             iso, lo, hi = found
-            out.append((iso, sent.text[lo:hi], _item(index, sid, (lo, hi))))
+            out.append((iso, sent.text[lo:hi], sid, _item(index, sid, (lo, hi))))
     return out
 
 
-def _event_pairs(dated: list[tuple[str, str, _Item]]) -> list[Pair]:
-    """Events on the same date: the pairs the judge reads to merge reports of one event."""
-    return [(a, b, "") for (da, _, a), (db, _, b) in combinations(dated, 2) if da == db]
+def _event_pairs(index: Index, dated: list[Dated]) -> list[Pair]:
+    """Events on the same date, close in meaning: the pairs the judge reads to merge reports of one event."""
+    vectors = index.sentence_vectors
+    return [(a, b, True) for (da, _, sa, a), (db, _, sb, b) in combinations(dated, 2) if da == db and float(vectors[sa] @ vectors[sb]) >= CLOSE_FIGURE]
 
 
-def _timeline(dated: list[tuple[str, str, _Item]], same: dict[tuple[Span, Span], str], citer: _Citer) -> list[Event]:
+def _timeline(dated: list[Dated], same: Same, citer: _Citer) -> list[Event]:
     """The dated events, each once with every article that reports it, in date order."""
-    when = {it.span: (iso, written) for iso, written, it in dated}
-    groups = _group([it for _, _, it in dated], same)
+    when = {it.span: (iso, written) for iso, written, _, it in dated}
+    groups = _group([it for *_, it in dated], same)
     groups = sorted(groups, key=lambda g: -len(g))[:MAX_EVENTS]
     events = []
     for members in sorted(groups, key=lambda g: when[g[0].span][0]):
-        cites = tuple(citer.cite(*m.span) for m in members)
+        cites = _cite(citer, members)
         events.append(Event(*when[members[0].span], cites[0].quote, cites))
     return events
 
@@ -508,10 +532,10 @@ def _person(name: str) -> str:
 
 def _quote_pairs(quoted: list[tuple[str, _Item]]) -> list[Pair]:
     """Quotes of one speaker from different articles: the pairs the judge reads to merge reports of the same words."""
-    return [(a, b, "") for (sa, a), (sb, b) in combinations(quoted, 2) if _person(sa) == _person(sb) and a.doc_id != b.doc_id]
+    return [(a, b, False) for (sa, a), (sb, b) in combinations(quoted, 2) if _person(sa) == _person(sb) and a.doc_id != b.doc_id]
 
 
-def _who_said_what(quoted: list[tuple[str, _Item]], same: dict[tuple[Span, Span], str], citer: _Citer) -> list[Quote]:
+def _who_said_what(quoted: list[tuple[str, _Item]], same: Same, citer: _Citer) -> list[Quote]:
     """Quotes grouped by speaker (most quoted first), each once with every article that reports it."""
     names: dict[str, str] = {}
     for name, _ in quoted:
@@ -524,7 +548,7 @@ def _who_said_what(quoted: list[tuple[str, _Item]], same: dict[tuple[Span, Span]
     rows = []
     for key in order:
         for members in sorted(by_speaker[key], key=lambda g: -len(g)):
-            cites = tuple(citer.cite(*m.span) for m in members)
+            cites = _cite(citer, members)
             rows.append(Quote(names[key], cites[0].quote, cites))
     return rows[:MAX_QUOTES]
 
@@ -624,7 +648,7 @@ def make_brief(engine: Engine, topic: str | None = None, doc_ids: Iterable[str] 
     prior = {sid: _prior(index, sid, rel) for sid in ids}
     order = sorted(ids, key=lambda sid: -prior[sid])
     dated, quoted = _dated(index, ids), _quoted(index, ids)
-    pairs = _point_pairs(index, order) + _event_pairs(dated) + _quote_pairs(quoted)
+    pairs = _point_pairs(index, order) + _event_pairs(index, dated) + _quote_pairs(quoted)
     same = _judged(judge, pairs)
     citer = _Citer(index)
     points = _points(index, order, prior, same, citer, max_points)
