@@ -18,6 +18,8 @@ from qa.types import Answer
 
 # The reader's training pairs by default (the shipped reader was trained on this many).
 READER_PAIRS = 32_000
+# The last commit whose lookup verdicts were hand-written rules (qa eval runs it beside the judge).
+RULE_LOOKUP = "b7c538d"
 
 if TYPE_CHECKING:
     from qa.index import BuildProgress, Index
@@ -179,7 +181,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """Score the system on a question file."""
     from qa.evaluate import evaluate
 
-    report = evaluate(_engine(args), Path(args.file), _generator(args))
+    report = evaluate(_engine(args), Path(args.file), _generator(args), "" if args.no_baseline else args.baseline)
     metrics = report.metrics()
     if args.json:
         print(json.dumps(metrics | ({"rows": [r.to_dict() for r in report.rows]} if args.verbose else {}), ensure_ascii=False))
@@ -258,7 +260,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None if args.limit else REPO_ROOT / "docs" / f"{args.suite}.md"
     ext = Path(args.ext) if args.ext else REPO_ROOT.parent / "shared" / "ext"
     work = Path(args.work) if args.work else REPO_ROOT / "build" / "bench"
-    if args.suite == "quality":
+    if args.suite == "judge":
+        from qa.bench.judge import DEFAULT_ROOT, PER_SET
+        from qa.bench.judge import main as judge
+
+        root = Path(args.data) if args.data else DEFAULT_ROOT
+        if not root.is_dir():
+            raise BadInputError(f"There are no held-out claim sets in {root}; give the eval-only folder with --data.")
+        judge(root, out, args.limit or PER_SET)
+    elif args.suite == "quality":
         from qa.bench.quality import RUNNERS
         from qa.bench.quality import main as quality
 
@@ -336,13 +346,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="a .jsonl question file")
     p.add_argument("--json", action="store_true", help="one JSON object on one line")
     p.add_argument("--verbose", action="store_true", help="also list every question and answer")
+    p.add_argument("--baseline", default=RULE_LOOKUP, help=f"the commit whose rule-based lookup answers the quote and claim rows beside "
+                   f"the judge's (default: {RULE_LOOKUP})")
+    p.add_argument("--no-baseline", action="store_true", help="score the shipped lookup alone")
     _model_options(p)
     p = command("bench", cmd_bench, "measure answer quality on external benchmarks, or speed and scale on this machine")
-    p.add_argument("suite", choices=("quality", "speed"), help="quality: docs/quality.md; speed: docs/speed.md")
+    p.add_argument("suite", choices=("quality", "speed", "judge"),
+                   help="quality: docs/quality.md; speed: docs/speed.md; judge: the claim judge on held-out claim sets, docs/judge.md")
+    p.add_argument("--data", help="judge: the held-out claim sets (default: ../shared/train/eval-only)")
     p.add_argument("--ext", help="the external data (default: ../shared/ext)")
     p.add_argument("--work", help="where benchmark corpora and indexes are cached (default: build/bench)")
     p.add_argument("--out", help="the report to write (default: docs/<suite>.md; none with --limit)")
-    p.add_argument("--limit", type=int, help="a quick run: at most this many questions per split (quality) or per corpus (speed)")
+    p.add_argument("--limit", type=int, help="a quick run: at most this many questions per split (quality), per corpus (speed) or pairs per set (judge)")
     p.add_argument("--split", choices=("test", "dev", "both"), default="both", help="quality: which split to run (default: both)")
     p.add_argument("--only", action="append", choices=("squad", "rgb", "multihop"), help="quality: run only this dataset (repeatable)")
     p.add_argument("--baseline", default="5f86d6f", help="quality: the commit of the earlier engine run beside the reader (default: the rule engine)")

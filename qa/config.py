@@ -22,6 +22,7 @@ class Settings:
     index_dir: Path = _default_dir("QA_INDEX", "index")
     embedder: str = os.environ.get("QA_EMBEDDER", "torch")
     reader_path: Path = _default_dir("QA_READER", "models/reader.safetensors")
+    judge_path: Path = _default_dir("QA_JUDGE", "models/judge.safetensors")
     chunk_size: int = 600
     chunk_overlap: int = 120
     max_question_chars: int = 1000

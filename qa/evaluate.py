@@ -48,6 +48,9 @@ class Report:
     """The figures of one evaluation run."""
 
     rows: list[RowResult] = field(default_factory=list)
+    # The lookup rows as an earlier commit's engine answered them, in the same run, and that commit.
+    baseline_rows: list[RowResult] = field(default_factory=list)
+    baseline: str = ""
 
     def _share(self, results: list[bool]) -> float | None:
         return round(sum(results) / len(results), 3) if results else None
@@ -83,6 +86,7 @@ class Report:
             "false_conflicts": self._share([bool(r.answer.conflicts) for r in agreeing]),
             "lead_answer_right": self._share([bool(r.lead_correct) for r in answerable]),
             "lookup_right": self._share([r.correct for r in lookups]),
+            **({f"lookup_right_rules@{self.baseline}": self._share([r.correct for r in self.baseline_rows])} if self.baseline else {}),
             "median_ms": round(statistics.median(ms), 1) if ms else None,
             **self._generative(),
         }
@@ -143,16 +147,24 @@ def lookup_answer(result: LookupResult, limit: int = 3) -> Answer:
     return Answer(result.query, text, not found, citations)
 
 
-def evaluate(engine: Engine, path: Path, generator: Generator | None = None) -> Report:
-    """Answer every question of a file (with a language model when one is given) and score the answers."""
+def evaluate(engine: Engine, path: Path, generator: Generator | None = None, baseline: str = "") -> Report:
+    """Answer every question of a file (with a language model when one is given) and score the answers.
+
+    With a baseline commit, its engine (run from a git worktree) also answers the lookup rows, scored beside the judge's.
+    """
+    from qa.bench.quality import BaselineEngine
+
     rows = read_questions(path)
     engine.index(auto_build=True)
     docs, _ = load_corpus(engine.settings.corpus_dir, engine.settings.max_article_bytes)
     texts = {d.doc_id: d.text for d in docs}
-    report = Report()
+    report = Report(baseline=baseline)
+    earlier = BaselineEngine(baseline, engine.settings) if baseline and any(r["kind"] in LOOKUPS for r in rows) else None
     for row in rows:
         began = time.perf_counter()
         first: list[float] = []
+        if row["kind"] in LOOKUPS and earlier:
+            report.baseline_rows.append(score_row(row, lookup_answer(earlier.lookup(row["question"])), 0.0, texts))
         if row["kind"] in LOOKUPS:
             answer = lookup_answer(lookup(engine, row["question"]))
         else:
@@ -160,4 +172,6 @@ def evaluate(engine: Engine, path: Path, generator: Generator | None = None) -> 
         result = score_row(row, answer, time.perf_counter() - began, texts)
         result.first_token = (first[0] - began) if first else None
         report.rows.append(result)
+    if earlier:
+        earlier.close()
     return report

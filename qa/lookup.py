@@ -1,9 +1,9 @@
 """Citation lookup: where the sources state a quote or a claim, and how closely.
 
-Two matchers run on every query. The quote matcher looks for the query's own words in the articles
-(exact after typographic normalisation, else a word alignment that repairs typos and tolerates cut
-words). The claim matcher weighs sentences by meaning (sentence vectors), by the idf-weighted share of
-the claim's terms they contain, and by whether the claim's figures and names agree with theirs.
+The quote matcher looks for the query's own words in the articles (exact after typographic
+normalisation, else a word alignment that repairs typos and tolerates cut words). When no article has
+the words exactly, the trained claim judge reads the claim against the nearest sentences (alone and
+with a neighbour) and says whether each supports it, contradicts it, or does not address it.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ import difflib
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import zip_longest
 from typing import Any
 
 import numpy as np
 
-from qa.answer.figures import Figure, comparable, consistent, same_value, text_figures
-from qa.answer.lexicon import FIGURE_WORDS
+from qa.answer.figures import Figure, text_figures
 from qa.errors import BadInputError
 from qa.index import Index
 from qa.pipeline import Engine
@@ -30,13 +30,12 @@ EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND = (
 VERDICTS = (EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND)
 _TIER = {EXACT: 0, CLOSE: 0, SUPPORTED: 1, CONTRADICTED: 1, PARTLY: 2, NOT_FOUND: 3}
 
-# Thresholds for the claim matcher, set on the default corpus with the MiniLM model (see tests/test_lookup.py).
-SUPPORT_DENSE, SUPPORT_COVER = 0.5, 0.6
-LOOSE_DENSE, LOOSE_COVER = 0.68, 0.35
-PARTLY_DENSE, PARTLY_COVER = 0.4, 0.45
-CONTRA_DENSE, CONTRA_REST = 0.4, 0.5
+# The judge's probability at which a passage supports or contradicts a claim; a passage that does neither but holds this
+# idf-weighted share of the claim's words supports part of it.
+SUPPORTS_AT, CONTRADICTS_AT, PARTLY_SHARE = 0.5, 0.5, 0.5
 CLOSE_DICE, QUOTE_COVER = 0.75, 0.6
-CANDIDATES = 30
+# Sentences aligned with a quote, and (fewer, the judge being slower) judged against a claim.
+CANDIDATES, JUDGED = 30, 10
 
 _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+|[¥$€£%]")
 _TYPO = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "—": "-", "–": "-",
@@ -102,7 +101,6 @@ class _Found:
     verdict: str
     score: float
     note: str = ""
-    notes: list[str] = field(default_factory=list)
 
 
 # --- normalised text and tokens ---------------------------------------------------------------------
@@ -171,31 +169,29 @@ def _doc_sentences(index: Index) -> dict[str, list[int]]:
     return out
 
 
-def _figure_stems(text: str) -> set[str]:
-    """The stems that belong to the figures of a text (numbers, scales, currencies)."""
-    out: set[str] = set()
-    for fig in text_figures(text):
-        if fig.kind in ("money", "percent", "year"):
-            out |= set(terms(fig.text))
-        else:
-            out |= {stem(w) for w, _, _ in tokens(fig.text) if w[0].isdigit() or w in FIGURE_WORDS}
-    return out
-
-
 # --- the quote matcher -----------------------------------------------------------------------------
 
 def _exact(index: Index, query: str, keep: set[str] | None = None) -> list[_Found]:
-    """Every place the query occurs verbatim in the articles kept (None: all), ignoring case, blanks and typographic variants."""
-    needle = normalise(_strip_quote(query))[0]
+    """Every place the query occurs verbatim in the articles kept (None: all), ignoring case, blanks and typographic variants.
+
+    The span takes in the quote's own final punctuation where the article has it too, so it covers the whole quote.
+    """
+    needle, whole = normalise(_strip_quote(query))[0], normalise(query.strip())[0]
     if len(needle) < 3:
         return []
+    tail = whole[whole.rfind(needle) + len(needle):]
     found = []
     for doc_id, (hay, starts, ends) in _doc_normal(index).items():
         if keep is not None and doc_id not in keep:
             continue
         pos = hay.find(needle)
         while pos >= 0 and len(found) < 20:
-            found.append(_Found(doc_id, starts[pos], ends[pos + len(needle) - 1], EXACT, 1.0, "verbatim in the article"))
+            last = pos + len(needle) - 1
+            for c in tail:
+                if hay[last + 1:last + 2] != c:
+                    break
+                last += 1
+            found.append(_Found(doc_id, starts[pos], ends[last], EXACT, 1.0, "verbatim in the article"))
             pos = hay.find(needle, pos + 1)
     return found
 
@@ -339,106 +335,58 @@ def _quote_match(index: Index, query: str, sid: int) -> _Found | None:
     return _Found(sent.doc_id, start, end, CLOSE, 0.8 + 0.19 * dice, "; ".join(notes) or "same words, different punctuation or spacing")
 
 
-# --- the claim matcher -----------------------------------------------------------------------------
+# --- the claim matcher: the trained judge ----------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Claim:
-    """What a claim states: its content stems with weights, its figures and its aligned tokens."""
-
-    text: str
-    weights: dict[str, float]
-    words: dict[str, str]
-    figures: tuple[Figure, ...]
-    figure_weight: float
-    spelt: dict[str, str]
-
-
-def _content(text: str) -> tuple[list[str], list[str]]:
-    """The words of a text without stopwords, as written and as stems."""
-    found = [(text[s:e], w) for w, s, e in tokens(text) if (w not in STOPWORDS and w.isalnum()) or w[0].isdigit()]
-    return [w for w, _ in found], [stem(t) if t[0].isalpha() else t.replace(",", "") for _, t in found]
+def _differences(claim: str, passage: str, common: frozenset[str]) -> list[str]:
+    """What a contradicting passage says instead: each short run of the claim's words that the passage replaces."""
+    c_raw, p_raw = tokens(claim), tokens(passage)
+    c_toks, p_toks = [t[0] for t in c_raw], [t[0] for t in p_raw]
+    c_figs, p_figs = text_figures(claim), text_figures(passage)
+    notes = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, c_toks, p_toks, autojunk=False).get_opcodes():
+        if op == "replace" and i2 - i1 <= 4 and j2 - j1 <= 4:
+            said = _phrase(p_figs, passage, p_raw[j1][1], p_raw[j2 - 1][2])
+            claimed = _phrase(c_figs, claim, c_raw[i1][1], c_raw[i2 - 1][2])
+            kind = _diff_kind([claim[s:e] for _, s, e in c_raw[i1:i2]], [passage[s:e] for _, s, e in p_raw[j1:j2]], set(p_toks), common)
+            notes.append(f"the article {'names' if kind == 'name' else 'says'} “{said}”, not “{claimed}”")
+    return notes
 
 
-def _claim(index: Index, text: str) -> _Claim:
-    """A claim broken into what a passage must state to support it."""
-    numeric = _figure_stems(text)
+def _unstated(index: Index, claim: str, passage: str) -> tuple[float, list[str]]:
+    """The idf-weighted share of a claim's content words a passage holds, and the words it lacks."""
+    held = set(terms(passage))
     words: dict[str, str] = {}
-    for w, s, e in tokens(text):
-        if w not in STOPWORDS and w.isalpha():
-            words.setdefault(stem(w), text[s:e])
-    weights = {t: index.sentence_lexical.idf_of(t) for t in words if t not in numeric}
-    rare = index.sentence_lexical.idf_of("")
-    vocab = index.sentence_lexical.vocab
-    spelt = {}
-    for t in weights:
-        near = difflib.get_close_matches(t, vocab, n=1, cutoff=0.85) if t not in vocab and len(t) >= 5 else []
-        spelt[t] = near[0] if near else t
-    return _Claim(text, weights, words, tuple(text_figures(text)), rare, spelt)
+    for w, s, e in tokens(claim):
+        if w not in STOPWORDS and (w.isalpha() or w[0].isdigit()):
+            words.setdefault(stem(w) if w.isalpha() else w, claim[s:e])
+    weights = {t: index.sentence_lexical.idf_of(t) for t in words}
+    total = sum(weights.values())
+    share = sum(w for t, w in weights.items() if t in held) / total if total else 0.0
+    return share, [words[t] for t in words if t not in held]
 
 
-def _near(text: str, start: int, end: int, width: int = 60) -> set[str]:
-    """The content stems around a span of a text."""
-    return set(terms(text[max(0, start - width):start] + " " + text[end:end + width]))
-
-
-def _compare_figures(claim: _Claim, passage: str) -> tuple[list[Figure], list[Figure], list[tuple[Figure, Figure]]]:
-    """The claim's figures the passage states, misses, and states differently (with the passage's figure)."""
-    theirs = text_figures(passage)
-    matched: list[Figure] = []
-    for fig in claim.figures:
-        if any(same_value(fig, f) and (comparable(fig, f) or fig.kind == f.kind == "count") for f in theirs):
-            matched.append(fig)
-    anchors = [f for f in theirs if any(same_value(m, f) for m in matched)]
-    numeric = _figure_stems(claim.text)
-    missing, differ = [], []
-    for fig in claim.figures:
-        if fig in matched:
-            continue
-        context = _near(claim.text, fig.start, fig.end) - numeric
-        rivals = [f for f in theirs if comparable(fig, f) and not consistent(fig, f)
-                  and (context & _near(passage, f.start, f.end) or any(abs(a.start - f.start) < 60 for a in anchors))]
-        if rivals and not any(comparable(fig, f) and consistent(fig, f) for f in theirs):
-            differ.append((fig, min(rivals, key=lambda f: abs(np.log10(max(f.value, 1e-9)) - np.log10(max(fig.value, 1e-9))))))
+def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) -> list[_Found]:
+    """Each passage (a sentence, or two adjacent ones) with the judge's verdict on the claim; the judge runs once for all."""
+    passages = [index.docs[index.sentences[w[0]].doc_id].text[index.sentences[w[0]].start:index.sentences[w[-1]].end] for w in windows]
+    verdicts = engine.judge.judge([(claim, p) for p in passages])
+    found = []
+    for sids, passage, v in zip(windows, passages, verdicts):
+        first, last = index.sentences[sids[0]], index.sentences[sids[-1]]
+        f = _Found(first.doc_id, first.start, last.end, NOT_FOUND, 0.0)
+        wider = 0.02 * (len(sids) - 1)
+        if v.supports >= SUPPORTS_AT and v.supports >= v.contradicts:
+            f.verdict, f.score, f.note = SUPPORTED, v.supports - wider, "the passage states this in other words"
+        elif v.contradicts >= CONTRADICTS_AT:
+            notes = _differences(claim, passage, _common_stems(index))
+            f.verdict, f.score, f.note = CONTRADICTED, v.contradicts - wider, "; ".join(notes) or "the passage states otherwise"
         else:
-            missing.append(fig)
-    return matched, missing, differ
-
-
-def _covered(claim: _Claim, passage_stems: set[str]) -> set[str]:
-    """The claim stems a passage contains, allowing for misspellings of words the corpus uses."""
-    return {t for t in claim.weights if t in passage_stems or claim.spelt[t] in passage_stems}
-
-
-def _claim_match(index: Index, claim: _Claim, sids: list[int], dense: float) -> _Found:
-    """How well a passage (one sentence or two adjacent ones) supports a claim."""
-    first, last = index.sentences[sids[0]], index.sentences[sids[-1]]
-    doc_text = index.docs[first.doc_id].text
-    passage = doc_text[first.start:last.end]
-    covered = _covered(claim, set(terms(passage)))
-    matched, missing, differ = _compare_figures(claim, passage)
-    c_words, c_toks = _content(claim.text)
-    p_words, p_toks = _content(passage)
-    _, _, diffs, _ = _compare_words(c_words, c_toks, p_words, p_toks, _common_stems(index))
-    names = [(" ".join(p_words[j1:j2]), " ".join(c_words[i1:i2])) for (i1, i2), (j1, j2), kind in diffs if kind == "name"]
-    total = sum(claim.weights.values()) + claim.figure_weight * len(claim.figures)
-    got = sum(claim.weights[t] for t in covered) + claim.figure_weight * len(matched)
-    cover = got / total if total else 0.0
-    named = {stem(w.lower()) for _, q in names for w in q.split()}
-    rest_total = sum(w for t, w in claim.weights.items() if t not in named)
-    rest = sum(claim.weights[t] for t in covered) / rest_total if rest_total else 1.0
-    score = 0.5 * dense + 0.5 * cover
-    found = _Found(first.doc_id, first.start, last.end, NOT_FOUND, score)
-    if (differ or names) and rest >= CONTRA_REST and dense >= CONTRA_DENSE:
-        found.verdict = CONTRADICTED
-        found.notes = [f"the article says “{f.text}”, not “{c.text}”" for c, f in differ] + [f"the article names “{p}”, not “{q}”" for p, q in names]
-        return found
-    absent = [claim.words[t] for t in claim.weights if t not in covered] + [f.text for f in missing + [c for c, _ in differ]]
-    if not missing and not differ and ((dense >= SUPPORT_DENSE and cover >= SUPPORT_COVER) or (dense >= LOOSE_DENSE and cover >= LOOSE_COVER)):
-        found.verdict = SUPPORTED
-        found.notes = ["the passage states this in other words"] + [f"“{f.text}” matches" for f in matched]
-    elif dense >= PARTLY_DENSE and cover >= PARTLY_COVER and (matched or not claim.figures):
-        found.verdict = PARTLY
-        found.notes = ["not in this passage: " + ", ".join(f"“{w}”" for w in dict.fromkeys(absent))] if absent else ["the passage only says part of this"]
+            share, missing = _unstated(index, claim, passage)
+            if share >= PARTLY_SHARE and missing:
+                f.verdict, f.score = PARTLY, share * (1 - v.unaddressed) - wider
+                f.note = "not in this passage: " + ", ".join(f"“{w}”" for w in missing[:6])
+            else:
+                f.score = share / 2
+        found.append(f)
     return found
 
 
@@ -455,13 +403,14 @@ def _windows(index: Index, sid: int) -> list[list[int]]:
 # --- putting it together ---------------------------------------------------------------------------
 
 def _candidates(index: Index, query: str, dense: np.ndarray, keep: set[str] | None = None, n: int = CANDIDATES) -> list[int]:
-    """The sentences of the articles kept (None: all) most similar to the query by meaning or by words."""
+    """The sentences of the articles kept (None: all) most similar to the query by meaning or by words, the two rankings interleaved."""
     allowed = None if keep is None else np.fromiter((s.doc_id in keep for s in index.sentences), dtype=bool, count=len(index.sentences))
     lexical = index.sentence_lexical.scores(query)
     ranked = dense if allowed is None else np.where(allowed, dense, -np.inf)
     by_dense = np.argsort(-ranked, kind="stable")[:n if allowed is None else min(n, int(allowed.sum()))]
     by_words = [i for i, _ in index.sentence_lexical.search(query, n, allowed)] if lexical.any() else []
-    return list(dict.fromkeys([int(i) for i in by_dense] + by_words))
+    by_dense = [int(i) for i in by_dense]
+    return list(dict.fromkeys(i for pair in zip_longest(by_dense, by_words) for i in pair if i is not None))
 
 
 def _context(index: Index, doc_id: str, start: int, end: int) -> Context:
@@ -515,24 +464,16 @@ def lookup(engine: Engine, text: str, k: int = 5, doc_ids: Iterable[str] | None 
     vector = engine.embedder.encode([query])[0]
     dense = index.sentence_vectors @ vector
     found = _exact(index, query, keep)
-    claim = _claim(index, query)
     candidates = _candidates(index, query, dense, keep)
-    singles = {sid: _claim_match(index, claim, [sid], float(dense[sid])) for sid in candidates}
-    found += singles.values()
-    for sid in candidates:
-        quoted = _quote_match(index, query, sid)
-        if quoted:
-            found.append(quoted)
-        for sids in _windows(index, sid)[1:]:
-            if not any(singles.get(i) and singles[i].verdict in (SUPPORTED, CONTRADICTED) for i in sids):
-                pair = _claim_match(index, claim, sids, float(max(dense[i] for i in sids)) - 0.03)
-                pair.score -= 0.05
-                found.append(pair)
+    found += [q for q in (_quote_match(index, query, sid) for sid in candidates) if q]
+    if not any(f.verdict == EXACT for f in found):
+        windows = list(dict.fromkeys(tuple(w) for sid in candidates[:JUDGED] for w in _windows(index, sid)))
+        found += _judged(engine, index, query, [list(w) for w in windows])
     ranked = _rank(found, k)
     matches = []
     for f in ranked:
         doc = index.docs[f.doc_id]
-        note = f.note or "; ".join(f.notes) or ("the nearest passage; it does not state this" if f.verdict == NOT_FOUND else "")
+        note = f.note or ("the nearest passage; it does not state this" if f.verdict == NOT_FOUND else "")
         matches.append(Match(f.doc_id, doc.title, f.start, f.end, doc.text[f.start:f.end], max(0.0, min(1.0, f.score)), f.verdict,
                              note, _context(index, f.doc_id, f.start, f.end)))
     return LookupResult(query, tuple(matches))

@@ -15,6 +15,7 @@ from qa.config import Settings
 from qa.embed import Embedder, default_embedder
 from qa.errors import BadInputError, IndexMissingError
 from qa.index import BuildReport, Index, Reporter, build_index, load_index, read_manifest
+from qa.judge import Judge, shared_judge
 from qa.llm import Generator, LLMError
 from qa.reader import Reader, shared_reader
 from qa.retrieve import hybrid_search
@@ -55,10 +56,12 @@ def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vec
 class Engine:
     """A loaded index and model, answering questions; reloads when the index on disk changes."""
 
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None, reader: Reader | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None, reader: Reader | None = None,
+                 judge: Judge | None = None) -> None:
         self.settings = settings or Settings()
         self.embedder = embedder or default_embedder(self.settings.encode_batch, self.settings.embedder)
         self._reader = reader
+        self._judge = judge
         self._index: Index | None = None
         self._lock = threading.Lock()
 
@@ -88,6 +91,13 @@ class Engine:
             self._reader = shared_reader(str(self.settings.reader_path))
         return self._reader
 
+    @property
+    def judge(self) -> Judge:
+        """The trained claim judge, loaded on first use (a missing or damaged file raises ModelError)."""
+        if self._judge is None:
+            self._judge = shared_judge(str(self.settings.judge_path))
+        return self._judge
+
     def search(self, query: str, k: int | None = None, doc_ids: Iterable[str] | None = None) -> list[Hit]:
         """The chunks that best match a query."""
         index = self.index()
@@ -111,7 +121,7 @@ class Engine:
         hits = hybrid_search(index, question, vector, s.context_chunks, s.candidates, s.rrf_k, index.searchable(doc_ids), s.retrieval)
         if generator is not None:
             try:
-                return generate(index, self.embedder, generator, question, hits, vector, on_token)
+                return generate(index, self.embedder, self.judge, generator, question, hits, vector, on_token)
             except LLMError as exc:
                 note = str(exc)
         found = read_parts(self.reader, index, question, hits, vector, s)

@@ -70,7 +70,7 @@ NLI = {"entailment": SUPPORTS, "contradiction": CONTRADICTS, "neutral": UNADDRES
        "SUPPORTS": SUPPORTS, "REFUTES": CONTRADICTS, "NOT ENOUGH INFO": UNADDRESSED, "NOT ENOUGH": UNADDRESSED}
 # How many pairs each set gives at most, so no one set dominates.
 CAPS = {"breaking_nli": 3500, "cad_nli": 4000, "fever_symmetric": 2500, "sufficient_facts": 3000, "fool_me_twice": 3500,
-        "liar_plus": 1200, "wice": 2500, "summedits": 3000, "xsumfaith": 2400, "summac": 1000, "generated": 9000}
+        "liar_plus": 1200, "wice": 2500, "summedits": 3000, "xsumfaith": 2400, "summac": 1000, "generated": 16000}
 
 
 def _jsonl(path: Path) -> Iterator[dict]:
@@ -211,7 +211,7 @@ READERS = {"breaking_nli": _breaking_nli, "cad_nli": _cad_nli, "fever_symmetric"
 
 # ---------------------------------------------------------------- generated swaps
 
-_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})*(?:\.\d+)?(?![\w.]\d)")
+_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,.]\d|\d)")
 _YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
 _NAME = re.compile(r"(?<![.!?] )(?<!^)\b[A-Z][a-z]+(?: [A-Z][a-z]+)*")
 _SCALES = {"million": "billion", "billion": "million", "thousand": "million", "trillion": "billion", "m": "bn", "bn": "m"}
@@ -229,13 +229,16 @@ _ANTONYMS = dict(pair for a, b in [
 _NEGATABLE = re.compile(r"\b(is|was|are|were|will|would|has|have|had|can|could|should|did|does|do)( not| n't|n't)?\b(?! (?:no|never|nothing|none)\b)")
 
 
-def _swap(sentence: str, names: list[str], rng: random.Random) -> tuple[str, str] | None:
-    """The sentence with one thing changed so that it no longer says what the original says: (kind, changed), or None."""
-    figures, words = ["figure", "scale", "currency", "year"], ["name", "role", "negation", "antonym"]
-    rng.shuffle(figures)
-    rng.shuffle(words)
-    kinds = figures + words if rng.random() < 0.6 else words + figures
-    for kind in kinds:
+FIGURE_KINDS, WORD_KINDS = ("figure", "scale", "currency", "year"), ("name", "role", "negation", "antonym")
+
+
+def _swap(sentence: str, names: list[str], kinds: tuple[str, ...], rng: random.Random) -> tuple[str, str] | None:
+    """The sentence with one thing of the given kinds changed, so that it no longer says what the original says: (kind, changed), or None."""
+    order = list(kinds)
+    rng.shuffle(order)
+    if rng.random() < 0.6:
+        order.sort(key=lambda kind: kind not in ("scale", "currency"))
+    for kind in order:
         changed = _change(kind, sentence, names, rng)
         if changed and changed != sentence:
             return kind, changed
@@ -316,25 +319,26 @@ def _articles(files: dict[str, list[Path]]) -> Iterator[tuple[str, str]]:
 
 
 def generated_pairs(files: dict[str, list[Path]], rng: random.Random) -> Iterator[ClaimPair]:
-    """From news sentences: a changed copy contradicts its sentence, a faithful part is supported, a neighbour does not address it."""
+    """From news sentences, contrastive twins: a faithful part is supported, a copy with a figure changed and one with a word changed
+    contradict it, and a distant sentence of the same article does not address it."""
     for group, text in _articles(files):
         spans = [(s, e) for s, e in sentence_spans(text) if 8 <= len(text[s:e].split()) <= 45]
         sentences = [text[s:e] for s, e in spans]
         names = sorted({m.group(0) for m in _NAME.finditer(text)})
         for i, sentence in enumerate(sentences):
-            if rng.random() > 0.35:
+            if rng.random() > 0.5:
                 continue
             passage = f"{sentences[i - 1]} {sentence}" if i and rng.random() < 0.3 else sentence
-            swapped = _swap(sentence, names, rng)
-            if swapped:
-                kind, changed = swapped
-                yield ClaimPair(changed, passage, CONTRADICTS, f"generated:{kind}", group)
             yield ClaimPair(_faithful(sentence, rng), passage, SUPPORTS, "generated:faithful", group)
+            swaps = [x for x in (_swap(sentence, names, FIGURE_KINDS, rng), _swap(sentence, names, WORD_KINDS, rng)) if x]
+            for kind, changed in swaps:
+                yield ClaimPair(changed, passage, CONTRADICTS, f"generated:{kind}", group)
             near = [j for j in range(len(sentences)) if abs(j - i) > 1]
             if near:
                 wanted = set(terms(sentence))
                 j = max(near, key=lambda j: len(wanted & set(terms(sentences[j]))) + rng.random())
-                yield ClaimPair(swapped[1] if swapped and rng.random() < 0.5 else sentence, sentences[j], UNADDRESSED, "generated:unaddressed", group)
+                claim = rng.choice(swaps)[1] if swaps and rng.random() < 0.5 else sentence
+                yield ClaimPair(claim, sentences[j], UNADDRESSED, "generated:unaddressed", group)
 
 
 def build_pairs(shared: Path, seed: int) -> list[ClaimPair]:

@@ -11,6 +11,7 @@ import numpy as np
 from qa.answer.grounding import REFUSAL, Checked, verify
 from qa.embed import Embedder
 from qa.index import Index
+from qa.judge import Judge
 from qa.llm import Generator, Messages
 from qa.types import Answer, Citation, Hit, Sentence
 
@@ -48,12 +49,13 @@ def prompt(index: Index, question: str, shown: list[Passage]) -> Messages:
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 
-def _cite(body: str, n: int) -> str:
-    """A sentence with its marker before the final full stop; after a closing quote or an abbreviation, at the end."""
+def _cite(body: str, ns: list[int]) -> str:
+    """A sentence with its markers before the final full stop; after a closing quote or an abbreviation, at the end."""
+    marks = "".join(f"[{n}]" for n in ns)
     if re.search(r"[.!?][\"'”’)]$|\b(?:[A-Z]\.){2,}$", body):
-        return f"{body} [{n}]"
+        return f"{body} {marks}"
     end = body[-1] if body[-1] in ".!?" else "."
-    return f"{body.rstrip('.!?')} [{n}]{end}"
+    return f"{body.rstrip('.!?')} {marks}{end}"
 
 
 def compose_generated(index: Index, question: str, checked: list[Checked], nearest: list[Sentence]) -> Answer:
@@ -63,11 +65,15 @@ def compose_generated(index: Index, question: str, checked: list[Checked], neare
     for c in checked:
         if not c.supported or c.source is None:
             continue
-        s = c.source
-        n = next((x.n for x in citations if (x.doc_id, x.start) == (s.doc_id, s.start)), len(citations) + 1)
-        if n > len(citations):
-            citations.append(Citation(n, s.doc_id, index.docs[s.doc_id].title, s.start, s.end, s.text))
-        parts.append(_cite(c.text.rstrip(), n))
+        marks = []
+        for s in (c.source, c.also):
+            if s is None:
+                continue
+            n = next((x.n for x in citations if (x.doc_id, x.start) == (s.doc_id, s.start)), len(citations) + 1)
+            if n > len(citations):
+                citations.append(Citation(n, s.doc_id, index.docs[s.doc_id].title, s.start, s.end, s.text))
+            marks.append(n)
+        parts.append(_cite(c.text.rstrip(), marks))
     dropped = [c for c in checked if not c.supported]
     evidence = {"sentences": float(len(checked)), "supported": float(len(parts)), "dropped": float(len(dropped))}
     if not parts:
@@ -78,7 +84,7 @@ def compose_generated(index: Index, question: str, checked: list[Checked], neare
 
 
 def generate(
-    index: Index, embedder: Embedder, generator: Generator, question: str, hits: list[Hit], vector: np.ndarray,
+    index: Index, embedder: Embedder, judge: Judge, generator: Generator, question: str, hits: list[Hit], vector: np.ndarray,
     on_token: Callable[[str], None] | None = None,
 ) -> Answer:
     """Ask the model from the top passages, stream its tokens, then keep only what the passages support."""
@@ -94,4 +100,4 @@ def generate(
     nearest = [index.sentences[ids[i]] for i in np.argsort(-(index.sentence_vectors[ids] @ vector))[:2]] if ids else []
     if re.sub(r"\W", "", text.upper()) in ("", REFUSAL.replace(" ", "")):
         return compose_generated(index, question, [], nearest)
-    return compose_generated(index, question, verify(text, shown, embedder, index, question), nearest)
+    return compose_generated(index, question, verify(text, shown, embedder, index, judge, question), nearest)

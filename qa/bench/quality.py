@@ -27,6 +27,7 @@ from qa.config import REPO_ROOT, Settings
 from qa.embed import Embedder, Progress, default_embedder
 from qa.errors import QAError
 from qa.llm import Generator
+from qa.lookup import LookupResult, Match
 from qa.pipeline import Engine
 from qa.types import Answer, Citation, Claim, Conflict, Document
 
@@ -68,35 +69,50 @@ def systems_for(generator: Generator | None, baseline: str = "") -> list[System]
 
 
 class BaselineEngine:
-    """An earlier engine, run from a git worktree of its commit in a subprocess (`qa ask --jsonl`) over the same corpus."""
+    """An earlier engine, run from a git worktree of its commit in subprocesses (`qa ask --jsonl`, `qa lookup --jsonl`) over the same corpus."""
 
-    def __init__(self, rev: str, settings: Settings, search: Engine) -> None:
-        tree = REPO_ROOT / "build" / f"engine-{rev}"
-        if not tree.exists():
-            subprocess.run(["git", "worktree", "add", "--detach", str(tree), rev], cwd=REPO_ROOT, check=True, capture_output=True)
+    def __init__(self, rev: str, settings: Settings, search: Engine | None = None) -> None:
+        self.tree = REPO_ROOT / "build" / f"engine-{rev}"
+        if not self.tree.exists():
+            subprocess.run(["git", "worktree", "add", "--detach", str(self.tree), rev], cwd=REPO_ROOT, check=True, capture_output=True)
         index = settings.index_dir.with_name(f"index-{rev}")
-        env = os.environ | {"PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1"}
-        where = ["--corpus", str(settings.corpus_dir), "--index", str(index)]
-        subprocess.run([sys.executable, "-m", "qa.cli", "index", *where], cwd=tree, env=env, check=True, capture_output=True)
-        self.process = subprocess.Popen([sys.executable, "-m", "qa.cli", "ask", *where, "--jsonl"], cwd=tree, env=env, text=True,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.search = search.search
+        self.env = os.environ | {"PYTHONPATH": str(self.tree), "HF_HUB_OFFLINE": "1"}
+        self.where = ["--corpus", str(settings.corpus_dir), "--index", str(index)]
+        subprocess.run([sys.executable, "-m", "qa.cli", "index", *self.where], cwd=self.tree, env=self.env, check=True, capture_output=True)
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.search = search.search if search else None
+
+    def _call(self, command: str, request: dict[str, str]) -> dict[str, Any]:
+        """One JSON line to the earlier engine's `qa COMMAND --jsonl`, started on first use, and its JSON line back."""
+        if command not in self.processes:
+            self.processes[command] = subprocess.Popen([sys.executable, "-m", "qa.cli", command, *self.where, "--jsonl"], cwd=self.tree,
+                                                       env=self.env, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                       stderr=subprocess.DEVNULL)
+        process = self.processes[command]
+        assert process.stdin and process.stdout
+        process.stdin.write(json.dumps(request) + "\n")
+        process.stdin.flush()
+        return json.loads(process.stdout.readline())
 
     def ask(self, question: str, generator: Generator | None = None, on_token: Callable[[str], None] | None = None) -> Answer:
         """The earlier engine's answer, read back from its JSON line."""
-        assert self.process.stdin and self.process.stdout
-        self.process.stdin.write(json.dumps({"question": question}) + "\n")
-        self.process.stdin.flush()
-        obj = json.loads(self.process.stdout.readline())
+        obj = self._call("ask", {"question": question})
         citations = tuple(Citation(c["n"], c["doc_id"], c["title"], c["start"], c["end"], c["quote"]) for c in obj.get("citations", []))
         conflicts = tuple(Conflict(c["about"], tuple(Claim(x["text"], tuple(x["citations"])) for x in c["claims"])) for c in obj.get("conflicts", []))
         return Answer(question, obj.get("answer", ""), bool(obj.get("abstained")), citations, conflicts, short=obj.get("short_answer", ""))
 
+    def lookup(self, text: str) -> LookupResult:
+        """The earlier engine's citation lookup of a quote or claim."""
+        obj = self._call("lookup", {"query": text})
+        return LookupResult(text, tuple(Match(m["doc_id"], m["title"], m["start"], m["end"], m["quote"], m["score"], m["verdict"], m.get("note", ""))
+                                         for m in obj.get("matches", [])))
+
     def close(self) -> None:
-        """Stop the subprocess."""
-        if self.process.stdin:
-            self.process.stdin.close()
-        self.process.wait(timeout=60)
+        """Stop the subprocesses."""
+        for process in self.processes.values():
+            if process.stdin:
+                process.stdin.close()
+            process.wait(timeout=60)
 
 
 def timed_ask(engine: Any, system: System, question: str) -> tuple[Answer, Record]:
