@@ -33,7 +33,7 @@ MAX_FIGURES = 20
 # Two statements are the same fact when the judge finds each supports the other at least this surely ...
 SAME_FACT = 0.5
 # ... or, when they state the same figure or date and are close in meaning, when it finds neither contradicts the other this surely:
-# the shipped judge rarely gives a paraphrase from another article more than 0.1 support (README, "Briefings").
+# the shipped judge gives most paraphrases from another article under 0.2 support (README, "Briefings").
 CONTRADICTED = 0.5
 # Only statements whose sentence vectors are this close are judged, or this close when they share a figure or date (they must when either states a figure) ...
 CLOSE = 0.7
