@@ -70,7 +70,7 @@ NLI = {"entailment": SUPPORTS, "contradiction": CONTRADICTS, "neutral": UNADDRES
        "SUPPORTS": SUPPORTS, "REFUTES": CONTRADICTS, "NOT ENOUGH INFO": UNADDRESSED, "NOT ENOUGH": UNADDRESSED}
 # How many pairs each set gives at most, so no one set dominates.
 CAPS = {"breaking_nli": 3500, "cad_nli": 4000, "fever_symmetric": 2500, "sufficient_facts": 3000, "fool_me_twice": 3500,
-        "liar_plus": 1200, "wice": 2500, "summedits": 3000, "xsumfaith": 2400, "summac": 1000, "generated": 16000}
+        "liar_plus": 1200, "wice": 2500, "summedits": 3000, "xsumfaith": 2400, "summac": 1000, "generated": 24000}
 
 
 def _jsonl(path: Path) -> Iterator[dict]:
@@ -256,9 +256,10 @@ def _change(kind: str, s: str, names: list[str], rng: random.Random) -> str | No
     if kind == "figure" and (numbers := [m for m in _NUMBER.finditer(s) if not _YEAR.fullmatch(m.group(0))]):
         m = rng.choice(numbers)
         value = float(m.group(0).replace(",", ""))
-        new = value * rng.choice([2, 3, 0.5, 1.5, 10]) if value else rng.choice([1, 2, 5])
-        text = f"{new:,.{len(m.group(0).split('.')[1]) if '.' in m.group(0) else 0}f}" if "," in m.group(0) else f"{new:g}"
-        return at(m, text)
+        new = value * rng.choice([0.8, 1.25, 1.5, 2, 0.5, 3, 10]) if value else rng.choice([1, 2, 5])
+        decimals = len(m.group(0).split(".")[1]) if "." in m.group(0) else 0
+        text = f"{new:,.{decimals}f}" if "," in m.group(0) else f"{new:.{decimals}f}"
+        return at(m, text) if text != m.group(0) else None
     if kind == "scale" and (scales := list(re.finditer(r"(?<=\d)(m|bn)\b|\b(million|billion|thousand|trillion)\b", s))):
         m = rng.choice(scales)
         return at(m, _SCALES[m.group(0)])
@@ -283,6 +284,37 @@ def _change(kind: str, s: str, names: list[str], rng: random.Random) -> str | No
         m = rng.choice(words)
         return at(m, _ANTONYMS[m.group(0)])
     return None
+
+
+# Words news writes interchangeably: a claim with one swapped for another still says the same (it is supported, not contradicted).
+_SYNONYMS = [group.split("/") for group in (
+    "said/stated/told reporters/added", "says/states/notes", "ran/managed/ran", "led/headed/ran", "bought/purchased/acquired",
+    "buy/purchase/acquire", "big/large", "biggest/largest", "begin/start", "began/started", "about/around/roughly/approximately",
+    "company/firm/business", "companies/firms", "help/assist", "helped/assisted", "show/reveal", "showed/revealed",
+    "plans/intends", "planned/intended", "wants/hopes", "need/require", "needs/requires", "rise/increase", "rose/increased",
+    "fall/drop", "fell/dropped", "quickly/rapidly", "nearly/almost", "children/kids", "car/vehicle",
+    "people/individuals", "country/nation", "official/spokesperson", "officials/authorities", "supply/provide",
+    "chief executive/boss", "government/administration", "announced/unveiled", "shop/store",
+    "shops/stores", "home/house", "homes/houses", "job/post", "jobs/posts", "cut/reduce", "cuts/reductions", "tried/attempted",
+    "suffered/sustained", "injured/hurt", "warned/cautioned", "criticised/attacked", "backed/supported",
+    "film/movie", "football/soccer", "mobile phone/mobile", "per cent/%", "percent/%", "million/m", "billion/bn",
+)]
+_SWAPPABLE = {word: [w for w in group if w != word] for group in _SYNONYMS for word in group}
+_WORD_OR_PHRASE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w) for w in _SWAPPABLE if w != "%"), key=len, reverse=True)) + r")\b|(?<=\d)%")
+
+
+def _reworded(sentence: str, rng: random.Random) -> str | None:
+    """The sentence with a word or two replaced by words that mean the same, or a figure written another way; None when it has none."""
+    found = list(_WORD_OR_PHRASE.finditer(sentence))
+    if not found:
+        return None
+    out = sentence
+    for m in sorted(rng.sample(found, min(len(found), rng.choice([1, 2]))), key=lambda m: -m.start()):
+        new = rng.choice(_SWAPPABLE[m.group(0)])
+        new = f" {new}" if m.group(0) == "%" and new != "%" else "%" if new == "%" else new
+        start = m.start() - (1 if new == "%" and out[m.start() - 1:m.start()] == " " else 0)
+        out = out[:start] + new + out[m.end():]
+    return out if out != sentence else None
 
 
 def _faithful(sentence: str, rng: random.Random) -> str:
@@ -326,11 +358,18 @@ def generated_pairs(files: dict[str, list[Path]], rng: random.Random) -> Iterato
         sentences = [text[s:e] for s, e in spans]
         names = sorted({m.group(0) for m in _NAME.finditer(text)})
         for i, sentence in enumerate(sentences):
-            if rng.random() > 0.5:
+            figured = bool(_NUMBER.search(sentence))
+            if rng.random() > (0.8 if figured else 0.4):
                 continue
             passage = f"{sentences[i - 1]} {sentence}" if i and rng.random() < 0.3 else sentence
-            yield ClaimPair(_faithful(sentence, rng), passage, SUPPORTS, "generated:faithful", group)
+            cut = _faithful(sentence, rng)
+            yield ClaimPair(cut, passage, SUPPORTS, "generated:faithful", group)
+            reworded = _reworded(cut, rng)
+            if reworded:
+                yield ClaimPair(reworded, passage, SUPPORTS, "generated:reworded", group)
             swaps = [x for x in (_swap(sentence, names, FIGURE_KINDS, rng), _swap(sentence, names, WORD_KINDS, rng)) if x]
+            if figured:
+                swaps += [x for x in [_swap(cut, names, ("scale", "currency", "year"), rng) or _swap(cut, names, ("figure",), rng)] if x]
             for kind, changed in swaps:
                 yield ClaimPair(changed, passage, CONTRADICTS, f"generated:{kind}", group)
             near = [j for j in range(len(sentences)) if abs(j - i) > 1]

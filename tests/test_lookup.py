@@ -44,6 +44,13 @@ def test_exact_quote_has_exact_offsets_and_context(fake_engine: Engine) -> None:
     _check_offsets(fake_engine, result)
 
 
+def test_an_exact_quote_covers_its_final_punctuation_where_the_article_has_it(fake_engine: Engine) -> None:
+    whole = "The plant will have 40 turbines and is expected to supply 120,000 homes."
+    assert lookup(fake_engine, whole).matches[0].quote == whole
+    assert lookup(fake_engine, f"“{whole}”").matches[0].quote == whole
+    assert lookup(fake_engine, whole.rstrip(".")).matches[0].quote == whole.rstrip(".")
+
+
 def test_quote_with_typos_is_found_at_the_same_place(fake_engine: Engine) -> None:
     exact = lookup(fake_engine, MAYOR).matches[0]
     typo = lookup(fake_engine, "Mayor Elena Brant said constructon will begin in May 2025").matches[0]
