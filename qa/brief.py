@@ -1,8 +1,8 @@
-"""Briefings: the key facts of the corpus (or of a topic) under plain headings, every point quoted and cited.
+"""Briefings: the key points of the corpus (or of a topic), a timeline, who said what, the figures and where sources differ, every line quoted and cited.
 
-Points are extractive: a point's text is a span of an article, so it is true of its first citation by
-construction. Sentences from other articles join a point only when they state every figure the point
-states and mean nearly the same, so the same fact from four articles is one point with four citations.
+Everything is extractive: a point, an event or a quote is a span of an article, so it is true of its first citation by
+construction. Statements from several articles are one line with several citations when the claim judge finds that
+each supports the other; only statements that are already close (and share their figure or date) are judged.
 """
 
 from __future__ import annotations
@@ -10,37 +10,51 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import combinations
 from typing import Any
 
 import numpy as np
 
-from qa.answer.conflicts import conversion_conflicts
-from qa.answer.figures import Figure, comparable, consistent, same_value, text_figures
+from qa.answer.conflicts import Statement, conversion_conflicts, disagreements
+from qa.answer.figures import Figure, Kind, candidate_spans, comparable, date_value, same_value, text_figures
+from qa.answer.lexicon import MONTHS
 from qa.index import Index
+from qa.judge import Judge, shared_judge
 from qa.markdown import one_line
 from qa.pipeline import Engine, check_question
 from qa.text import STOPWORDS, terms
 from qa.types import Citation, Sentence
 
-SECTIONS = ("What was decided", "Money", "Targets", "Timeline", "Who is involved", "Risks and views")
-MAX_POINTS = 6
+MAX_POINTS = 15
+MAX_EVENTS = 15
+MAX_QUOTES = 12
 MAX_FIGURES = 20
-SAME_FACT = 0.65
-SAME_TEXT = 0.8
+# Two statements are the same fact when the judge finds each supports the other at least this surely ...
+SAME_FACT = 0.5
+# ... or, when they state the same figure or date and are close in meaning, when it finds neither contradicts the other this surely:
+# the shipped judge gives most paraphrases from another article under 0.2 support (README, "Briefings").
+CONTRADICTED = 0.5
+# Only statements whose sentence vectors are this close are judged, or this close when they share a figure or date (they must when either states a figure) ...
+CLOSE = 0.7
+CLOSE_FIGURE = 0.45
+# ... and at most this many pairs, the closest: the judge reads each pair twice, and a briefing should take seconds.
+MAX_PAIRS = 80
+# The judge reads the pairs this many at a time (about twice as fast as its default of 8 on two CPU cores).
+JUDGE_BATCH = 32
+LEAD_CHARS = 600
+# Counts stated differently conflict only when their sentences are at least this close (about the same subject).
 SAME_SUBJECT = 0.45
 
-_CUES = {
-    "Risks and views": r"\b(?:risk\w*|warn\w*|concern\w*|challeng\w*|hurdle\w*|doubt\w*|question\w*|caution\w*|threat\w*|bottleneck\w*|"
-                       r"fail\w*|fell short|falls short|critic\w*|oppos\w*|against|however|but|catch|uncertain\w*|stall\w*|not a blank check)\b",
-    "What was decided": r"\b(?:approv\w*|select\w*|picked|chose|chosen|announc\w*|commit\w*|designat\w*|launch\w*|formed|passed|voted?|"
-                        r"decid\w*|decision|signed|agreed|awarded|adopted|unveil\w*|confirm\w*|allocat\w*)\b",
-    "Targets": r"\b(?:target(?:s|ed|ing)?|aim(?:s|ed|ing)?|goals?|plan(?:s|ned|ning)?|seek(?:s|ing)?|wants?|ambitions?|expect(?:s|ed)?|"
-               r"promised|intends?)\b",
-    "Who is involved": r"\b(?:led by|leads?|consortium|includ\w*|members?|minister|ministry|ceo|chief|founder|partner\w*|join\w*|"
-                       r"investors?|compan\w*|firms?|head|engineer|council|mayor|utility)\b",
-    "Views": r"\b(?:said|says|told|stated|according to|noted|argued)\b|[\"“]",
-}
 _DURATIONS = frozenset({"year", "month", "day", "week", "hour", "minut", "decad"})
+_NUMBERISH = frozenset(terms("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred dozen "
+                             "thousand million billion trillion plus about around roughly nearly approximately"))
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NAME = r"(?:[A-Z][\w'’.-]*\s){0,4}[A-Z][\w'’.-]*"
+_SPEECH = r"(?:said|says|told|stated|noted|added|argued|warned|explained|wrote|reported|reports|flags|flagged)"
+_TITLES = re.compile(r"^(?:.*\b(?:Minister|President|Secretary|Chairman|Chair|CEO|Director|Governor|Mayor|Professor|Senator|Spokesperson|"
+                     r"Spokesman|Spokeswoman|Chief|Head|Analyst|Economist|Mr|Mrs|Ms|Dr)\.?\s)?(?:The\s)?", re.S)
+_QUOTED = re.compile(r"[\"“]([^\"“”]{20,}?)[\"”]")
 
 
 @dataclass(frozen=True)
@@ -56,20 +70,35 @@ class Point:
 
 
 @dataclass(frozen=True)
-class Section:
-    """A heading and its points."""
+class Event:
+    """A dated event: the date as an ISO day or month, how the article wrote it, and the sentence that reports it, cited."""
 
-    heading: str
-    points: tuple[Point, ...]
+    date: str
+    when: str
+    text: str
+    citations: tuple[Citation, ...]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the contract."""
-        return {"heading": self.heading, "points": [p.to_dict() for p in self.points]}
+        return {"date": self.date, "when": self.when, "text": self.text, "citations": [c.to_dict() for c in self.citations]}
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Words a named person or body said, quoted exactly, cited to every article that reports them."""
+
+    speaker: str
+    text: str
+    citations: tuple[Citation, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of the contract."""
+        return {"speaker": self.speaker, "text": self.text, "citations": [c.to_dict() for c in self.citations]}
 
 
 @dataclass(frozen=True)
 class FigureRow:
-    """A figure the articles state: the amount, what it is (quoted), and every article that states it."""
+    """A figure the articles state: the amount, what it is (quoted), every article that states it, and each one's date."""
 
     amount: str
     what: str
@@ -111,29 +140,26 @@ class Disagreement:
 
 @dataclass(frozen=True)
 class Brief:
-    """A briefing: sections of cited points, a table of figures, and where the sources differ."""
+    """A briefing: key points, a timeline, who said what, a table of figures, and where the sources differ."""
 
     topic: str | None
-    sections: tuple[Section, ...]
+    points: tuple[Point, ...]
+    timeline: tuple[Event, ...]
+    quotes: tuple[Quote, ...]
     figures: tuple[FigureRow, ...]
     conflicts: tuple[Disagreement, ...]
 
     def citations(self) -> list[Citation]:
         """Every citation of the briefing, once each, by number."""
-        seen: dict[int, Citation] = {}
-        for section in self.sections:
-            for point in section.points:
-                seen.update((c.n, c) for c in point.citations)
-        for row in self.figures:
-            seen.update((c.n, c) for c in row.citations)
-        for conflict in self.conflicts:
-            for side in conflict.claims:
-                seen.update((c.n, c) for c in side.citations)
+        groups = [x.citations for x in (*self.points, *self.timeline, *self.quotes, *self.figures)]
+        groups += [side.citations for conflict in self.conflicts for side in conflict.claims]
+        seen = {c.n: c for group in groups for c in group}
         return [seen[n] for n in sorted(seen)]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the contract."""
-        return {"topic": self.topic, "sections": [s.to_dict() for s in self.sections], "figures": [f.to_dict() for f in self.figures],
+        return {"topic": self.topic, "points": [p.to_dict() for p in self.points], "timeline": [e.to_dict() for e in self.timeline],
+                "quotes": [q.to_dict() for q in self.quotes], "figures": [f.to_dict() for f in self.figures],
                 "conflicts": [c.to_dict() for c in self.conflicts]}
 
 
@@ -153,13 +179,23 @@ class _Citer:
         return self.citations[key]
 
 
-@dataclass
-class _Cluster:
-    """Sentences that state the same fact: a representative and one sentence per other article."""
+Span = tuple[str, int, int]
 
-    rep: int
-    members: list[int]
-    weight: float
+
+@dataclass(frozen=True)
+class _Item:
+    """A statement a line of the briefing may quote (a span of an article), what the judge reads as its claim, and as its passage."""
+
+    doc_id: str
+    start: int
+    end: int
+    claim: str
+    passage: str
+
+    @property
+    def span(self) -> Span:
+        """Where it is: article, start, end."""
+        return self.doc_id, self.start, self.end
 
 
 # --- choosing sentences ----------------------------------------------------------------------------
@@ -176,9 +212,9 @@ def usable(sentence: Sentence) -> bool:
 
 
 def _span(sentence: Sentence) -> tuple[int, int]:
-    """A sentence's offsets past a leading label ('In plain terms = ', a glued list number)."""
+    """A sentence's offsets past a leading label ('In plain terms = ', 'The catch: ', a glued list number)."""
     start, text = sentence.start, sentence.text
-    label = re.match(r"^[^.!?]{0,30}?\s(?:=|→|->)\s+", text)
+    label = re.match(r"^[^.!?]{0,30}?\s(?:=|→|->)\s+|^(?:The |Why |What )?[A-Za-z' ]{2,25}: (?=[A-Z\"“])", text)
     if label:
         start += label.end()
     elif re.match(r"^\d[A-Z][a-z]", text):
@@ -211,96 +247,19 @@ def _select(engine: Engine, index: Index, topic: str | None, doc_ids: Iterable[s
     """The sentences a briefing draws on (from the articles asked for, one of each group of copies), most relevant first, with their relevance."""
     allowed = index.searchable(doc_ids)
     wanted = None if allowed is None else set(allowed)
-    ids = [i for i, s in enumerate(index.sentences) if usable(s) and (wanted is None or s.doc_id in wanted)]
+    ids = [i for i, s in enumerate(index.sentences)
+           if usable(s) and (wanted is None or s.doc_id in wanted) and s.text.strip() != index.docs[s.doc_id].title.strip()]
     if not ids:
         return [], {}
     rel = _relevance(engine, index, ids, topic)
     order = np.argsort(-rel, kind="stable")
     if topic:
         floor = max(0.3, 0.6 * float(rel[order[0]]))
-        keep = [int(i) for i in order if rel[i] >= floor][:60]
-    else:
-        keep = [int(i) for i in order][:120]
-    return [ids[i] for i in keep], {ids[i]: float(rel[i]) for i in keep}
+        order = np.array([i for i in order if rel[i] >= floor][:60], dtype=int)
+    return [ids[i] for i in order], {ids[i]: float(rel[i]) for i in order}
 
 
 # --- same fact, several articles -------------------------------------------------------------------
-
-def _states(figs: list[Figure], of: list[Figure]) -> bool:
-    """True when every figure of `of` is among `figs` (a count may name what it counts differently: 18 sectors, 18 industries)."""
-    return all(any(same_value(a, b, loose=False) and (comparable(a, b) or a.kind == b.kind == "count") for b in figs) for a in of)
-
-
-def _covers(index: Index, member: int, rep: int) -> float:
-    """The idf-weighted share of the representative's words (figures aside) that a member sentence also uses."""
-    numeric = {t for f in text_figures(index.sentences[rep].text) for t in terms(f.text)}
-    want = {t for t in terms(index.sentences[rep].text) if t not in numeric and not t[0].isdigit()}
-    have = set(terms(index.sentences[member].text))
-    total = sum(index.sentence_lexical.idf_of(t) for t in want)
-    return sum(index.sentence_lexical.idf_of(t) for t in want & have) / total if total else 1.0
-
-
-def _same_fact(index: Index, a: int, b: int, sim: float) -> bool:
-    """True when sentence `a` says what sentence `b` says: close in meaning and sharing most of its words, or nearly the same."""
-    return sim >= SAME_TEXT or (sim >= SAME_FACT and _covers(index, a, b) >= 0.5)
-
-
-def _cluster(index: Index, ids: list[int], rel: dict[int, float]) -> list[_Cluster]:
-    """Group sentences that state the same fact; a sentence joins only when it states all the figures of the representative."""
-    figs = {i: text_figures(index.sentences[i].text) for i in ids}
-    clusters: list[_Cluster] = []
-    for sid in ids:
-        vec = index.sentence_vectors[sid]
-        doc = index.sentences[sid].doc_id
-        placed = False
-        for cl in clusters:
-            sim = float(vec @ index.sentence_vectors[cl.rep])
-            rep_figs, own = figs[cl.rep], figs[sid]
-            threshold = SAME_FACT if rep_figs and own else SAME_TEXT
-            if sim < threshold:
-                continue
-            docs = {index.sentences[m].doc_id for m in [cl.rep, *cl.members]}
-            if _states(own, rep_figs) and (doc in docs or _same_fact(index, sid, cl.rep, sim)):
-                if doc not in docs:
-                    cl.members.append(sid)
-                    cl.weight += 0.15
-                placed = True
-                break
-            if _states(rep_figs, own) and all(_states(figs[m], own) and _same_fact(index, m, sid, sim) for m in [cl.rep, *cl.members]):
-                if doc not in docs:
-                    cl.members.insert(0, cl.rep)
-                    cl.rep = sid
-                    cl.weight += 0.15
-                placed = True
-                break
-        if not placed:
-            clusters.append(_Cluster(sid, [], rel[sid]))
-    return clusters
-
-
-def _heading(text: str) -> str:
-    """The section a fact belongs under, from plain cue words and the figures it states."""
-    low = text.lower()
-    figs = text_figures(text)
-    if re.search(_CUES["Risks and views"], low):
-        return "Risks and views"
-    if re.search(_CUES["What was decided"], low):
-        return "What was decided"
-    if any(f.kind == "money" for f in figs):
-        return "Money"
-    if re.search(_CUES["Targets"], low) or (any(f.kind != "year" for f in figs) and re.search(r"\bby (?:19|20)\d\d\b", low)):
-        return "Targets"
-    if any(f.kind == "year" for f in figs) or re.search(r"\b(?:january|february|march|april|may|june|july|august|september|october|"
-                                                        r"november|december|fiscal year|this year|next year)\b", low):
-        return "Timeline"
-    if re.search(_CUES["Who is involved"], low):
-        return "Who is involved"
-    if re.search(_CUES["Views"], low):
-        return "Risks and views"
-    return ""
-
-
-# --- the figures table and the conflicts -----------------------------------------------------------
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause of a sentence around a span: between commas, dashes, colons or semicolons, at least a few words."""
@@ -316,16 +275,305 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     return lo + lead, lo + max(trail, lead + 1)
 
 
-def _figure_rows(index: Index, ids: list[int], citer: _Citer) -> list[FigureRow]:
-    """The money, shares and counts the chosen sentences state, one row per amount, cited to each article."""
-    rows: list[tuple[Figure, list[tuple[str, int, int]]]] = []
+def _figures(text: str) -> list[Figure]:
+    """The money, shares and counts a text states (years are dates, not facts of their own)."""
+    return [f for f in text_figures(text) if f.kind != "year"]
+
+
+def _shared(a: list[Figure], b: list[Figure], key: str | None = None) -> tuple[Figure, Figure] | None:
+    """The first figure two statements both state (the one named by key when given), as each states it."""
+    return next(((fa, fb) for fa in a for fb in b if comparable(fa, fb) and same_value(fa, fb, loose=False) and key in (None, _key(fa))), None)
+
+
+def _key(fig: Figure) -> str:
+    """A figure's unit and value, naming the fact a group of statements is about."""
+    return f"{fig.unit}{fig.value:g}"
+
+
+def _item(index: Index, sid: int, anchor: tuple[int, int] | None = None) -> _Item:
+    """A sentence as a statement: its span past any label, its claim the clause around the anchor, its passage the sentence."""
+    sent = index.sentences[sid]
+    start, end = _span(sent)
+    claim = sent.text if anchor is None else sent.text[slice(*_clause(sent.text, *anchor))].rstrip(" .") + "."
+    return _Item(sent.doc_id, start, end, claim, sent.text)
+
+
+Pair = tuple[_Item, _Item, bool]
+Same = set[tuple[Span, Span]]
+
+
+def _prior(index: Index, sid: int, rel: dict[int, float]) -> float:
+    """How much a sentence matters on its own: relevance, the figures and names it carries, and a lead position."""
+    sent = index.sentences[sid]
+    specific = 0.2 * bool(_figures(sent.text)) + 0.1 * (len(re.findall(r"(?<=\s)[A-Z][a-z]+", sent.text)) >= 2)
+    return rel[sid] + specific + 0.2 * (sent.start < LEAD_CHARS)
+
+
+def _point_pairs(index: Index, order: list[int]) -> list[Pair]:
+    """Each sentence beside the earlier sentence most likely to state the same fact (close in meaning, sharing its figure when either
+    states one), for the judge; a sentence with none opens a fact of its own. One pair per sentence keeps the judge's work small."""
+    figs = {i: _figures(index.sentences[i].text) for i in order}
+    row = {sid: n for n, sid in enumerate(order)}
+    sims = index.sentence_vectors[order] @ index.sentence_vectors[order].T
+    seeds: dict[int, str | None] = {}
+    found = []
+    for sid in order:
+        best = None
+        for seed, key in seeds.items():
+            sim = float(sims[row[seed], row[sid]])
+            shared = _shared(figs[seed], figs[sid], key)
+            close = sim >= CLOSE_FIGURE and shared is not None if figs[seed] or figs[sid] else sim >= CLOSE
+            if close and (best is None or sim > best[0]):
+                best = (sim, seed, shared)
+        if best is None:
+            seeds[sid] = None
+            continue
+        sim, seed, shared = best
+        if shared is None:
+            found.append((sim, _item(index, seed), _item(index, sid), False))
+        else:
+            fa, fb = shared
+            seeds[seed] = _key(fa)
+            found.append((sim, _item(index, seed, (fa.start, fa.end)), _item(index, sid, (fb.start, fb.end)), True))
+    found.sort(key=lambda f: -f[0])
+    return [(a, b, anchored) for _, a, b, anchored in found[:MAX_PAIRS]]
+
+
+def _differ(a: str, b: str) -> bool:
+    """True when two statements give different amounts for the same kind of thing: each states one the other does not ('$2.2 billion', '$22 billion')."""
+    fa, fb = _figures(a), _figures(b)
+    only_a = [f for f in fa if not any(comparable(f, g) and same_value(f, g) for g in fb)]
+    only_b = [g for g in fb if not any(comparable(f, g) and same_value(f, g) for f in fa)]
+    return any(comparable(f, g) for f in only_a for g in only_b)
+
+
+def _judged(judge: Judge, pairs: list[Pair]) -> Same:
+    """The pairs that state the same fact, both ways round: the judge, reading each as claim and the other as passage, finds each
+    supports the other, or (for statements anchored on the same figure or date) finds neither contradicts the other and no figure
+    differs. One call for all."""
+    if not pairs:
+        return set()
+    verdicts = judge.judge([(a.claim, b.passage) for a, b, _ in pairs] + [(b.claim, a.passage) for a, b, _ in pairs], batch_size=JUDGE_BATCH)
+    same = set()
+    for (a, b, anchored), there, back in zip(pairs, verdicts, verdicts[len(pairs):]):
+        if min(there.supports, back.supports) >= SAME_FACT or (
+                anchored and not _differ(a.claim, b.claim) and max(there.contradicts, back.contradicts) < CONTRADICTED):
+            same |= {(a.span, b.span), (b.span, a.span)}
+    return same
+
+
+def _group(items: list[_Item], same: Same) -> list[list[_Item]]:
+    """Statements grouped into facts, in the order given: each joins the first group whose first statement the judge found the same;
+    a second statement from an article already in the group is absorbed, not cited twice."""
+    groups: list[list[_Item]] = []
+    for it in items:
+        home = next((g for g in groups if (g[0].span, it.span) in same), None)
+        if home is None:
+            groups.append([it])
+        elif it.doc_id not in {m.doc_id for m in home}:
+            home.append(it)
+    return groups
+
+
+def _cite(citer: _Citer, members: list[_Item]) -> tuple[Citation, ...]:
+    """The citations of one fact, its shortest statement first (the line quotes it)."""
+    return tuple(citer.cite(*m.span) for m in sorted(members, key=lambda m: m.end - m.start))
+
+
+def _points(index: Index, order: list[int], prior: dict[int, float], same: Same, citer: _Citer, max_points: int) -> list[Point]:
+    """The facts the chosen sentences state, each once with every article that states it; most important first: by how many
+    articles state it, then by how much its sentences matter on their own."""
+    items = {sid: _item(index, sid) for sid in order}
+    weight = {it.span: prior[sid] for sid, it in items.items()}
+    groups = _group(list(items.values()), same)
+    groups.sort(key=lambda g: -(len(g) + max(weight[m.span] for m in g)))
+    points = []
+    for members in groups[:max_points]:
+        cites = _cite(citer, members)
+        points.append(Point(cites[0].quote, cites))
+    return points
+
+
+# --- the timeline ------------------------------------------------------------------------------------
+
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WRITTEN = re.compile(rf"(?:(early|mid|late)-)?({MONTHS})\.?(?: (\d{{1,2}})(?:st|nd|rd|th)?)?(?:,? (\d{{4}}))?")
+
+
+def _resolve(written: str, day_before: str, published: date | None) -> str:
+    """A date as an article writes it, as an ISO day or month; a missing year comes from the article's own date (within six months of it), else ''."""
+    m = _WRITTEN.fullmatch(written)
+    if not m:
+        return ""
+    day = m.group(3) or day_before
+    if not day and not m.group(4) and not m.group(1):
+        return ""
+    month = _MONTH_NAMES.index(m.group(2)[:3]) + 1
+    year = int(m.group(4)) if m.group(4) else None
+    if year is None:
+        if published is None:
+            return ""
+        year = published.year
+        gap = (date(year, month, 1) - published.replace(day=1)).days
+        year += -1 if gap > 183 else 1 if gap < -183 else 0
+    try:
+        return date(year, month, int(day)).isoformat() if day else f"{year:04d}-{month:02d}"
+    except ValueError:
+        return ""
+
+
+def event_date(text: str, published: date | None) -> tuple[str, int, int] | None:
+    """The date a sentence gives its event (ISO day or month) and where it says it; a weekday or a date without a year only against the article's own date."""
+    for span in candidate_spans(text, Kind.DATE):
+        day_first = re.search(r"\b(\d{1,2}) $", text[:span.start]) if re.fullmatch(rf"{MONTHS} \d{{4}}", span.text) else None
+        iso = _resolve(span.text, day_first.group(1) if day_first else "", published)
+        if iso:
+            return iso, day_first.start() if day_first else span.start, span.end
+    weekday = re.search(rf"\bon ({'|'.join(_WEEKDAYS)})\b", text, re.I)
+    if weekday and published:
+        back = (published.weekday() - _WEEKDAYS.index(weekday.group(1).lower())) % 7
+        return (published - timedelta(days=back)).isoformat(), weekday.start(1), weekday.end(1)
+    return None
+
+
+def human_date(iso: str) -> str:
+    """'2026-06-30' as '30 June 2026', '2026-06' as 'June 2026'."""
+    parts = [int(p) for p in iso.split("-")]
+    named = date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
+    return f"{named.day} {named:%B %Y}" if len(parts) > 2 else f"{named:%B %Y}"
+
+
+Dated = tuple[str, str, int, _Item]
+
+
+def _dated(index: Index, ids: list[int]) -> list[Dated]:
+    """The chosen sentences that date an event: (ISO date, the date as written, the sentence and it as a statement about that date)."""
+    out = []
     for sid in ids:
         sent = index.sentences[sid]
-        for fig in text_figures(sent.text):
-            if fig.kind == "year" or (fig.kind == "count" and (not fig.unit or fig.unit in _DURATIONS)):
+        doc = index.docs[sent.doc_id]
+        found = event_date(sent.text, date_value(doc.date) if doc.date else None)
+        if found:
+            iso, lo, hi = found
+            out.append((iso, sent.text[lo:hi], sid, _item(index, sid, (lo, hi))))
+    return out
+
+
+def _event_pairs(index: Index, dated: list[Dated]) -> list[Pair]:
+    """Events on the same date, close in meaning: the pairs the judge reads to merge reports of one event."""
+    vectors = index.sentence_vectors
+    return [(a, b, True) for (da, _, sa, a), (db, _, sb, b) in combinations(dated, 2) if da == db and float(vectors[sa] @ vectors[sb]) >= CLOSE_FIGURE]
+
+
+def _timeline(dated: list[Dated], same: Same, citer: _Citer) -> list[Event]:
+    """The dated events, each once with every article that reports it, in date order."""
+    when = {it.span: (iso, written) for iso, written, _, it in dated}
+    groups = _group([it for *_, it in dated], same)
+    groups = sorted(groups, key=lambda g: -len(g))[:MAX_EVENTS]
+    events = []
+    for members in sorted(groups, key=lambda g: when[g[0].span][0]):
+        cites = _cite(citer, members)
+        events.append(Event(*when[members[0].span], cites[0].quote, cites))
+    return events
+
+
+# --- who said what -----------------------------------------------------------------------------------
+
+_NOT_NAMES = frozenset({"officials", "sources", "analysts", "critics", "experts", "reports", "it", "he", "she", "they", "this", "that",
+                        "the", "a", "an", "we", "i", "and", "but", "government", "company"})
+
+
+def _speaker(text: str) -> tuple[str, int, int] | None:
+    """The person or body a sentence says is speaking ('Minister Ryosei Akazawa said', 'according to Ary News'), title stripped,
+    and the words it reports as said: what follows 'X said' or a leading 'According to X,', else what comes before the attribution."""
+    before = re.search(rf"({_NAME})\s+(?:has |had )?{_SPEECH}\b", text)
+    found = before or re.search(rf"\b(said|says|[Aa]ccording to)\s+({_NAME})", text)
+    if not found:
+        return None
+    raw = found.group(1) if before else found.group(2)
+    lead = _TITLES.match(raw)
+    name = raw[lead.end() if lead else 0:].strip(" .,")
+    if not name or name.lower() in _NOT_NAMES:
+        return None
+    end = len(text.rstrip(" ."))
+    if before and (found.start() == 0 or text[found.end():].strip(" .")):
+        tail = re.match(r"\s*(?:reporters\s+)?(?:on [^:,]+)?(?:that\s+)?[\s:,]*", text[found.end():])
+        return name, found.end() + (tail.end() if tail else 0), end
+    if not before and found.start() == 0:
+        comma = next((m.end() for m in re.finditer(r",\s", text[found.end():]) if not re.search(r"\([^)]*$", text[:found.end() + m.start()])), None)
+        return (name, found.end() + comma, end) if comma is not None else None
+    return name, 0, len(text[:found.start()].rstrip(" ,—–"))
+
+
+def _quoted(index: Index, ids: list[int]) -> list[tuple[str, _Item]]:
+    """Quotations and reported speech in the chosen sentences, each with its speaker: named in the sentence, or in the one before
+    for 'he said' or a sentence that is only a quotation."""
+    out: list[tuple[str, _Item]] = []
+    for sid in sorted(ids):
+        sent = index.sentences[sid]
+        text = sent.text
+        found = _speaker(text)
+        quotes = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(text) if len(m.group(1).split()) >= 6]
+        if found is None and (re.match(r"[\"“]", text) or re.search(rf"\b(?:he|she)\s+{_SPEECH}\b", text, re.I)) and sid > 0:
+            before = index.sentences[sid - 1]
+            found = _speaker(before.text) if before.doc_id == sent.doc_id else None
+            found = found and (found[0], 0, 0)
+        if not found:
+            continue
+        for lo, hi in quotes or [found[1:]]:
+            words = text[lo:hi].rstrip(" ,.;:")
+            if len(words.split()) >= 4:
+                out.append((found[0], _Item(sent.doc_id, sent.start + lo, sent.start + lo + len(words), words, words)))
+    return out
+
+
+def _person(name: str) -> str:
+    """The key that groups a speaker's names: 'Ryosei Akazawa' and 'Akazawa' are one person."""
+    return name.split()[-1].lower()
+
+
+def _quote_pairs(quoted: list[tuple[str, _Item]]) -> list[Pair]:
+    """Quotes of one speaker from different articles: the pairs the judge reads to merge reports of the same words."""
+    return [(a, b, False) for (sa, a), (sb, b) in combinations(quoted, 2) if _person(sa) == _person(sb) and a.doc_id != b.doc_id]
+
+
+def _who_said_what(quoted: list[tuple[str, _Item]], same: Same, citer: _Citer) -> list[Quote]:
+    """Quotes grouped by speaker (most quoted first), each once with every article that reports it."""
+    names: dict[str, str] = {}
+    for name, _ in quoted:
+        key = _person(name)
+        names[key] = max(names.get(key, ""), name, key=len)
+    by_speaker: dict[str, list[list[_Item]]] = {}
+    for key in dict.fromkeys(_person(n) for n, _ in quoted):
+        by_speaker[key] = _group([it for n, it in quoted if _person(n) == key], same)
+    order = sorted(by_speaker, key=lambda k: -sum(len(g) for g in by_speaker[k]))
+    rows = []
+    for key in order:
+        for members in sorted(by_speaker[key], key=lambda g: -len(g)):
+            cites = _cite(citer, members)
+            rows.append(Quote(names[key], cites[0].quote, cites))
+    return rows[:MAX_QUOTES]
+
+
+# --- the figures table and the conflicts -----------------------------------------------------------
+
+def _stated_date(text: str, lo: int, hi: int, start: int) -> str:
+    """The date a sentence gives a figure: the one in its clause nearest to it; '' when none."""
+    near = [s for s in candidate_spans(text, Kind.DATE) if lo <= s.start and s.end <= hi and not s.text.startswith("this")]
+    return min(near, key=lambda s: abs(s.start - start)).text if near else ""
+
+
+def _figure_rows(index: Index, ids: list[int], citer: _Citer) -> list[FigureRow]:
+    """The money, shares and counts the chosen sentences state, one row per amount, cited to each article, each with its date."""
+    rows: list[tuple[Figure, list[tuple[str, int, int, str]]]] = []
+    for sid in ids:
+        sent = index.sentences[sid]
+        for fig in _figures(sent.text):
+            if fig.kind == "count" and (not fig.unit or fig.unit in _DURATIONS):
                 continue
             lo, hi = _clause(sent.text, fig.start, fig.end)
-            place = (sent.doc_id, sent.start + lo, sent.start + hi)
+            when = _stated_date(sent.text, lo, hi, fig.start) or index.docs[sent.doc_id].date
+            place = (sent.doc_id, sent.start + lo, sent.start + hi, when)
             row = next((r for r in rows if same_value(r[0], fig, loose=False) and comparable(r[0], fig)), None)
             if row is None:
                 rows.append((fig, [place]))
@@ -335,9 +583,8 @@ def _figure_rows(index: Index, ids: list[int], citer: _Citer) -> list[FigureRow]
     rows.sort(key=lambda r: (order[r[0].kind], -len(r[1])))
     out = []
     for fig, places in rows[:MAX_FIGURES]:
-        cites = tuple(citer.cite(*p) for p in places)
-        dates = tuple(index.docs[p[0]].date for p in places)
-        out.append(FigureRow(fig.text, cites[0].quote, fig.kind, fig.unit, fig.value, cites, dates))
+        cites = tuple(citer.cite(*p[:3]) for p in places)
+        out.append(FigureRow(fig.text, cites[0].quote, fig.kind, fig.unit, fig.value, cites, tuple(p[3] for p in places)))
     return out
 
 
@@ -357,89 +604,61 @@ def _conversion_disagreements(index: Index, ids: list[int], citer: _Citer) -> li
     return out
 
 
-def _modifiers(fig: Figure) -> set[str]:
-    """The lower-case words that narrow what a count counts ('17 priority sectors' -> {'prioriti'})."""
+def _qualifiers(fig: Figure) -> frozenset[str]:
+    """The lower-case words that narrow what a count counts ('17 priority sectors' -> {'prioriti'}): counts answer the same question only when these match."""
     words = re.findall(r"[A-Za-z][\w-]*", fig.text)
-    return {t for w in words[:-1] if w[0].islower() and w.lower() not in STOPWORDS for t in terms(w)} - {fig.unit} - _NUMBERISH
-
-
-_NUMBERISH = frozenset(terms("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred dozen "
-                             "thousand million billion trillion plus about around roughly nearly"))
+    return frozenset({t for w in words[:-1] if w[0].islower() and w.lower() not in STOPWORDS for t in terms(w)} - {fig.unit} - _NUMBERISH)
 
 
 def _count_disagreements(index: Index, ids: list[int], citer: _Citer) -> list[Disagreement]:
-    """Counts of the same thing, with the same qualifiers, that articles on the same subject state differently."""
-    found: list[tuple[int, Figure]] = []
+    """Counts of the same thing (same unit and qualifiers, sentences on the same subject) that articles state differently, grouped
+    by the one conflict detector (qa.answer.conflicts)."""
+    asked: dict[tuple[str, frozenset[str]], list[Statement]] = {}
     for sid in ids:
-        for fig in text_figures(index.sentences[sid].text):
+        for fig in _figures(index.sentences[sid].text):
             if fig.kind == "count" and fig.unit and fig.unit not in _DURATIONS:
-                found.append((sid, fig))
-    out: list[Disagreement] = []
-    done: set[str] = set()
-    for unit in dict.fromkeys(f.unit for _, f in found):
-        stated = [(sid, f) for sid, f in found if f.unit == unit]
-        values: list[list[tuple[int, Figure]]] = []
-        for sid, fig in stated:
-            group = next((g for g in values if same_value(g[0][1], fig)), None)
-            if group is None:
-                values.append([(sid, fig)])
-            else:
-                group.append((sid, fig))
-        if len(values) < 2 or unit in done:
+                bound = {"lower": "more than ", "upper": "up to "}.get(fig.bound, "")
+                asked.setdefault((fig.unit, _qualifiers(fig)), []).append(Statement(index.sentences[sid].doc_id, bound + fig.text, sid))
+    vectors = index.sentence_vectors
+    out = []
+    for statements in asked.values():
+        sides = disagreements(statements)
+        sides = sides[:1] + [g for g in sides[1:] if sides and max(float(vectors[a.ref] @ vectors[b.ref]) for a in sides[0] for b in g) >= SAME_SUBJECT]
+        if len(sides) < 2:
             continue
-        values.sort(key=lambda g: -len({index.sentences[s].doc_id for s, _ in g}))
-        main = values[0]
-        sides = [main]
-        for other in values[1:]:
-            if any(_disagree(index, a, b) for a in main for b in other):
-                sides.append(other)
-        if len(sides) > 1:
-            done.add(unit)
-            claims = []
-            for group in sides:
-                cites = tuple(dict.fromkeys(citer.cite(index.sentences[s].doc_id, index.sentences[s].start, index.sentences[s].end) for s, _ in group))
-                claims.append(Side(group[0][1].text, cites))
-            noun = re.findall(r"[A-Za-z][\w-]*", main[0][1].text)
-            out.append(Disagreement(f"the number of {noun[-1] if noun else unit}", tuple(claims)))
+        claims = []
+        for group in sides:
+            cites = (citer.cite(index.sentences[st.ref].doc_id, index.sentences[st.ref].start, index.sentences[st.ref].end) for st in group)
+            claims.append(Side(group[0].text, tuple(dict.fromkeys(cites))))
+        noun = re.findall(r"[A-Za-z][\w-]*", sides[0][0].text)
+        out.append(Disagreement(f"the number of {noun[-1] if noun else sides[0][0].text}", tuple(claims)))
     return out
-
-
-def _disagree(index: Index, a: tuple[int, Figure], b: tuple[int, Figure]) -> bool:
-    """True when two counts from different articles are about the same thing and neither admits the other."""
-    (sa, fa), (sb, fb) = a, b
-    if index.sentences[sa].doc_id == index.sentences[sb].doc_id or consistent(fa, fb) or consistent(fb, fa):
-        return False
-    if _modifiers(fa) != _modifiers(fb):
-        return False
-    return float(index.sentence_vectors[sa] @ index.sentence_vectors[sb]) >= SAME_SUBJECT
 
 
 # --- the briefing ----------------------------------------------------------------------------------
 
-def make_brief(engine: Engine, topic: str | None = None, doc_ids: Iterable[str] | None = None) -> Brief:
-    """A briefing on a topic (or the whole corpus, or the articles doc_ids): cited points under headings, a figures table, and where sources differ."""
+def make_brief(engine: Engine, topic: str | None = None, doc_ids: Iterable[str] | None = None, judge: Judge | None = None,
+               max_points: int = MAX_POINTS) -> Brief:
+    """A briefing on a topic (or the whole corpus, or the articles doc_ids): key points, a timeline, who said what, figures, where sources differ.
+
+    The claim judge (the shipped one unless given) decides which statements are the same fact; a missing judge raises ModelError.
+    """
     topic = check_question(topic, engine.settings.max_question_chars) if topic is not None else None
+    judge = (judge or shared_judge()).load()
     index = engine.index()
     ids, rel = _select(engine, index, topic, doc_ids)
+    prior = {sid: _prior(index, sid, rel) for sid in ids}
+    order = sorted(ids, key=lambda sid: -prior[sid])
+    dated, quoted = _dated(index, ids), _quoted(index, ids)
+    pairs = _point_pairs(index, order) + _event_pairs(index, dated) + _quote_pairs(quoted)
+    same = _judged(judge, pairs)
     citer = _Citer(index)
-    by_heading: dict[str, list[_Cluster]] = {h: [] for h in SECTIONS}
-    for cl in _cluster(index, ids, rel):
-        heading = _heading(index.sentences[cl.rep].text)
-        if heading:
-            by_heading[heading].append(cl)
-    sections = []
-    for heading in SECTIONS:
-        chosen = sorted(by_heading[heading], key=lambda c: -c.weight)[:MAX_POINTS]
-        chosen.sort(key=lambda c: (index.sentences[c.rep].doc_id, c.rep) if heading == "Timeline" else (-c.weight,))
-        points = []
-        for cl in chosen:
-            cites = [citer.cite(index.sentences[s].doc_id, *_span(index.sentences[s])) for s in [cl.rep, *cl.members]]
-            points.append(Point(cites[0].quote, tuple(cites)))
-        if points:
-            sections.append(Section(heading, tuple(points)))
+    points = _points(index, order, prior, same, citer, max_points)
+    timeline = _timeline(dated, same, citer)
+    quotes = _who_said_what(quoted, same, citer)
     figures = _figure_rows(index, ids, citer)
     conflicts = _conversion_disagreements(index, ids, citer) + _count_disagreements(index, ids, citer)
-    return Brief(topic, tuple(sections), tuple(figures), tuple(conflicts))
+    return Brief(topic, tuple(points), tuple(timeline), tuple(quotes), tuple(figures), tuple(conflicts))
 
 
 # --- rendering -------------------------------------------------------------------------------------
@@ -458,11 +677,24 @@ def to_markdown(brief: Brief) -> str:
     """The briefing as a Markdown document that reads on its own, sources listed at the end; text from articles is inert (no live HTML)."""
     title = f"Briefing: {one_line(brief.topic)}" if brief.topic else "Briefing: all articles"
     lines = [f"# {title}", ""]
-    if not brief.sections and not brief.figures:
+    if not brief.points and not brief.figures:
         lines += ["The articles say nothing about this topic.", ""]
-    for section in brief.sections:
-        lines += [f"## {section.heading}", ""]
-        lines += [f"- {one_line(p.text)} {_marks(p.citations)}" for p in section.points]
+    if brief.points:
+        lines += ["## Key points", ""]
+        lines += [f"{i}. {one_line(p.text)} {_marks(p.citations)}" for i, p in enumerate(brief.points, 1)]
+        lines.append("")
+    if brief.timeline:
+        lines += ["## Timeline", "", "| Date | Event | Sources |", "| --- | --- | --- |"]
+        lines += [f"| {human_date(e.date)} | {_cell(e.text)} | {_marks(e.citations)} |" for e in brief.timeline]
+        lines.append("")
+    if brief.quotes:
+        lines += ["## Who said what", ""]
+        speaker = None
+        for q in brief.quotes:
+            if q.speaker != speaker:
+                lines += ([""] if speaker else []) + [f"**{one_line(q.speaker)}**", ""]
+                speaker = q.speaker
+            lines.append(f"- “{one_line(q.text)}” {_marks(q.citations)}")
         lines.append("")
     if brief.figures:
         lines += ["## Figures", "", "| Amount | What it is | Article | Date |", "| --- | --- | --- | --- |"]

@@ -9,8 +9,8 @@ URL_SAFE = ":/?#@!$&'()*+,;=%~"
 
 
 def inert(text: str) -> str:
-    """Text for a Markdown export: `<` and `>` as entities (a tag is shown as text, never run) and link syntax `](` broken."""
-    return (text or "").replace("<", "&lt;").replace(">", "&gt;").replace("](", "]\\(")
+    """Text for a Markdown export: `&`, `<` and `>` as entities (a tag is shown as text, never run) and link syntax `](` broken."""
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("](", "]\\(")
 
 
 def one_line(text: str) -> str:

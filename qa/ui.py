@@ -200,8 +200,11 @@ def parse_date(text: str) -> date | None:
 
 
 def human_date(text: str) -> str:
-    """A date as "2 Jul 2026", or the text as given when it is not a date."""
+    """A date as "2 Jul 2026" (a month, "2026-06", as "Jun 2026"), or the text as given when it is not a date."""
     parsed = parse_date(text)
+    month = re.fullmatch(r"(\d{4})-(\d{2})", (text or "").strip())
+    if month and 1 <= int(month.group(2)) <= 12:
+        return date(int(month.group(1)), int(month.group(2)), 1).strftime("%b %Y")
     return f"{parsed.day} {parsed.strftime('%b %Y')}" if parsed else (text or "").strip()
 
 
@@ -1110,14 +1113,24 @@ def _brief_marks(citations: Sequence[Mapping[str, Any]], docs: Mapping[str, Docu
 
 
 def brief_html(brief: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
-    """A briefing: headed points, a table of figures and where the sources differ, every marker a link to its passage."""
+    """A briefing: key points, a timeline, who said what, a table of figures and where the sources differ, every marker a link to its passage."""
     topic = brief.get("topic")
     out = [f'<div class="qa-brief"><h2>{esc(f"Briefing: {topic}" if topic else "Briefing: all articles")}</h2>']
-    if not brief.get("sections") and not brief.get("figures"):
+    if not brief.get("points") and not brief.get("figures"):
         out.append('<p class="qa-empty">The articles say nothing about this topic.</p>')
-    for section in brief.get("sections", []):
-        items = "".join(f'<li>{esc(" ".join(p["text"].split()))} {_brief_marks(p["citations"], docs)}</li>' for p in section.get("points", []))
-        out.append(f'<h3>{esc(section.get("heading", ""))}</h3><ul>{items}</ul>')
+    if brief.get("points"):
+        items = "".join(f'<li>{esc(" ".join(p["text"].split()))} {_brief_marks(p["citations"], docs)}</li>' for p in brief["points"])
+        out.append(f"<h3>Key points</h3><ol>{items}</ol>")
+    if brief.get("timeline"):
+        rows = "".join(f'<tr><td>{esc(human_date(e.get("date", "")))}</td><td>{esc(" ".join(e.get("text", "").split()))}</td>'
+                       f'<td>{_brief_marks(e.get("citations", []), docs)}</td></tr>' for e in brief["timeline"])
+        out.append(f'<h3>Timeline</h3><table class="qa-figures"><thead><tr><th>Date</th><th>Event</th><th>Sources</th></tr></thead><tbody>{rows}</tbody></table>')
+    if brief.get("quotes"):
+        out.append("<h3>Who said what</h3>")
+        speakers: dict[str, list[str]] = {}
+        for q in brief["quotes"]:
+            speakers.setdefault(q.get("speaker", ""), []).append(f'<li>“{esc(" ".join(q.get("text", "").split()))}” {_brief_marks(q.get("citations", []), docs)}</li>')
+        out += [f"<p><strong>{esc(name)}</strong></p><ul>{''.join(items)}</ul>" for name, items in speakers.items()]
     if brief.get("figures"):
         rows = []
         for row in brief["figures"]:
@@ -1141,8 +1154,7 @@ def brief_html(brief: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
 
 def brief_citation(brief: Mapping[str, Any], n: int) -> Mapping[str, Any] | None:
     """The citation numbered n anywhere in a briefing."""
-    groups = [p["citations"] for s in brief.get("sections", []) for p in s.get("points", [])]
-    groups += [r.get("citations", []) for r in brief.get("figures", [])]
+    groups = [x.get("citations", []) for part in ("points", "timeline", "quotes", "figures") for x in brief.get(part, [])]
     groups += [side["citations"] for c in brief.get("conflicts", []) for side in c.get("claims", [])]
     return next((c for group in groups for c in group if int(c["n"]) == n), None)
 

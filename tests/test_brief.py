@@ -1,4 +1,4 @@
-"""Briefings: every point quoted and cited with exact offsets, no repeats, a figures table, and where sources differ."""
+"""Briefings: key points (one per fact, several citations), a timeline, who said what, figures with dates, where sources differ; every line quoted exactly."""
 
 from __future__ import annotations
 
@@ -8,23 +8,24 @@ from pathlib import Path
 
 import pytest
 
-from qa.brief import SECTIONS, Brief, make_brief, to_markdown
-from qa.errors import BadInputError
+from qa.brief import MAX_POINTS, Brief, make_brief, to_markdown
+from qa.errors import BadInputError, ModelError
+from qa.judge import Judge
 from qa.pipeline import Engine
 from qa.types import Citation
 from tests.test_lookup import _qa
 
+ALLOCATION = "387.3"
+
 
 def _all_citations(brief: Brief) -> list[Citation]:
     """Every citation object the briefing holds, with repeats."""
-    out = [c for s in brief.sections for p in s.points for c in p.citations]
-    out += [c for row in brief.figures for c in row.citations]
-    out += [c for conflict in brief.conflicts for side in conflict.claims for c in side.citations]
-    return out
+    out = [c for part in (brief.points, brief.timeline, brief.quotes, brief.figures) for x in part for c in x.citations]
+    return out + [c for conflict in brief.conflicts for side in conflict.claims for c in side.citations]
 
 
 def _check_grounded(engine: Engine, brief: Brief) -> None:
-    """Every citation quotes its article exactly; every point is its first citation's words; numbers are consistent."""
+    """Every citation quotes its article exactly; every point, event and quote is its first citation's words, one citation per article."""
     docs = engine.index().docs
     cites = _all_citations(brief)
     assert cites
@@ -34,20 +35,18 @@ def _check_grounded(engine: Engine, brief: Brief) -> None:
     by_n: dict[int, Citation] = {}
     for c in cites:
         assert by_n.setdefault(c.n, c) == c, "one number, one span"
-    for section in brief.sections:
-        assert section.heading in SECTIONS and section.points
-        for point in section.points:
-            assert point.citations, "no point without a source"
-            assert point.text == point.citations[0].quote
-            docs_cited = [c.doc_id for c in point.citations]
-            assert len(docs_cited) == len(set(docs_cited)), "one citation per article per point"
+    assert len(brief.points) <= MAX_POINTS
+    for line in (*brief.points, *brief.timeline, *brief.quotes):
+        assert line.citations and line.text == line.citations[0].quote
+        docs_cited = [c.doc_id for c in line.citations]
+        assert len(docs_cited) == len(set(docs_cited)), "one citation per article per line"
 
 
 def _check_no_repeats(brief: Brief) -> None:
     """No point is stated twice and no passage backs two points."""
-    texts = [" ".join(p.text.split()).lower() for s in brief.sections for p in s.points]
+    texts = [" ".join(p.text.split()).lower() for p in brief.points]
     assert len(texts) == len(set(texts))
-    spans = [(c.doc_id, c.start, c.end) for s in brief.sections for p in s.points for c in p.citations]
+    spans = [(c.doc_id, c.start, c.end) for p in brief.points for c in p.citations]
     assert len(spans) == len(set(spans))
 
 
@@ -55,11 +54,10 @@ def test_brief_points_are_cited_exactly_and_not_repeated(fake_engine: Engine) ->
     brief = make_brief(fake_engine)
     _check_grounded(fake_engine, brief)
     _check_no_repeats(brief)
-    headings = [s.heading for s in brief.sections]
-    assert "What was decided" in headings and "Risks and views" in headings
-    points = [p.text for s in brief.sections for p in s.points]
+    points = [p.text for p in brief.points]
     assert any("approved a tidal power plant" in t for t in points)
     assert any("Tomas Reuter voted against" in t for t in points)
+    assert len(make_brief(fake_engine, max_points=3).points) == 3
 
 
 def test_same_fact_in_two_articles_is_one_point(fake_engine: Engine, corpus_dir: Path) -> None:
@@ -70,9 +68,39 @@ def test_same_fact_in_two_articles_is_one_point(fake_engine: Engine, corpus_dir:
     brief = make_brief(fake_engine)
     _check_grounded(fake_engine, brief)
     _check_no_repeats(brief)
-    homes = [p for s in brief.sections for p in s.points if "120,000 homes" in p.text]
+    homes = [p for p in brief.points if "120,000 homes" in p.text]
     assert len(homes) == 1
     assert {c.doc_id for c in homes[0].citations} == {"alpha", "delta"}
+    assert brief.points[0] is homes[0], "the one fact two articles state comes first"
+
+
+def test_timeline_is_dated_from_the_text_in_date_order(fake_engine: Engine) -> None:
+    """Events with a day or month: 'on Monday' against the article's own date (Monday 3 March 2025), in date order, quoted exactly."""
+    brief = make_brief(fake_engine)
+    _check_grounded(fake_engine, brief)
+    dates = [e.date for e in brief.timeline]
+    assert dates == sorted(dates)
+    by_date = {e.date: e for e in brief.timeline}
+    assert "approved a tidal power plant" in by_date["2025-03-03"].text and by_date["2025-03-03"].when == "Monday"
+    assert "Jun Okafor as chief engineer on March 10, 2025" in by_date["2025-03-10"].text
+    assert "construction will begin in May 2025" in by_date["2025-05"].text
+    assert not any(d.startswith("2029") for d in dates), "a year alone ('by 2029') is no event date"
+
+
+def test_who_said_what_names_the_speaker_and_quotes_exactly(fake_engine: Engine, corpus_dir: Path) -> None:
+    (corpus_dir / "port.txt").write_text(
+        "Harbor reopens to ships\n\nPort director Anna Vik said the northern quay will reopen to cargo ships in June 2025.\n"
+        "\"We expect the first container ships to arrive within a week of reopening,\" she said.\n", encoding="utf-8")
+    fake_engine.build()
+    brief = make_brief(fake_engine)
+    _check_grounded(fake_engine, brief)
+    said = {(q.speaker, q.text) for q in brief.quotes}
+    assert ("Elena Brandt", "construction will begin in May 2025 and the plant should deliver power by 2029") in said
+    assert ("Ilse Marten", "the turbines would close traditional fishing grounds") in said
+    assert ("Anna Vik", "the northern quay will reopen to cargo ships in June 2025") in said
+    assert ("Anna Vik", "We expect the first container ships to arrive within a week of reopening") in said, "'she said' is the speaker before"
+    speakers = [q.speaker for q in brief.quotes]
+    assert speakers == sorted(speakers, key=speakers.index), "grouped by speaker"
 
 
 def test_figures_table_lists_amounts_with_articles_and_dates(fake_engine: Engine) -> None:
@@ -81,7 +109,7 @@ def test_figures_table_lists_amounts_with_articles_and_dates(fake_engine: Engine
     euro = rows["€2 billion"]
     assert euro.kind == "money" and euro.unit == "eur" and euro.value == 2e9
     assert {c.doc_id for c in euro.citations} == {"alpha", "beta"}
-    assert set(euro.dates) == {"March 3, 2025", "March 4, 2025"}
+    assert set(euro.dates) == {"March 3, 2025", "March 4, 2025"}, "no date in the sentence: the article's"
     assert "€2 billion" in euro.what
     assert "40 turbines" in rows and {c.doc_id for c in rows["40 turbines"].citations} == {"alpha", "beta"}
     assert not any("council vote" in amount for amount in rows), "a 7-2 vote is not a count"
@@ -99,13 +127,14 @@ def test_conflicts_cite_each_side(fake_engine: Engine) -> None:
 
 def test_json_shape(fake_engine: Engine) -> None:
     data = json.loads(json.dumps(make_brief(fake_engine, "tidal plant").to_dict(), ensure_ascii=False))
-    assert set(data) == {"topic", "sections", "figures", "conflicts"} and data["topic"] == "tidal plant"
-    for section in data["sections"]:
-        assert set(section) == {"heading", "points"}
-        for point in section["points"]:
-            assert set(point) == {"text", "citations"}
-            for c in point["citations"]:
-                assert set(c) == {"n", "doc_id", "title", "start", "end", "quote"}
+    assert set(data) == {"topic", "points", "timeline", "quotes", "figures", "conflicts"} and data["topic"] == "tidal plant"
+    cite_keys = {"n", "doc_id", "title", "start", "end", "quote"}
+    for point in data["points"]:
+        assert set(point) == {"text", "citations"} and all(set(c) == cite_keys for c in point["citations"])
+    for event in data["timeline"]:
+        assert set(event) == {"date", "when", "text", "citations"} and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", event["date"])
+    for quote in data["quotes"]:
+        assert set(quote) == {"speaker", "text", "citations"}
     for row in data["figures"]:
         assert {"amount", "what", "citations", "dates"} <= set(row)
     for conflict in data["conflicts"]:
@@ -117,23 +146,36 @@ def test_markdown_reads_on_its_own(fake_engine: Engine) -> None:
     brief = make_brief(fake_engine)
     text = to_markdown(brief)
     assert text.startswith("# Briefing: all articles\n")
-    for heading in [s.heading for s in brief.sections] + ["Figures", "Where sources differ", "Sources"]:
+    for heading in ["Key points", "Timeline", "Who said what", "Figures", "Where sources differ", "Sources"]:
         assert f"\n## {heading}\n" in text
+    assert "| Date | Event | Sources |" in text and "| 3 March 2025 | " in text
     assert "| Amount | What it is | Article | Date |" in text
     sources = dict(re.findall(r"^\[(\d+)\] (.+)$", text, re.M))
     used = set(re.findall(r"\[(\d+)\]", text.split("\n## Sources\n")[0]))
     assert used and used <= set(sources), "every marker has a source line"
+    assert all(re.search(r", characters \d+-\d+\): “", line) for line in sources.values())
     assert "$22 billion" in text.split("## Where sources differ")[1]
+
+
+def test_markdown_export_carries_no_live_html(fake_engine: Engine, corpus_dir: Path) -> None:
+    """Tags and entities in an article are shown as text in the export: `<`, `>` and `&` escaped, nothing a renderer would run."""
+    (corpus_dir / "hostile.txt").write_text(
+        "Tidal plant adds a visitor centre\n\nMarch 12, 2025\n\nThe tidal power plant will add a visitor centre costing €4 million "
+        "<script>alert(1)</script> with a <b>glass roof</b> &amp; a café, Mayor Elena Brandt said on Wednesday.\n", encoding="utf-8")
+    fake_engine.build()
+    text = to_markdown(make_brief(fake_engine, "tidal plant visitor centre"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; with a &lt;b&gt;glass roof&lt;/b&gt; &amp;amp; a café" in text
+    assert "<" not in text and ">" not in text.replace("&gt;", "")
 
 
 def test_topic_narrows_the_briefing(fake_engine: Engine) -> None:
     fishing = make_brief(fake_engine, "fishing grounds and fish stocks")
     _check_grounded(fake_engine, fishing)
-    points = [p.text for s in fishing.sections for p in s.points]
+    points = [p.text for p in fishing.points]
     assert any("fishing grounds" in t for t in points)
-    assert len(points) < sum(len(s.points) for s in make_brief(fake_engine).sections)
+    assert len(points) < len(make_brief(fake_engine).points)
     nothing = make_brief(fake_engine, "volcanic eruption in Iceland")
-    assert not nothing.sections and not nothing.figures
+    assert not nothing.points and not nothing.figures and not nothing.timeline
     assert "say nothing" in to_markdown(nothing)
 
 
@@ -144,18 +186,38 @@ def test_empty_and_overlong_topics_are_refused(fake_engine: Engine) -> None:
         make_brief(fake_engine, "topic " * 500)
 
 
+def test_a_missing_judge_is_one_clear_error(fake_engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match=r"^The judge model .* is missing; "):
+        make_brief(fake_engine, judge=Judge(tmp_path / "missing.safetensors"))
+
+
 @pytest.mark.slow
 def test_real_corpus_brief(real_engine: Engine) -> None:
     brief = make_brief(real_engine)
     _check_grounded(real_engine, brief)
     _check_no_repeats(brief)
+    docs = real_engine.index().docs
+    stating = {d for d, doc in docs.items() if ALLOCATION in doc.text}
+    assert stating == {"000_56eeb5b127caad4d", "001_c6a43ca1d36bf8f2", "002_d4358042b09386d2", "003_a453474d336db964"}
+    allocation = [p for p in brief.points if all(ALLOCATION in c.quote for c in p.citations)]
+    assert len(allocation) == 1, "the first-year allocation is one point"
+    assert {c.doc_id for c in allocation[0].citations} == stating
+    counts = [len(p.citations) for p in brief.points]
+    assert max(i for i, n in enumerate(counts) if n >= 3) < min(i for i, n in enumerate(counts) if n == 1), "facts many articles state come first"
+    dates = [e.date for e in brief.timeline]
+    assert dates == sorted(dates) and "2026-04-13" in dates and "2026-06-30" in dates
+    assert all(e.date.startswith("2026-06-30") for e in brief.timeline if "June 30" in e.citations[0].quote)
+    akazawa = [q for q in brief.quotes if q.speaker == "Ryosei Akazawa"]
+    assert len(akazawa) >= 3 and brief.quotes[0].speaker == "Ryosei Akazawa"
+    assert any(len(q.citations) >= 2 for q in akazawa), "the same words reported by two articles are one quote"
+    for row in brief.figures:
+        for c, when in zip(row.citations, row.dates):
+            assert when or not docs[c.doc_id].date, "a figure from a dated article has a date"
     abouts = " | ".join(c.about for c in brief.conflicts)
     assert "1 trillion" in abouts and "companies" in abouts
     dollars = next(c for c in brief.conflicts if "1 trillion" in c.about)
     texts = {side.text for side in dollars.claims}
     assert "$6.2 billion" in texts and any("61.6" in t for t in texts)
-    assert any(len(p.citations) >= 3 for s in brief.sections for p in s.points), "a fact stated by several articles"
-    assert any(row.amount.endswith("387.3 billion") for row in brief.figures)
 
 
 @pytest.mark.slow
@@ -165,7 +227,7 @@ def test_cli_brief_json_and_markdown(tmp_path: Path) -> None:
     lines = done.stdout.strip().splitlines()
     assert len(lines) == 1
     data = json.loads(lines[0])
-    assert data["topic"] is None and data["sections"] and data["conflicts"]
+    assert data["topic"] is None and data["points"] and data["timeline"] and data["quotes"] and data["conflicts"]
     done = _qa(["brief", "fishing", "--markdown"], tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("# Briefing: fishing") and "## Sources" in done.stdout

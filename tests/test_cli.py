@@ -269,7 +269,7 @@ def test_ask_brief_and_lookup_keep_to_the_articles_asked_for(built: tuple[Path, 
     brief = qa("brief", "state funding", "--json", "--doc", doc, corpus=built[0], index=built[1])
     assert brief.returncode == 0, brief.stderr
     obj = json.loads(brief.stdout)
-    cited = {c["doc_id"] for s in obj["sections"] for p in s["points"] for c in p["citations"]} | {
+    cited = {c["doc_id"] for part in ("points", "timeline", "quotes") for x in obj[part] for c in x["citations"]} | {
         c["doc_id"] for row in obj["figures"] for c in row["citations"]}
     assert cited == {doc}, cited
     found = qa("lookup", "Japan will fund Noetra with up to ¥1 trillion", "--json", "--doc", doc, corpus=built[0], index=built[1])

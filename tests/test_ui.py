@@ -422,18 +422,21 @@ def test_without_a_model_the_answer_is_revealed_word_by_word(fake_engine: Engine
 
 
 def test_brief_html_links_every_marker_and_escapes_text(fake_engine: Engine) -> None:
-    """A briefing renders its points, figures and disagreements with linked markers; its text is never markup."""
+    """A briefing renders its points, timeline, quotes, figures and disagreements with linked markers; its text is never markup."""
     from qa.brief import make_brief
     from qa.ui import brief_citation, brief_html
 
     docs = fake_engine.index().docs
-    brief = make_brief(fake_engine, topic="tidal plant").to_dict()
+    brief = make_brief(fake_engine).to_dict()
     out = brief_html(brief, docs)
-    assert out.count('href="#brief-') >= 1 and "Where sources differ" in out
-    for c in (c for s in brief["sections"] for p in s["points"] for c in p["citations"]):
+    assert out.count('href="#brief-') >= 1 and all(h in out for h in ("Key points", "Timeline", "Who said what", "Where sources differ"))
+    assert "<td>3 Mar 2025</td>" in out
+    for c in (c for part in ("points", "timeline", "quotes") for x in brief[part] for c in x["citations"]):
         assert f'href="#brief-{c["n"]}"' in out
         assert brief_citation(brief, c["n"])["quote"] == docs[c["doc_id"]].text[c["start"]:c["end"]]
-    hostile = {"topic": HOSTILE, "sections": [{"heading": "<h1>x</h1>", "points": [{"text": HOSTILE, "citations": []}]}], "figures": [], "conflicts": []}
+    line = {"text": HOSTILE, "citations": []}
+    hostile = {"topic": HOSTILE, "points": [line], "timeline": [line | {"date": "<h1>x</h1>"}], "quotes": [line | {"speaker": "<h1>x</h1>"}],
+               "figures": [], "conflicts": []}
     rendered = brief_html(hostile, {})
     assert "<script" not in rendered and "<img" not in rendered and "<h1>" not in rendered
     assert brief_citation(hostile, 1) is None

@@ -193,7 +193,7 @@ def test_a_question_in_another_script_gets_a_plain_sentence(client: Any) -> None
 def test_brief_and_lookup_endpoints_keep_to_doc_ids(client: Any) -> None:
     """doc_ids reaches the briefing and the lookup through the API."""
     brief = client.predict(topic="tidal plant", doc_ids=["beta"], api_name="/brief")
-    cited = {c["doc_id"] for s in brief["sections"] for p in s["points"] for c in p["citations"]}
+    cited = {c["doc_id"] for part in ("points", "timeline", "quotes") for x in brief[part] for c in x["citations"]}
     assert cited == {"beta"}, cited
     found = client.predict(text="The plant will have 40 turbines", k=5, doc_ids=["beta"], api_name="/lookup")
     assert found["matches"] and {m["doc_id"] for m in found["matches"]} == {"beta"}
