@@ -75,9 +75,9 @@ class BaselineEngine:
         self.tree = REPO_ROOT / "build" / f"engine-{rev}"
         if not self.tree.exists():
             subprocess.run(["git", "worktree", "add", "--detach", str(self.tree), rev], cwd=REPO_ROOT, check=True, capture_output=True)
-        index = settings.index_dir.with_name(f"index-{rev}")
+        index = settings.index_dir.resolve().with_name(f"index-{rev}")
         self.env = os.environ | {"PYTHONPATH": str(self.tree), "HF_HUB_OFFLINE": "1"}
-        self.where = ["--corpus", str(settings.corpus_dir), "--index", str(index)]
+        self.where = ["--corpus", str(settings.corpus_dir.resolve()), "--index", str(index)]
         subprocess.run([sys.executable, "-m", "qa.cli", "index", *self.where], cwd=self.tree, env=self.env, check=True, capture_output=True)
         self.processes: dict[str, subprocess.Popen] = {}
         self.search = search.search if search else None
