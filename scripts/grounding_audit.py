@@ -30,6 +30,7 @@ RULES = "b7c538d"
 RULE_CHECK = r"""
 import json, sys
 from dataclasses import replace
+from pathlib import Path
 from qa.answer.generate import passages
 from qa.answer.grounding import verify
 from qa.config import Settings
@@ -40,7 +41,7 @@ for line in sys.stdin:
     job = json.loads(line)
     key = (job["corpus"], job["index"])
     if key not in engines:
-        engines[key] = Engine(replace(Settings(), corpus_dir=job["corpus"], index_dir=job["index"]))
+        engines[key] = Engine(replace(Settings(), corpus_dir=Path(job["corpus"]), index_dir=Path(job["index"])))
     engine = engines[key]
     index = engine.index()
     chunks = {c.chunk_id: c for c in index.chunks}
@@ -52,19 +53,19 @@ for line in sys.stdin:
 
 
 def jobs(ext: Path, work: Path, split: str, limit: int) -> Iterator[tuple[str, Engine, str]]:
-    """(dataset, engine, question) for the chosen external questions, each corpus indexed once (RGB: one per question)."""
+    """(dataset, engine, question) for the chosen external questions, each corpus indexed once (RGB, last: one per question)."""
     embedder = MemoEmbedder(default_embedder(Settings().encode_batch, Settings().embedder))
     docs, squad = ds.load_squad(ext / ds.SQUAD)
     engine = engines(docs, work / "squad", embedder)["hybrid"]
     for q in _take(squad, [split], limit):
         yield "SQuAD 2.0", engine, q.question
-    for n, item in enumerate(_take(ds.load_rgb(ext / ds.RGB), [split], limit)):
-        folder = Path(tempfile.mkdtemp(dir=work, prefix=f"rgb{n}-"))
-        yield "RGB en_fact", engines(ds.rgb_corpus(item, "noise"), folder, embedder)["hybrid"], item.query
     docs, multihop = ds.load_multihop(ext / ds.MULTIHOP)
     engine = engines(docs, work / "multihop", embedder)["hybrid"]
     for q in _take(multihop, [split], limit):
         yield "MultiHop-RAG", engine, q.query
+    for n, item in enumerate(_take(ds.load_rgb(ext / ds.RGB), [split], limit)):
+        folder = Path(tempfile.mkdtemp(dir=work, prefix=f"rgb{n}-"))
+        yield "RGB en_fact", engines(ds.rgb_corpus(item, "noise"), folder, embedder)["hybrid"], item.query
 
 
 def rule_checker(rev: str) -> subprocess.Popen:
@@ -100,7 +101,7 @@ def main() -> None:
             if not split_reply(reply):
                 continue
             judged = verify(reply, shown, engine.embedder, index, engine.judge, question)
-            rules.stdin.write(json.dumps({"corpus": str(engine.settings.corpus_dir), "index": str(engine.settings.index_dir), "question": question,
+            rules.stdin.write(json.dumps({"corpus": str(engine.settings.corpus_dir.resolve()), "index": str(engine.settings.index_dir.resolve()), "question": question,
                                           "reply": reply, "chunks": [h.chunk.chunk_id for h in hits[:len(shown)]]}) + "\n")
             rules.stdin.flush()
             by_rules = {r["text"]: r for r in json.loads(rules.stdout.readline())}
