@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from qa.reader import MODEL_DIR, Features, featurise, load_trained, pad
+from qa.reader import MODEL_DIR, Features, TrainedModel, featurise, pad
 
 JUDGE_FILE = MODEL_DIR / "judge.safetensors"
 # The sha256 of the shipped judge; `qa train judge` prints the new one to pin here.
@@ -36,22 +36,13 @@ def claim_features(claim: str, passage: str) -> Features:
     return featurise(claim, passage, 0, MAX_TOKENS, MAX_CLAIM_TOKENS)
 
 
-class Judge:
-    """The shipped judge model, loaded once: packaged MiniLM embeddings plus the trained layers and its three-way head."""
+class Judge(TrainedModel):
+    """The shipped judge model: packaged MiniLM embeddings plus the trained layers and its three-way head."""
+
+    kind = "judge"
 
     def __init__(self, path: Path | str | None = None, sha256: str | None = JUDGE_SHA256) -> None:
-        self.path = Path(path or JUDGE_FILE)
-        self.sha256 = sha256
-        self._weights: dict | None = None
-        self._shape: tuple[int, int, float] = (0, 0, 0.0)
-        self.meta: dict[str, object] = {}
-
-    def load(self) -> Judge:
-        """Check the file's sha256 and read it; a missing or damaged file raises ModelError."""
-        if self._weights is None:
-            self._weights, self.meta, self._shape = load_trained(self.path, self.sha256, "judge")
-            self.temperature = float(self.meta.get("temperature", 1.0))
-        return self
+        super().__init__(Path(path or JUDGE_FILE), sha256)
 
     def judge(self, pairs: Sequence[tuple[str, str]], batch_size: int = 8) -> list[Verdict]:
         """For each (claim, passage): the probabilities that the passage supports, contradicts or does not address the claim."""

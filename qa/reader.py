@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 
@@ -156,23 +157,34 @@ def load_trained(path: Path, sha256: str | None, kind: str) -> tuple[dict, dict,
     return weights, meta, (config["num_hidden_layers"], config["num_attention_heads"], config["layer_norm_eps"])
 
 
-class Reader:
-    """The shipped reader model, loaded once: packaged MiniLM embeddings plus the trained layers and heads."""
+class TrainedModel:
+    """A shipped model file (reader or judge), checked against its pinned sha256 and loaded once with the packaged MiniLM embeddings."""
 
-    def __init__(self, path: Path | str | None = None, sha256: str | None = READER_SHA256, threads: int | None = None) -> None:
-        self.path = Path(path or READER_FILE)
+    kind = ""
+
+    def __init__(self, path: Path, sha256: str | None) -> None:
+        self.path = path
         self.sha256 = sha256
-        self.threads = threads
         self._weights: dict | None = None
         self._shape: tuple[int, int, float] = (0, 0, 0.0)
         self.meta: dict[str, object] = {}
 
-    def load(self) -> Reader:
+    def load(self) -> Self:
         """Check the file's sha256 and read it; a missing or damaged file raises ModelError."""
         if self._weights is None:
-            self._weights, self.meta, self._shape = load_trained(self.path, self.sha256, "reader")
+            self._weights, self.meta, self._shape = load_trained(self.path, self.sha256, self.kind)
             self.temperature = float(self.meta.get("temperature", 1.0))
         return self
+
+
+class Reader(TrainedModel):
+    """The shipped reader model: packaged MiniLM embeddings plus the trained layers, an answer head and a span head."""
+
+    kind = "reader"
+
+    def __init__(self, path: Path | str | None = None, sha256: str | None = READER_SHA256, threads: int | None = None) -> None:
+        super().__init__(Path(path or READER_FILE), sha256)
+        self.threads = threads
 
     def read(self, question: str, windows: Sequence[tuple[str, int]], batch_size: int = 6) -> list[Reading]:
         """For each (window text, centre offset): the probability it answers the question, and the answer span."""

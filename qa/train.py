@@ -332,48 +332,32 @@ def quantise(tensors: dict) -> dict:
     return out
 
 
-def train_reader(shared: Path = SHARED, out: Path = READER_FILE, seed: int = 13, epochs: float = 1.0, lr: float = 6e-5,
-                 batch: int = 16, limit: int | None = None, threads: int | None = None, log: Log = print) -> dict:
-    """Build pairs, fine-tune, calibrate on the held-out part, write the int8 file and its model card; returns the card."""
-    import torch
-    from safetensors.torch import save_file
-
-    from qa.reader import Reader
-
-    if threads:
-        torch.set_num_threads(threads)
-    started = time.time()
-    rng = random.Random(seed)
-    pairs = build_pairs(shared, seed)
+def split(pairs: list, seed: int, limit: int | None) -> tuple[list, list]:
+    """Training and held-out pairs (one group in ten held out by hash), the training ones shuffled, both cut for a limited run."""
     train = [p for p in pairs if not _held_out(p.group)]
     held = [p for p in pairs if _held_out(p.group)]
-    rng.shuffle(train)
+    random.Random(seed).shuffle(train)
     if limit:
         train, held = train[:limit], held[:max(limit // 4, 16)]
-    log(f"{len(train):,} training pairs, {len(held):,} held out ({sum(p.span is not None for p in train):,} positive)")
-    feats = [featurise(p.question, p.text, p.centre) for p in train]
-    labels = [_labels(p, f) for p, f in zip(train, feats)]
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    model = ReaderModel(seed)
+    return train, held
+
+
+def fine_tune(model, feats: list[Features], loss_of: Callable, seed: int, epochs: float, lr: float, batch: int,  # noqa: ANN001 - a model with .modules
+              device: str, started: float, log: Log) -> None:
+    """AdamW with a linear warm-up and decay over length-bucketed batches; loss_of(rows) runs the model and gives the batch's loss."""
+    import torch
+
     model.modules.to(device)
     params = [p for p in model.modules.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     steps = max(1, int(len(_batches(feats, batch, random.Random(seed))) * epochs))
     warm = max(1, steps // 16)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm + 1))))
-    bce, ce = torch.nn.BCEWithLogitsLoss(), torch.nn.CrossEntropyLoss(reduction="none")
     step, epoch_rng = 0, random.Random(seed)
     model.modules.train()
     while step < steps:
         for rows in _batches(feats, batch, epoch_rng):
-            ids, types, mask = _tensors(feats, rows, device)
-            answer, start, end = model(ids, types, mask)
-            target = torch.tensor([float(train[i].span is not None) for i in rows], device=device)
-            gold_s = torch.tensor([labels[i][0] for i in rows], device=device)
-            gold_e = torch.tensor([labels[i][1] for i in rows], device=device)
-            has = (gold_s > 0).float()
-            span_loss = ((ce(start, gold_s) + ce(end, gold_e)) / 2 * has).sum() / has.sum().clamp(min=1)
-            loss = bce(answer, target) + span_loss
+            loss = loss_of(rows)
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -385,6 +369,37 @@ def train_reader(shared: Path = SHARED, out: Path = READER_FILE, seed: int = 13,
                 log(f"step {step}/{steps}  loss {loss.item():.3f}  {rate:.1f} pairs/s  {(steps - step) * batch / rate / 60:.0f} min left")
             if step >= steps:
                 break
+
+
+def train_reader(shared: Path = SHARED, out: Path = READER_FILE, seed: int = 13, epochs: float = 1.0, lr: float = 6e-5,
+                 batch: int = 16, limit: int | None = None, threads: int | None = None, log: Log = print) -> dict:
+    """Build pairs, fine-tune, calibrate on the held-out part, write the int8 file and its model card; returns the card."""
+    import torch
+    from safetensors.torch import save_file
+
+    from qa.reader import Reader
+
+    if threads:
+        torch.set_num_threads(threads)
+    started = time.time()
+    train, held = split(build_pairs(shared, seed), seed, limit)
+    log(f"{len(train):,} training pairs, {len(held):,} held out ({sum(p.span is not None for p in train):,} positive)")
+    feats = [featurise(p.question, p.text, p.centre) for p in train]
+    labels = [_labels(p, f) for p, f in zip(train, feats)]
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    model = ReaderModel(seed)
+    bce, ce = torch.nn.BCEWithLogitsLoss(), torch.nn.CrossEntropyLoss(reduction="none")
+
+    def loss_of(rows: list[int]):  # noqa: ANN202 - a torch tensor
+        answer, start, end = model(*_tensors(feats, rows, device))
+        target = torch.tensor([float(train[i].span is not None) for i in rows], device=device)
+        gold_s = torch.tensor([labels[i][0] for i in rows], device=device)
+        gold_e = torch.tensor([labels[i][1] for i in rows], device=device)
+        has = (gold_s > 0).float()
+        span_loss = ((ce(start, gold_s) + ce(end, gold_e)) / 2 * has).sum() / has.sum().clamp(min=1)
+        return bce(answer, target) + span_loss
+
+    fine_tune(model, feats, loss_of, seed, epochs, lr, batch, device, started, log)
     held_feats = [featurise(p.question, p.text, p.centre) for p in held]
     logits, spans = predict(model, held, held_feats, device)
     labels_held = np.array([p.span is not None for p in held], dtype=float)

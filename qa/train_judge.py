@@ -16,7 +16,7 @@ import numpy as np
 from qa.judge import JUDGE_FILE, LABELS, MAX_CLAIM_TOKENS, MAX_TOKENS, Judge, claim_features
 from qa.reader import Features, sha256_of
 from qa.text import sentence_spans, terms
-from qa.train import SHARED, Log, _batches, _held_out, _tensors, quantise
+from qa.train import SHARED, Log, _tensors, fine_tune, quantise, split
 
 SUPPORTS, CONTRADICTS, UNADDRESSED = range(3)
 
@@ -473,40 +473,17 @@ def train_judge(shared: Path = SHARED, out: Path = JUDGE_FILE, seed: int = 13, e
     if threads:
         torch.set_num_threads(threads)
     started = time.time()
-    rng = random.Random(seed)
-    pairs = build_pairs(shared, seed)
-    train = [p for p in pairs if not _held_out(p.group)]
-    held = [p for p in pairs if _held_out(p.group)]
-    rng.shuffle(train)
-    if limit:
-        train, held = train[:limit], held[:max(limit // 4, 16)]
+    train, held = split(build_pairs(shared, seed), seed, limit)
     log(f"{len(train):,} training pairs, {len(held):,} held out")
     feats = [claim_features(p.claim, p.passage) for p in train]
     device = "cuda" if torch.cuda.is_available() else "cpu"
     model = JudgeModel(seed)
-    model.modules.to(device)
-    params = [p for p in model.modules.parameters() if p.requires_grad]
-    optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
-    steps = max(1, int(len(_batches(feats, batch, random.Random(seed))) * epochs))
-    warm = max(1, steps // 16)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm + 1))))
     ce = torch.nn.CrossEntropyLoss()
-    step, epoch_rng = 0, random.Random(seed)
-    model.modules.train()
-    while step < steps:
-        for rows in _batches(feats, batch, epoch_rng):
-            loss = ce(model(*_tensors(feats, rows, device)), torch.tensor([train[i].label for i in rows], device=device))
-            optimiser.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optimiser.step()
-            schedule.step()
-            step += 1
-            if step % 100 == 0 or step == steps:
-                rate = step * batch / (time.time() - started)
-                log(f"step {step}/{steps}  loss {loss.item():.3f}  {rate:.1f} pairs/s  {(steps - step) * batch / rate / 60:.0f} min left")
-            if step >= steps:
-                break
+
+    def loss_of(rows: list[int]):  # noqa: ANN202 - a torch tensor
+        return ce(model(*_tensors(feats, rows, device)), torch.tensor([train[i].label for i in rows], device=device))
+
+    fine_tune(model, feats, loss_of, seed, epochs, lr, batch, device, started, log)
     logits = predict(model, [claim_features(p.claim, p.passage) for p in held], device)
     labels = np.array([p.label for p in held])
     temperature = fit_temperature(logits, labels)
