@@ -72,7 +72,7 @@ def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Ind
         return Checked(text, True, "", index.sentences[quoted])
     # Readings in order of preference: a sentence alone, then with the sentence before it, then the two closest together.
     readings = [(i, None, index.sentences[i].text) for i in best]
-    readings += [(i, i - 1, _window(index, i)) for i in best if _window(index, i) != index.sentences[i].text]
+    readings += [(i, i - 1, window) for i in best if (window := _window(index, i)) != index.sentences[i].text]
     if len(best) > 1:
         a, b = sorted(best[:2])
         readings.append((a, b, f"{index.sentences[a].text} {index.sentences[b].text}"))
