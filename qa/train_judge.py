@@ -87,12 +87,15 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+([.,;:!?)'])", r"\1", re.sub(r"\(\s+", "(", text)).strip()
 
 
+def closest(document: str, claim: str, k: int) -> list[tuple[int, int]]:
+    """The spans of the k sentences of a document that share most terms with a claim, most first."""
+    wanted = set(terms(claim))
+    return sorted(sentence_spans(document), key=lambda span: -len(wanted & set(terms(document[span[0]:span[1]]))))[:k]
+
+
 def evidence(document: str, claim: str, k: int = 2) -> str:
     """The k sentences of a document that share most terms with a claim, in document order."""
-    spans = sentence_spans(document)
-    wanted = set(terms(claim))
-    best = sorted(range(len(spans)), key=lambda i: -len(wanted & set(terms(document[spans[i][0]:spans[i][1]]))))[:k]
-    return " ".join(document[spans[i][0]:spans[i][1]] for i in sorted(best))
+    return " ".join(document[s:e] for s, e in sorted(closest(document, claim, k)))
 
 
 def _breaking_nli(paths: list[Path]) -> Iterator[ClaimPair]:

@@ -20,7 +20,8 @@ import numpy as np
 from qa.bench.report import code_version, replace_section
 from qa.config import REPO_ROOT
 from qa.judge import Judge, shared_judge
-from qa.text import sentence_spans, terms
+from qa.text import sentence_spans
+from qa.train_judge import closest
 
 # (name, claim, source, supported) per set; each set is sampled to at most PER_SET pairs, the same ones every run.
 Pair = tuple[str, str, bool]
@@ -102,13 +103,10 @@ NEWS = {"qags", "faithbench", "covidfact", "fnc1"}
 
 def _readings(claim: str, source: str, k: int = 3) -> list[str]:
     """The passages one claim sentence is read against: the source itself when short, else its closest sentences and the best two."""
-    spans = sentence_spans(source)
-    if len(spans) <= 2:
+    if len(sentence_spans(source)) <= 2:
         return [source]
-    wanted = set(terms(claim))
-    best = sorted(range(len(spans)), key=lambda i: -len(wanted & set(terms(source[spans[i][0]:spans[i][1]]))))[:k]
-    texts = [source[spans[i][0]:spans[i][1]] for i in best]
-    return texts + [" ".join(source[spans[i][0]:spans[i][1]] for i in sorted(best[:2]))]
+    best = closest(source, claim, k)
+    return [source[s:e] for s, e in best] + [" ".join(source[s:e] for s, e in sorted(best[:2]))]
 
 
 def support(judge: Judge, claim: str, source: str) -> float:
