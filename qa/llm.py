@@ -131,10 +131,6 @@ def _exit_reason(code: int) -> str:
     return f"killed by {name}" + (" (an illegal instruction: a CPU feature the build uses is not available)" if name == "SIGILL" else "")
 
 
-# How long a new server must live past its start before its answers count as its own (a lost port race kills it sooner).
-BIND_SECONDS = 1.5
-
-
 class ModelServer:
     """A model server in its own process on a free localhost port: started on first use, watched, started again after it dies."""
 
@@ -153,30 +149,17 @@ class ModelServer:
                 self._start()
             return f"http://127.0.0.1:{self.port}/v1"
 
-    def _start(self, tries: int = 3) -> None:
-        """Start the server and wait until it answers, or raise an LLMError saying why it did not.
-
-        Another process may take the free port first (it is free only until someone binds it); then this server dies at
-        start while the other one answers, so the answer counts only once this server has lived past its start.
-        """
+    def _start(self) -> None:
+        """Start the server and wait until it answers, or raise an LLMError saying why it did not."""
         self.port = _free_port()
         log = tempfile.TemporaryFile()
-        began = time.monotonic()
         self.process = subprocess.Popen(self.command(self.port), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                         env=os.environ | {"HF_HUB_OFFLINE": "1"}, start_new_session=True)
-        deadline = began + self.ready_seconds
+        deadline = time.monotonic() + self.ready_seconds
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/v1/models", timeout=2):  # noqa: S310 - our own server
-                    pass
-                time.sleep(max(0.0, began + BIND_SECONDS - time.monotonic()))
-                if self.process.poll() is None:
                     return
-                if tries > 1:
-                    LOG.warning("the model server died at start while another process answered on its port; starting it on another")
-                    self._start(tries - 1)
-                    return
-                raise OSError("the port was taken")
             except OSError:
                 code = self.process.poll()
                 if code is not None:
