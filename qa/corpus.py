@@ -97,6 +97,24 @@ def _pdf_text(raw: bytes, name: str) -> tuple[str, dict[str, str]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), {k: v for k, v in meta.items() if v}
 
 
+def _headed(line: str) -> bool:
+    """True for a line in title case ('Japan Targets Sovereign AI Model'): most of its longer words capitalised."""
+    words = [w for w in line.split() if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def _guess_title(lines: list[str]) -> str:
+    """A title from the lines above the first paragraph: one repeated below or in title case first, not a dateline or a
+    section trail ('Political risk / Jul 2, 2026'); else the first sentence."""
+    body = next((i for i, ln in enumerate(lines) if len(ln) > 150 or ln.endswith((".", "!", "?", "”", '"'))), len(lines))
+    heads = [ln for ln in lines[:min(body, 8)] if 25 <= len(ln) <= 150 and not ln.endswith(":")
+             and not _DATE_RE.search(ln) and not re.search(r"\s[/|·]\s", ln)]
+    if heads:
+        return max(heads, key=lambda ln: (lines.count(ln) > 1 or _headed(ln), -heads.index(ln)))
+    first = re.split(r"(?<=[.!?])\s", lines[0], maxsplit=1)[0]
+    return first if len(first) <= 150 else first[:147].rstrip() + "..."
+
+
 def _guess_meta(text: str, suffix: str) -> dict[str, str]:
     """Title and date read off the text itself, where it shows them."""
     meta: dict[str, str] = {}
@@ -106,9 +124,7 @@ def _guess_meta(text: str, suffix: str) -> dict[str, str]:
         if heading:
             meta["title"] = heading
     if "title" not in meta and lines:
-        short = [ln for ln in lines[:8] if 25 <= len(ln) <= 150 and not ln.endswith((".", ":"))]
-        first = short[0] if short else re.split(r"(?<=[.!?])\s", lines[0], maxsplit=1)[0]
-        meta["title"] = first if len(first) <= 150 else first[:147].rstrip() + "..."
+        meta["title"] = _guess_title(lines)
     found = _DATE_RE.search(text[:2000])
     if found:
         meta["date"] = found.group(0)

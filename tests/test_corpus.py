@@ -24,6 +24,20 @@ def test_reads_txt_md_html_with_metadata(corpus_dir: Path) -> None:
     assert "alert(" not in gamma.text and "named Jun Okafor as chief engineer" in gamma.text
 
 
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        ("Pulse\n\nPolitical risk / Jul 2, 2026 / 4 min\n\nTokyo Puts SoftBank in Charge of the Robot Brain\n\n", "Tokyo Puts SoftBank in Charge of the Robot Brain"),
+        ("Infrastructuresovereign airoboticsphysical ai\n\nJapan Targets Sovereign AI Model\n\nJapan Targets Sovereign AI Model\n", "Japan Targets Sovereign AI Model"),
+        ("", "Tokyo picked Noetra to build a sovereign physical-AI foundation model on June 30."),
+    ],
+)
+def test_a_plain_text_title_is_the_headline_not_a_section_trail_or_a_tag_line(tmp_path: Path, head: str, title: str) -> None:
+    body = "Tokyo picked Noetra to build a sovereign physical-AI foundation model on June 30. It starts in July.\n"
+    (tmp_path / "story.txt").write_text(head + body, encoding="utf-8")
+    assert read_article(tmp_path / "story.txt").title == title
+
+
 def test_sidecar_metadata_overrides_guesses(corpus_dir: Path) -> None:
     (corpus_dir / "alpha.meta.json").write_text(json.dumps({"title": "Edited title", "outlet": "Harbor Herald", "url": "https://x.test/a"}))
     doc = read_article(corpus_dir / "alpha.txt")
