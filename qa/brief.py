@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import combinations
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from qa.answer.conflicts import Statement, conversion_conflicts, disagreements
-from qa.answer.figures import Figure, Kind, candidate_spans, comparable, date_value, same_value, text_figures
+from qa.answer.figures import Figure, Kind, candidate_spans, comparable, date_value, money_conversions, same_value, text_figures
 from qa.answer.lexicon import MONTHS
 from qa.index import Index
 from qa.judge import Judge, shared_judge
@@ -32,8 +32,10 @@ MAX_QUOTES = 12
 MAX_FIGURES = 20
 # Two statements are the same fact when the judge finds each supports the other at least this surely ...
 SAME_FACT = 0.5
-# ... or, when they state the same figure or date and are close in meaning, when it finds neither contradicts the other this surely:
-# the shipped judge gives most paraphrases from another article under 0.2 support (README, "Briefings").
+# ... or, when their clauses state the same amounts and are close in meaning, when it finds one supports the other at least this
+# surely and neither contradicts the other this surely: the shipped judge gives most paraphrases from another article 0.15-0.5
+# support, and statements that merely share a figure under 0.1 (README, "Briefings").
+SAME_FIGURES = 0.1
 CONTRADICTED = 0.5
 # Only statements whose sentence vectors are this close are judged, or this close when they share a figure or date (they must when either states a figure) ...
 CLOSE = 0.7
@@ -191,11 +193,17 @@ class _Item:
     end: int
     claim: str
     passage: str
+    clause: tuple[int, int] | None = None
 
     @property
     def span(self) -> Span:
         """Where it is: article, start, end."""
         return self.doc_id, self.start, self.end
+
+    @property
+    def quoted(self) -> Span:
+        """What a line citing it quotes: the clause a figure anchored it on, else the whole statement."""
+        return (self.doc_id, *self.clause) if self.clause else self.span
 
 
 # --- choosing sentences ----------------------------------------------------------------------------
@@ -269,7 +277,9 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     while len(text[lo:hi].split()) < 5 and (lo > 0 or hi < len(text)):
         lo = max((c for c in cuts if c < lo), default=0) if lo > 0 else lo
         hi = min((c for c in cuts if c > hi), default=len(text)) if len(text[lo:hi].split()) < 5 and hi < len(text) else hi
-    clause = text[lo:hi]
+    clause = re.sub(r"(?:\s+(?:and|or|but|while|with|as))+[\s,;:—–-]*$", "", text[lo:hi])
+    if clause.lstrip(" ,;:—–-")[:1] in "\"“" and clause.count("\"") + clause.count("“") + clause.count("”") == 1:
+        clause = clause.replace("\"", " ", 1).replace("“", " ", 1)
     lead = len(clause) - len(clause.lstrip(" ,;:—–-"))
     trail = len(clause.rstrip(" ,;:—–-."))
     return lo + lead, lo + max(trail, lead + 1)
@@ -298,8 +308,17 @@ def _item(index: Index, sid: int, anchor: tuple[int, int] | None = None) -> _Ite
     return _Item(sent.doc_id, start, end, claim, sent.text)
 
 
+def _clause_item(index: Index, sid: int, anchor: tuple[int, int]) -> _Item:
+    """A sentence as the statement of one figure: the line citing it quotes only the clause around the figure."""
+    sent = index.sentences[sid]
+    item = _item(index, sid, anchor)
+    lo, hi = _clause(sent.text, *anchor)
+    return replace(item, clause=(max(item.start, sent.start + lo), sent.start + hi))
+
+
 Pair = tuple[_Item, _Item, bool]
-Same = set[tuple[Span, Span]]
+# Pairs of statements found the same fact, each way round, with the two statements as the judge read them.
+Same = dict[tuple[Span, Span], tuple[_Item, _Item]]
 
 
 def _prior(index: Index, sid: int, rel: dict[int, float]) -> float:
@@ -310,8 +329,9 @@ def _prior(index: Index, sid: int, rel: dict[int, float]) -> float:
 
 
 def _point_pairs(index: Index, order: list[int]) -> list[Pair]:
-    """Each sentence beside the earlier sentence most likely to state the same fact (close in meaning, sharing its figure when either
-    states one), for the judge; a sentence with none opens a fact of its own. One pair per sentence keeps the judge's work small."""
+    """Each sentence beside the earlier sentence most likely to state the same fact (close in meaning; when either states a figure,
+    sharing it, with the clauses around it stating the same amounts), for the judge; a sentence with none opens a fact of its own.
+    One pair per sentence keeps the judge's work small."""
     figs = {i: _figures(index.sentences[i].text) for i in order}
     row = {sid: n for n, sid in enumerate(order)}
     sims = index.sentence_vectors[order] @ index.sentence_vectors[order].T
@@ -321,63 +341,72 @@ def _point_pairs(index: Index, order: list[int]) -> list[Pair]:
         best = None
         for seed, key in seeds.items():
             sim = float(sims[row[seed], row[sid]])
+            if not figs[seed] and not figs[sid]:
+                if sim >= CLOSE and (best is None or sim > best[0]):
+                    best = (sim, seed, _item(index, seed), _item(index, sid), None)
+                continue
             shared = _shared(figs[seed], figs[sid], key)
-            close = sim >= CLOSE_FIGURE and shared is not None if figs[seed] or figs[sid] else sim >= CLOSE
-            if close and (best is None or sim > best[0]):
-                best = (sim, seed, shared)
+            if sim < CLOSE_FIGURE or shared is None or (best is not None and sim <= best[0]):
+                continue
+            a, b = _clause_item(index, seed, (shared[0].start, shared[0].end)), _clause_item(index, sid, (shared[1].start, shared[1].end))
+            if _covers(a.claim, b.claim) and _covers(b.claim, a.claim):
+                best = (sim, seed, a, b, _key(shared[0]))
         if best is None:
             seeds[sid] = None
             continue
-        sim, seed, shared = best
-        if shared is None:
-            found.append((sim, _item(index, seed), _item(index, sid), False))
-        else:
-            fa, fb = shared
-            seeds[seed] = _key(fa)
-            found.append((sim, _item(index, seed, (fa.start, fa.end)), _item(index, sid, (fb.start, fb.end)), True))
+        sim, seed, a, b, key = best
+        seeds[seed] = key or seeds[seed]
+        found.append((sim, a, b, key is not None))
     found.sort(key=lambda f: -f[0])
     return [(a, b, anchored) for _, a, b, anchored in found[:MAX_PAIRS]]
 
 
-def _differ(a: str, b: str) -> bool:
-    """True when two statements give different amounts for the same kind of thing: each states one the other does not ('$2.2 billion', '$22 billion')."""
-    fa, fb = _figures(a), _figures(b)
-    only_a = [f for f in fa if not any(comparable(f, g) and same_value(f, g) for g in fb)]
-    only_b = [g for g in fb if not any(comparable(f, g) and same_value(f, g) for f in fa)]
-    return any(comparable(f, g) for f in only_a for g in only_b)
+def _covers(claim: str, passage: str) -> bool:
+    """True when a passage states every amount a claim states (a conversion in brackets, '¥1 trillion ($6.2 billion)', aside)."""
+    converted = [(s + len(a), e) for a, _, s, e in money_conversions(claim)]
+    stated = [f for f in _figures(claim) if not any(s <= f.start < e for s, e in converted)]
+    return all(any(comparable(f, g) and same_value(f, g) for g in _figures(passage)) for f in stated)
 
 
 def _judged(judge: Judge, pairs: list[Pair]) -> Same:
     """The pairs that state the same fact, both ways round: the judge, reading each as claim and the other as passage, finds each
-    supports the other, or (for statements anchored on the same figure or date) finds neither contradicts the other and no figure
-    differs. One call for all."""
+    supports the other, or (for statements anchored on the same amounts) leans to support one way and finds neither contradicts the
+    other. One call for all."""
     if not pairs:
-        return set()
+        return {}
     verdicts = judge.judge([(a.claim, b.passage) for a, b, _ in pairs] + [(b.claim, a.passage) for a, b, _ in pairs], batch_size=JUDGE_BATCH)
-    same = set()
+    same: Same = {}
     for (a, b, anchored), there, back in zip(pairs, verdicts, verdicts[len(pairs):]):
         if min(there.supports, back.supports) >= SAME_FACT or (
-                anchored and not _differ(a.claim, b.claim) and max(there.contradicts, back.contradicts) < CONTRADICTED):
-            same |= {(a.span, b.span), (b.span, a.span)}
+                anchored and max(there.supports, back.supports) >= SAME_FIGURES and max(there.contradicts, back.contradicts) < CONTRADICTED):
+            same[a.span, b.span], same[b.span, a.span] = (a, b), (b, a)
     return same
 
 
 def _group(items: list[_Item], same: Same) -> list[list[_Item]]:
     """Statements grouped into facts, in the order given: each joins the first group whose first statement the judge found the same;
-    a second statement from an article already in the group is absorbed, not cited twice."""
+    a second statement from an article already in the group is absorbed, not cited twice. Statements joined on a shared figure
+    stand in the group as the clauses the judge read."""
     groups: list[list[_Item]] = []
     for it in items:
         home = next((g for g in groups if (g[0].span, it.span) in same), None)
         if home is None:
             groups.append([it])
         elif it.doc_id not in {m.doc_id for m in home}:
-            home.append(it)
+            first, joined = same[home[0].span, it.span]
+            if joined.clause:
+                home[0] = home[0] if home[0].clause else first
+            home.append(joined if joined.clause else it)
     return groups
 
 
 def _cite(citer: _Citer, members: list[_Item]) -> tuple[Citation, ...]:
-    """The citations of one fact, its shortest statement first (the line quotes it)."""
-    return tuple(citer.cite(*m.span) for m in sorted(members, key=lambda m: m.end - m.start))
+    """The citations of one fact, its shortest statement that opens like a sentence first (the line quotes it)."""
+    def line_first(span: Span) -> tuple[bool, int]:
+        words = citer.index.docs[span[0]].text[span[1]:span[2]]
+        return not words[:1].isupper(), len(words)
+
+    return tuple(citer.cite(*span) for span in sorted((m.quoted for m in members), key=line_first))
 
 
 def _points(index: Index, order: list[int], prior: dict[int, float], same: Same, citer: _Citer, max_points: int) -> list[Point]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.brief import MAX_POINTS, Brief, make_brief, to_markdown
+from qa.brief import MAX_POINTS, Brief, _covers, make_brief, to_markdown
 from qa.errors import BadInputError, ModelError
 from qa.judge import Judge
 from qa.pipeline import Engine
@@ -202,6 +202,10 @@ def test_real_corpus_brief(real_engine: Engine) -> None:
     allocation = [p for p in brief.points if all(ALLOCATION in c.quote for c in p.citations)]
     assert len(allocation) == 1, "the first-year allocation is one point"
     assert {c.doc_id for c in allocation[0].citations} == stating
+    for point in brief.points:
+        assert all(_covers(point.text, c.quote) for c in point.citations), f"every citation states the amounts of {point.text!r}"
+    robots = [p for p in brief.points if "10 million" in p.text and len(p.citations) >= 3]
+    assert robots and all("$6 billion" not in p.text for p in robots), "a fact shared on one figure quotes only the clause they share"
     counts = [len(p.citations) for p in brief.points]
     assert max(i for i, n in enumerate(counts) if n >= 3) < min(i for i, n in enumerate(counts) if n == 1), "facts many articles state come first"
     dates = [e.date for e in brief.timeline]
