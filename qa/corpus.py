@@ -104,13 +104,13 @@ def _headed(line: str) -> bool:
 
 
 def _guess_title(lines: list[str]) -> str:
-    """A title from the lines above the first paragraph: one repeated below or in title case first, not a dateline or a
-    section trail ('Political risk / Jul 2, 2026'); else the first sentence."""
+    """A title from the first lines that are not sentences, datelines or section trails ('Political risk / Jul 2, 2026'):
+    above the first paragraph, one repeated below or in title case first; else the first sentence."""
     body = next((i for i, ln in enumerate(lines) if len(ln) > 150 or ln.endswith((".", "!", "?", "”", '"'))), len(lines))
-    heads = [ln for ln in lines[:min(body, 8)] if 25 <= len(ln) <= 150 and not ln.endswith(":")
+    heads = [ln for ln in lines[:8] if 25 <= len(ln) <= 150 and not ln.endswith((".", ":"))
              and not _DATE_RE.search(ln) and not re.search(r"\s[/|·]\s", ln)]
     if heads:
-        return max(heads, key=lambda ln: (lines.count(ln) > 1 or _headed(ln), -heads.index(ln)))
+        return max(heads, key=lambda ln: (lines.index(ln) < body, lines.count(ln) > 1 or _headed(ln), -heads.index(ln)))
     first = re.split(r"(?<=[.!?])\s", lines[0], maxsplit=1)[0]
     return first if len(first) <= 150 else first[:147].rstrip() + "..."
 
