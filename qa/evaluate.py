@@ -128,6 +128,7 @@ def score_row(row: dict[str, Any], answer: Answer, seconds: float, texts: dict[s
     if kind == "notfound":
         return RowResult(row, answer, seconds, answer.abstained and not answer.answer.startswith(CONTRADICTED), None, exact, None)
     if kind == "claim-contradicted":
+        gold = first in sources if first and sources else None
         return RowResult(row, answer, seconds, answer.answer.startswith(CONTRADICTED) and bool(gold), gold, exact, None)
     if kind in FOUND:
         return RowResult(row, answer, seconds, bool(gold) and not answer.abstained, gold, exact, None)

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.answer.conflicts import differing_figure
 from qa.answer.figures import Figure, text_figures
 from qa.errors import BadInputError
 from qa.index import Index
@@ -369,7 +370,8 @@ def _unstated(index: Index, claim: str, passage: str) -> tuple[float, list[str]]
 
 
 def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) -> list[_Found]:
-    """Each passage (a sentence, or two adjacent ones) with the judge's verdict on the claim; the judge runs once for all."""
+    """Each passage (a sentence, or two adjacent ones) with the judge's verdict on the claim (the judge runs once for all); a
+    passage about the same thing that states one of the claim's figures differently contradicts it whatever the judge says."""
     passages = [index.docs[index.sentences[w[0]].doc_id].text[index.sentences[w[0]].start:index.sentences[w[-1]].end] for w in windows]
     verdicts = engine.judge.judge([(claim, p) for p in passages])
     found = []
@@ -378,7 +380,11 @@ def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) 
         f = _Found(first.doc_id, first.start, last.end, NOT_FOUND, 0.0)
         wider = 0.02 * (len(sids) - 1)
         share, missing = _unstated(index, claim, passage)
-        if v.supports >= SUPPORTS_AT and v.supports >= v.contradicts:
+        differing = differing_figure(claim, passage) if share >= ABOUT_SHARE else None
+        if differing:
+            f.verdict, f.score = CONTRADICTED, max(v.contradicts, share) - wider
+            f.note = f"the article says “{differing[1].text}”, not “{differing[0].text}”"
+        elif v.supports >= SUPPORTS_AT and v.supports >= v.contradicts:
             f.verdict, f.score, f.note = SUPPORTED, v.supports - wider, "the passage states this in other words"
         elif v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE:
             notes = _differences(claim, passage, _common_stems(index))

@@ -77,6 +77,12 @@ def test_changed_figure_is_contradicted_and_named(fake_engine: Engine) -> None:
     assert years.verdict == CONTRADICTED and years.doc_id == "gamma" and "nine years" in years.note
 
 
+def test_a_reworded_claim_with_a_changed_count_is_contradicted(fake_engine: Engine) -> None:
+    best = lookup(fake_engine, "Around 150,000 homes are expected to get their supply from the 40 tidal turbines").matches[0]
+    assert best.verdict == CONTRADICTED and best.doc_id == "alpha" and "120,000 homes" in best.quote
+    assert "120,000 homes" in best.note and "150,000 homes" in best.note
+
+
 def test_changed_name_is_contradicted(fake_engine: Engine) -> None:
     best = lookup(fake_engine, "Mayor Tomas Reuter said construction will begin in May 2025").matches[0]
     assert best.verdict == CONTRADICTED and best.quote == MAYOR
@@ -143,12 +149,16 @@ def test_evaluate_scores_quote_and_claim_rows_with_lookup(fake_engine: Engine, t
         {"id": "q1", "question": "Mayor Elena Brant said constructon will begin in May 2025", "answers": [], "sources": ["alpha"], "kind": "quote"},
         {"id": "c1", "question": "The tidal plant is expected to power 120,000 homes with its 40 turbines", "answers": [], "sources": ["alpha"], "kind": "claim"},
         {"id": "c2", "question": "The plant will have 40 turbines and supply 150,000 homes", "answers": [], "sources": ["alpha"], "kind": "claim"},
+        {"id": "x1", "question": "The plant will have 40 turbines and supply 150,000 homes", "answers": [], "sources": ["alpha"],
+         "kind": "claim-contradicted"},
+        {"id": "x2", "question": "The plant will have 40 turbines and supply 150,000 homes", "answers": [], "sources": ["beta"],
+         "kind": "claim-contradicted"},
     ]
     path = tmp_path / "rows.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     report = evaluate(fake_engine, path)
-    assert [r.correct for r in report.rows] == [True, True, False]
-    assert report.metrics()["lookup_right"] == round(2 / 3, 3)
+    assert [r.correct for r in report.rows] == [True, True, False, True, False], "contradicted counts only citing the article that says otherwise"
+    assert report.metrics()["lookup_right"] == round(3 / 5, 3)
     assert all(r.offsets_exact for r in report.rows)
 
 

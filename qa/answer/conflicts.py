@@ -51,6 +51,18 @@ def agree(a: str, b: str) -> bool | None:
     return wa <= wb or wb <= wa
 
 
+def differing_figure(claim: str, passage: str) -> tuple[Figure, Figure] | None:
+    """A figure a claim states that a passage states differently, and nowhere as the claim does: (the claim's, the passage's); years aside."""
+    said = [f for f in text_figures(passage) if f.kind != "year"]
+    for fc in (f for f in text_figures(claim) if f.kind != "year"):
+        verdicts = [(_same_figure(fc, fp), fp) for fp in said]
+        if not any(v for v, _ in verdicts):
+            other = next((fp for v, fp in verdicts if v is False), None)
+            if other:
+                return fc, other
+    return None
+
+
 def disagreements(statements: list[Statement]) -> list[list[Statement]]:
     """The statements grouped by what they state, best-supported group first, when more than one article disagrees; else []."""
     groups: list[list[Statement]] = []
