@@ -8,6 +8,7 @@ from typing import Protocol
 
 import numpy as np
 
+from qa.answer.conflicts import differing_figure
 from qa.embed import Embedder
 from qa.index import Index
 from qa.judge import Judge
@@ -57,7 +58,8 @@ def _window(index: Index, sid: int) -> str:
 def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Index, judge: Judge) -> Checked:
     """Whether the passages' sentences closest to a generated one state it: one alone, one with the sentence before, or the two closest together.
 
-    A bare answer (a name or figure without a verb) states nothing to judge; it must be quoted from the closest sentence.
+    A bare answer (a name or figure without a verb) states nothing to judge; it must be quoted from the closest sentence. A
+    reading that states one of the sentence's figures differently does not support it, whatever the judge says.
     """
     ids = [i for p in shown for i in p.sentence_ids if not index.sentences[i].text.rstrip().endswith("?")]
     if not ids:
@@ -77,10 +79,14 @@ def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Ind
         a, b = sorted(best[:2])
         readings.append((a, b, f"{index.sentences[a].text} {index.sentences[b].text}"))
     verdicts = judge.judge([(text, passage) for _, _, passage in readings])
-    k = next((k for k, v in enumerate(verdicts) if v.supports >= GROUNDED_AT), None)
+    differing = [differing_figure(text, passage) for _, _, passage in readings]
+    k = next((k for k, v in enumerate(verdicts) if v.supports >= GROUNDED_AT and not differing[k]), None)
     if k is not None:
         first, second, _ = readings[k]
         return Checked(text, True, "", index.sentences[first], index.sentences[second] if second is not None else None)
+    changed = next((d for d in differing if d), None)
+    if changed:
+        return Checked(text, False, f"the cited sentence says “{changed[1].text}”, not “{changed[0].text}”", index.sentences[best[0]])
     top = max(verdicts, key=lambda v: v.supports)
     against = max(verdicts, key=lambda v: v.contradicts)
     reason = "the cited sentence says otherwise" if against.contradicts >= max(against.supports, against.unaddressed) else "not stated by the cited sentences"
