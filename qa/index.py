@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from qa.corpus import Skipped, content_hash, load_corpus
 from qa.embed import Embedder
 from qa.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from qa.lexical import LexicalIndex
+from qa.text import stem
 from qa.types import Chunk, Document, Sentence
 
 FORMAT = 1
@@ -456,3 +459,9 @@ def _write_files(
     for path in index_dir.glob("g*.*"):
         if path.name.split(".")[0] not in keep:
             path.unlink(missing_ok=True)
+
+
+@lru_cache(maxsize=8)
+def common_stems(index: Index) -> frozenset[str]:
+    """Stems the corpus writes in lower case somewhere: ordinary words, not names."""
+    return frozenset(stem(m.group(0)) for doc in index.docs.values() for m in re.finditer(r"(?<![\w'’])[a-z]+", doc.text))

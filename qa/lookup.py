@@ -22,9 +22,9 @@ import numpy as np
 from qa.answer.conflicts import differing_figure
 from qa.answer.figures import Figure, text_figures
 from qa.errors import BadInputError
-from qa.index import Index
+from qa.index import Index, common_stems
 from qa.pipeline import Engine
-from qa.text import STOPWORDS, stem
+from qa.text import STOPWORDS, is_name, stem, unstated_names
 
 EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND = (
     "exact quote", "close quote", "supported paraphrase", "partly supported", "contradicted", "not found")
@@ -224,25 +224,14 @@ def _best_cluster(blocks: list[difflib.Match], gap: int) -> list[difflib.Match]:
     return max(clusters, key=lambda c: sum(b.size for b in c), default=[])
 
 
-@lru_cache(maxsize=8)
-def _common_stems(index: Index) -> frozenset[str]:
-    """Stems the corpus writes in lower case somewhere: ordinary words, not names."""
-    return frozenset(stem(m.group(0)) for doc in index.docs.values() for m in re.finditer(r"(?<![\w'’])[a-z]+", doc.text))
-
-
-def _is_name(word: str, common: frozenset[str]) -> bool:
-    """True for a capitalised word the corpus never writes in lower case."""
-    return word[:1].isupper() and word.lower() not in STOPWORDS and stem(word.lower()) not in common
-
-
 def _diff_kind(q_side: list[str], p_side: list[str], p_all: set[str], common: frozenset[str]) -> str:
     """'figure' or 'name' when two replaced runs of words state a different number or name, else ''."""
     if not q_side or not p_side:
         return ""
     if any(w[0].isdigit() for w in q_side) and any(w[0].isdigit() for w in p_side):
         return "figure"
-    q_names = [w for w in q_side if _is_name(w, common)]
-    if q_names and any(_is_name(w, common) for w in p_side) and not {w.lower() for w in q_names} & p_all:
+    q_names = [w for w in q_side if is_name(w, common)]
+    if q_names and any(is_name(w, common) for w in p_side) and not {w.lower() for w in q_names} & p_all:
         return "name"
     return ""
 
@@ -317,10 +306,13 @@ def _quote_match(index: Index, query: str, sid: int) -> _Found | None:
     span = region[b0:b1]
     q_words = [q_text[s:e] for _, s, e in q_raw]
     p_words = [doc_text[s:e] for _, s, e in span]
-    added, cut, diffs, swapped = _compare_words(q_words, q_toks, p_words, r_toks[b0:b1], _common_stems(index))
+    common = common_stems(index)
+    added, cut, diffs, swapped = _compare_words(q_words, q_toks, p_words, r_toks[b0:b1], common)
     dice = 2 * matched / (len(q_toks) + b1 - b0)
     if swapped or len(added) > (1 if len(q_toks) >= 8 else 0) or len(cut) > max(3, 0.4 * len(q_toks)) or dice < CLOSE_DICE:
         return None
+    if any(is_name(q_words[i], common) for i in added):
+        return None  # a name the article does not give there makes it another claim, for the judge
     start, end = span[0][1], _balanced(doc_text, span[0][1], span[-1][2])
     if diffs:
         p_figs, q_figs = text_figures(doc_text[start:end]), text_figures(q_text)
@@ -371,9 +363,11 @@ def _unstated(index: Index, claim: str, passage: str) -> tuple[float, list[str]]
 
 def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) -> list[_Found]:
     """Each passage (a sentence, or two adjacent ones) with the judge's verdict on the claim (the judge runs once for all); a
-    passage about the same thing that states one of the claim's figures differently contradicts it whatever the judge says."""
+    passage about the same thing that states one of the claim's figures differently contradicts it whatever the judge says, and
+    one that does not name everyone the claim names does not support it."""
     passages = [index.docs[index.sentences[w[0]].doc_id].text[index.sentences[w[0]].start:index.sentences[w[-1]].end] for w in windows]
     verdicts = engine.judge.judge([(claim, p) for p in passages])
+    common = common_stems(index)
     found = []
     for sids, passage, v in zip(windows, passages, verdicts):
         first, last = index.sentences[sids[0]], index.sentences[sids[-1]]
@@ -384,10 +378,10 @@ def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) 
         if differing:
             f.verdict, f.score = CONTRADICTED, max(v.contradicts, share) - wider
             f.note = f"the article says “{differing[1].text}”, not “{differing[0].text}”"
-        elif v.supports >= SUPPORTS_AT and v.supports >= v.contradicts:
+        elif v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common):
             f.verdict, f.score, f.note = SUPPORTED, v.supports - wider, "the passage states this in other words"
         elif v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE:
-            notes = _differences(claim, passage, _common_stems(index))
+            notes = _differences(claim, passage, common)
             f.verdict, f.score, f.note = CONTRADICTED, v.contradicts - wider, "; ".join(notes) or "the passage states otherwise"
         else:
             if share >= ABOUT_SHARE and missing:

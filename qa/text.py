@@ -159,6 +159,19 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS]
 
 
+def is_name(word: str, common: frozenset[str]) -> bool:
+    """True for a capitalised word the corpus (its lower-case stems: `common`) never writes in lower case."""
+    return word[:1].isupper() and word.lower() not in STOPWORDS and stem(word.lower()) not in common
+
+
+def unstated_names(claim: str, passage: str, common: frozenset[str]) -> list[str]:
+    """The names a claim uses (capitalised words the corpus never writes in lower case) that a passage does not; a name is held
+    where the passage has a word that opens with the same four letters ('Japanese' by 'Japan's')."""
+    held = {w[:4] for w in words(passage)}
+    found = re.findall(r"(?<![\w'’])[A-Z][\w'’-]*", claim)
+    return [w for w in dict.fromkeys(found) if is_name(w, common) and not {t[:4] for t in words(w)} <= held]
+
+
 def key_terms(question: str) -> list[str]:
     """The distinct content stems of a question, in order."""
     seen: dict[str, None] = {}

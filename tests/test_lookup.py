@@ -89,6 +89,11 @@ def test_changed_name_is_contradicted(fake_engine: Engine) -> None:
     assert "Elena Brandt" in best.note and "Tomas Reuter" in best.note
 
 
+def test_a_quote_put_in_another_name_is_no_close_quote(fake_engine: Engine) -> None:
+    best = lookup(fake_engine, "Reuter said construction will begin in May 2025 and the plant should deliver power by 2029").matches[0]
+    assert best.verdict not in (EXACT, CLOSE, SUPPORTED) and best.doc_id == "alpha"
+
+
 def test_paraphrase_is_supported(fake_engine: Engine) -> None:
     best = lookup(fake_engine, "The plant will supply 120,000 homes").matches[0]
     assert best.verdict == SUPPORTED and best.doc_id == "alpha" and "120,000 homes" in best.quote
@@ -186,6 +191,8 @@ def test_real_model_verdicts(real_engine: Engine) -> None:
     assert paraphrase.verdict in (EXACT, CLOSE, SUPPORTED) and "70%" in paraphrase.quote
     changed = lookup(real_engine, "Japan committed up to ¥2 trillion to Noetra").matches[0]
     assert changed.verdict == CONTRADICTED and "1 trillion" in changed.note and "¥2 trillion" in changed.note
+    subject = lookup(real_engine, "Hitachi plans to deploy 10 million AI-equipped robots across 18 industries by 2040.").matches[0]
+    assert subject.verdict == CONTRADICTED and "Hitachi" in subject.note, "a claim put in another name's mouth is neither quoted nor supported"
     assert lookup(real_engine, "The quick brown fox jumps over the lazy dog near the river bank").verdict == NOT_FOUND
     assert lookup(real_engine, "Noetra has 500 employees in Osaka").verdict == NOT_FOUND
     typo = lookup(real_engine, "brilliant press conferance, brutal data hoarding at the factory gate").matches[0]
