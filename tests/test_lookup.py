@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -197,17 +195,6 @@ def test_real_model_verdicts(real_engine: Engine) -> None:
     assert lookup(real_engine, "Noetra has 500 employees in Osaka").verdict == NOT_FOUND
     typo = lookup(real_engine, "brilliant press conferance, brutal data hoarding at the factory gate").matches[0]
     assert typo.verdict == CLOSE and typo.quote == "brilliant press conference, brutal data-hoarding at the factory gate"
-
-
-@pytest.mark.slow
-def test_lookup_is_fast_after_load(real_engine: Engine) -> None:
-    lookup(real_engine, "warm up the model")
-    times = []
-    for text in ["Tokyo can withdraw funding if Noetra misses its milestones.", "Japan committed up to ¥2 trillion to Noetra"] * 5:
-        began = time.perf_counter()
-        lookup(real_engine, text)
-        times.append(time.perf_counter() - began)
-    assert statistics.median(times) < 2.0
 
 
 def _qa(args: list[str], tmp_path: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
