@@ -394,8 +394,8 @@ def _group(items: list[_Item], same: Same) -> list[list[_Item]]:
             groups.append([it])
         elif it.doc_id not in {m.doc_id for m in home}:
             first, joined = same[home[0].span, it.span]
-            if joined.clause:
-                home[0] = home[0] if home[0].clause else first
+            if joined.clause and not home[0].clause:
+                home[0] = first
             home.append(joined if joined.clause else it)
     return groups
 
