@@ -383,12 +383,11 @@ def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) 
         elif v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE:
             notes = _differences(claim, passage, common)
             f.verdict, f.score, f.note = CONTRADICTED, v.contradicts - wider, "; ".join(notes) or "the passage states otherwise"
+        elif share >= ABOUT_SHARE and missing:
+            f.verdict, f.score = PARTLY, share * (1 - v.unaddressed) - wider
+            f.note = "not in this passage: " + ", ".join(f"“{w}”" for w in missing[:6])
         else:
-            if share >= ABOUT_SHARE and missing:
-                f.verdict, f.score = PARTLY, share * (1 - v.unaddressed) - wider
-                f.note = "not in this passage: " + ", ".join(f"“{w}”" for w in missing[:6])
-            else:
-                f.score = share / 2
+            f.score = share / 2
         found.append(f)
     return found
 

@@ -159,6 +159,12 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS]
 
 
+def closest(document: str, claim: str, k: int) -> list[tuple[int, int]]:
+    """The spans of the k sentences of a document that share most terms with a claim, most first."""
+    wanted = set(terms(claim))
+    return sorted(sentence_spans(document), key=lambda span: -len(wanted & set(terms(document[span[0]:span[1]]))))[:k]
+
+
 def is_name(word: str, common: frozenset[str]) -> bool:
     """True for a capitalised word the corpus (its lower-case stems: `common`) never writes in lower case."""
     return word[:1].isupper() and word.lower() not in STOPWORDS and stem(word.lower()) not in common

@@ -15,7 +15,7 @@ import numpy as np
 
 from qa.judge import JUDGE_FILE, LABELS, MAX_CLAIM_TOKENS, MAX_TOKENS, Judge, claim_features
 from qa.reader import Features, sha256_of
-from qa.text import sentence_spans, terms
+from qa.text import closest, sentence_spans, terms
 from qa.train import SHARED, Log, _tensors, fine_tune, quantise, split
 
 SUPPORTS, CONTRADICTS, UNADDRESSED = range(3)
@@ -85,12 +85,6 @@ def _clean(text: str) -> str:
     """Text with FEVER's bracket tokens restored and spaces before punctuation closed."""
     text = text.replace("-LRB-", "(").replace("-RRB-", ")").replace("-LSB-", "[").replace("-RSB-", "]").replace("\\'", "'")
     return re.sub(r"\s+([.,;:!?)'])", r"\1", re.sub(r"\(\s+", "(", text)).strip()
-
-
-def closest(document: str, claim: str, k: int) -> list[tuple[int, int]]:
-    """The spans of the k sentences of a document that share most terms with a claim, most first."""
-    wanted = set(terms(claim))
-    return sorted(sentence_spans(document), key=lambda span: -len(wanted & set(terms(document[span[0]:span[1]]))))[:k]
 
 
 def evidence(document: str, claim: str, k: int = 2) -> str:

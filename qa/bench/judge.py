@@ -20,8 +20,7 @@ import numpy as np
 from qa.bench.report import code_version, replace_section
 from qa.config import REPO_ROOT
 from qa.judge import Judge, shared_judge
-from qa.text import sentence_spans
-from qa.train_judge import closest
+from qa.text import closest, sentence_spans
 
 # (name, claim, source, supported) per set; each set is sampled to at most PER_SET pairs, the same ones every run.
 Pair = tuple[str, str, bool]
