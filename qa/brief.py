@@ -42,8 +42,6 @@ CLOSE = 0.7
 CLOSE_FIGURE = 0.45
 # ... and at most this many pairs, the closest: the judge reads each pair twice, and a briefing should take seconds.
 MAX_PAIRS = 80
-# The judge reads the pairs this many at a time (about twice as fast as its default of 8 on two CPU cores).
-JUDGE_BATCH = 32
 LEAD_CHARS = 600
 # Counts stated differently conflict only when their sentences are at least this close (about the same subject).
 SAME_SUBJECT = 0.45
@@ -374,7 +372,7 @@ def _judged(judge: Judge, pairs: list[Pair]) -> Same:
     other. One call for all."""
     if not pairs:
         return {}
-    verdicts = judge.judge([(a.claim, b.passage) for a, b, _ in pairs] + [(b.claim, a.passage) for a, b, _ in pairs], batch_size=JUDGE_BATCH)
+    verdicts = judge.judge([(a.claim, b.passage) for a, b, _ in pairs] + [(b.claim, a.passage) for a, b, _ in pairs])
     same: Same = {}
     for (a, b, anchored), there, back in zip(pairs, verdicts, verdicts[len(pairs):]):
         if min(there.supports, back.supports) >= SAME_FACT or (

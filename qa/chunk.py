@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from qa.text import sentence_spans
 from qa.types import Chunk, Document, Sentence
 
 
 def chunk_document(doc: Document, chunk_size: int, chunk_overlap: int, first_id: int = 0) -> list[Chunk]:
     """Split one document into overlapping chunks whose offsets satisfy text[start:end] == chunk.text."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter  # 0.3 s to import: only an index build needs it
+
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=chunk_size,
         chunk_overlap=chunk_overlap,

@@ -20,7 +20,7 @@ class Settings:
 
     corpus_dir: Path = _default_dir("QA_CORPUS", "corpus")
     index_dir: Path = _default_dir("QA_INDEX", "index")
-    embedder: str = os.environ.get("QA_EMBEDDER", "torch")
+    embedder: str = os.environ.get("QA_EMBEDDER", "onnx")
     reader_path: Path = _default_dir("QA_READER", "models/reader.safetensors")
     judge_path: Path = _default_dir("QA_JUDGE", "models/judge.safetensors")
     chunk_size: int = 600

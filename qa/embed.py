@@ -84,14 +84,14 @@ class SentenceTransformerEmbedder:
         return normalise(np.vstack(parts))
 
 
-BACKENDS = ("torch", "sentence-transformers")
+BACKENDS = ("onnx", "sentence-transformers")
 
 
-def default_embedder(batch_size: int = 32, backend: str = "torch") -> Embedder:
-    """all-MiniLM-L6-v2 through plain torch (fast start) or sentence-transformers (same vectors)."""
+def default_embedder(batch_size: int = 32, backend: str = "onnx") -> Embedder:
+    """all-MiniLM-L6-v2 on onnxruntime (fast start, no torch) or through sentence-transformers (same vectors)."""
     if backend == "sentence-transformers":
         return SentenceTransformerEmbedder(batch_size=batch_size)
-    if backend != "torch":
+    if backend != "onnx":
         raise ModelError(f"Unknown embedding backend {backend!r}; choose one of {', '.join(BACKENDS)}.")
     from qa.minilm import MiniLMEmbedder
 

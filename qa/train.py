@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.config import REPO_ROOT
-from qa.reader import MAX_TOKENS, READER_FILE, Features, best_span, featurise, pad, sha256_of
+from qa.reader import MAX_TOKENS, READER_FILE, Features, best_span, featurise, sha256_of
 from qa.text import key_terms, sentence_spans, terms
 
 SHARED = REPO_ROOT.parent / "shared"
@@ -248,8 +248,16 @@ def _batches(feats: list[Features], size: int, rng: random.Random) -> list[list[
 
 
 def _tensors(feats: list[Features], rows: list[int], device: str = "cpu"):  # noqa: ANN202 - torch tensors
-    """Padded ids, token types and mask for some rows, on the training device."""
-    return tuple(t.to(device) for t in pad(feats, rows))
+    """Padded ids, token types and attention mask for some rows, on the training device."""
+    import torch
+
+    longest = max(len(feats[i].ids) for i in rows)
+    ids = torch.zeros((len(rows), longest), dtype=torch.long)
+    types, mask = torch.zeros_like(ids), torch.zeros_like(ids)
+    for r, i in enumerate(rows):
+        n = len(feats[i].ids)
+        ids[r, :n], types[r, :n], mask[r, :n] = torch.tensor(feats[i].ids), torch.tensor(feats[i].types), 1
+    return ids.to(device), types.to(device), mask.to(device)
 
 
 def predict(model: ReaderModel, pairs: list[Pair], feats: list[Features], device: str = "cpu", batch: int = 64) -> tuple[np.ndarray, list[tuple[int, int]]]:

@@ -133,7 +133,7 @@ def test_old_generations_are_cleaned(settings: Settings) -> None:
 
 
 @pytest.mark.slow
-def test_torch_backend_gives_the_sentence_transformers_vectors() -> None:
+def test_onnx_backend_gives_the_sentence_transformers_vectors() -> None:
     from qa.embed import SentenceTransformerEmbedder
     from qa.minilm import MiniLMEmbedder
 

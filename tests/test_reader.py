@@ -60,13 +60,12 @@ def test_missing_or_damaged_reader_is_one_clear_error(tmp_path: Path) -> None:
         Reader(damaged).load()
 
 
-def test_a_window_reads_the_same_whatever_it_is_batched_with() -> None:
+def test_a_window_reads_the_same_whatever_it_is_read_with() -> None:
     windows = [(text, text.rfind(". ") + 2 if ". " in text else 0) for text in SENTENCES.values()]
     reader = shared_reader(str(READER_FILE))
     alone = [reader.read("Who said the offer was fair?", [w])[0] for w in windows]
-    together = reader.read("Who said the offer was fair?", windows, batch_size=len(windows))
-    assert [(r.start, r.end) for r in alone] == [(r.start, r.end) for r in together]
-    assert all(abs(a.p - b.p) < 1e-4 for a, b in zip(alone, together))
+    together = reader.read("Who said the offer was fair?", windows[::-1])[::-1]
+    assert alone == together
 
 
 @pytest.mark.parametrize(("question", "key", "answer"), [

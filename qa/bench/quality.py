@@ -7,6 +7,7 @@ question of every system, and writes the table of metrics x systems x datasets i
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -75,7 +76,8 @@ class BaselineEngine:
         self.tree = REPO_ROOT / "build" / f"engine-{rev}"
         if not self.tree.exists():
             subprocess.run(["git", "worktree", "add", "--detach", str(self.tree), rev], cwd=REPO_ROOT, check=True, capture_output=True)
-        index = settings.index_dir.resolve().with_name(f"index-{rev}")
+        # The earlier engine's own index of the same corpus, inside its worktree (one per index folder of ours).
+        index = self.tree / f"index-{hashlib.sha256(str(settings.index_dir.resolve()).encode()).hexdigest()[:12]}"
         self.env = os.environ | {"PYTHONPATH": str(self.tree), "HF_HUB_OFFLINE": "1"}
         self.where = ["--corpus", str(settings.corpus_dir.resolve()), "--index", str(index)]
         subprocess.run([sys.executable, "-m", "qa.cli", "index", *self.where], cwd=self.tree, env=self.env, check=True, capture_output=True)
