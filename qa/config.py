@@ -36,7 +36,8 @@ class Settings:
     reader_threshold: float = 0.5
     # Another article's answer is weighed as agreement or conflict only above this probability.
     conflict_threshold: float = 0.65
-    encode_batch: int = 32
+    # Texts embedded per onnxruntime run when indexing: 207 texts/s on 2 cores against 187 at 32 (less padding).
+    encode_batch: int = 16
 
     def chunk_settings(self) -> dict[str, int]:
         """The settings an index must share with the query side."""

@@ -39,7 +39,7 @@ from qa.reader import shared_reader
 from qa.retrieve import dense_search, hybrid_search
 from qa.types import Chunk, Document
 
-STAGES = ("embed query", "lexical", "dense", "retrieve (hybrid)", "evidence", "compose", "total")
+STAGES = ("embed query", "lexical", "dense", "retrieve (hybrid)", "reader", "compose", "total")
 EVAL_DEV = REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl"
 K = 10
 
@@ -104,7 +104,7 @@ def build_throughput(report: Report, corpora: dict[str, Path], work: Path, embed
     for label, corpus in corpora.items():
         settings = replace(Settings(), corpus_dir=corpus, index_dir=work / "throughput-index")
         texts, chunks = embed_texts(settings)
-        builds, raws, singles = [], [], []
+        builds, raws = [], []
         for _ in range(repeat):
             shutil.rmtree(settings.index_dir, ignore_errors=True)
             began = time.perf_counter()
@@ -113,21 +113,17 @@ def build_throughput(report: Report, corpora: dict[str, Path], work: Path, embed
             began = time.perf_counter()
             embedder.encode(texts)
             raws.append(time.perf_counter() - began)
-            with single_thread():
-                began = time.perf_counter()
-                embedder.encode(texts)
-                singles.append(time.perf_counter() - began)
-        build, raw, single = statistics.median(builds), statistics.median(raws), statistics.median(singles)
+        build, raw = statistics.median(builds), statistics.median(raws)
         rows.append([label, f"{len(texts):,}", f"{chunks:,}", f"{build:.1f}", f"{len(texts) / build:.0f}", f"{chunks / build:.1f}",
-                     f"{raw:.1f}", f"{len(texts) / raw:.0f}", f"{raw / build:.2f}", f"{len(texts) / single:.0f}", load()])
+                     f"{raw:.1f}", f"{len(texts) / raw:.0f}", f"{raw / build:.2f}", load()])
         _log(f"build {label}: {build:.1f}s build, {raw:.1f}s raw encode")
     shutil.rmtree(work / "throughput-index", ignore_errors=True)
     report.add("Index build throughput against raw encoding (target: build ≥ 0.85 × raw)",
                ["corpus", "texts embedded", "chunks", "build s", "texts/s", "chunks/s", "raw encode s", "raw texts/s", "build/raw",
-                "raw texts/s, 1 thread", "load 1/5/15"],
+                "load 1/5/15"],
                rows, f"`qa index --rebuild` work in-process (`Engine.build(rebuild=True)`, fresh index folder) against "
-               f"`embedder.encode(texts)` on exactly the texts the build embeds (default torch threads, as the build runs), and the same "
-               f"encode with `torch.set_num_threads(1)`; the three alternate, median of {repeat} runs.")
+               f"`embedder.encode(texts)` on exactly the texts the build embeds (onnxruntime's default threads, as the build runs); "
+               f"the two alternate, median of {repeat} runs.")
 
 
 # Warm latency by stage -----------------------------------------------------------------------------------
@@ -169,43 +165,36 @@ def _passes(run: Callable[[str], dict[str, float]], questions: list[str], repeat
 
 def latency_rows(label: str, index: Index, engine: Engine | None, embedder: Embedder, questions: list[str],
                  repeat: int) -> tuple[list[list[str]], dict[str, tuple[float, float]]]:
-    """Two table rows (default threads, one thread) of p50/p95 by stage, and the default-thread figures.
+    """A table row of p50/p95 by stage, and the figures.
 
-    Each question is answered stage by stage with the libraries' default threads, then with one thread, then by
-    Engine.ask (where there is an engine), one after the other, so the variants share the machine's load.
+    Each question is answered stage by stage, then by Engine.ask (where there is an engine), one after the other, so
+    both share the machine's load.
     """
     settings = engine.settings if engine else Settings()
 
     def once(question: str) -> dict[str, float]:
-        out = staged_ask(index, embedder, settings, question)
-        with single_thread():
-            out |= {f"1t {k}": v for k, v in staged_ask(index, embedder, settings, question).items()}
-        return out | (_timed_ask(engine, question) if engine else {})
+        return staged_ask(index, embedder, settings, question) | (_timed_ask(engine, question) if engine else {})
 
     figures = _passes(once, questions, repeat)
-    rows = []
-    for name, prefix, whole in ((label, "", figures.get("ask")), (f"{label}, 1 thread", "1t ", None)):
-        cells = [name, f"{len(index.docs):,}", f"{len(index.chunks):,}", str(len(questions))]
-        cells += [f"{ms(figures[prefix + s][0])} / {ms(figures[prefix + s][1])}" for s in STAGES]
-        rows.append(cells + [f"{ms(whole[0])} / {ms(whole[1])}" if whole else "-", load(), f"{peak_rss_mb():.0f}"])
-    _log(f"latency {label}: total p50 {ms(figures['total'][0])} ms, one thread {ms(figures['1t total'][0])} ms")
-    return rows, {s: figures[s] for s in STAGES}
+    whole = figures.get("ask")
+    cells = [label, f"{len(index.docs):,}", f"{len(index.chunks):,}", str(len(questions))]
+    cells += [f"{ms(figures[s][0])} / {ms(figures[s][1])}" for s in STAGES]
+    row = cells + [f"{ms(whole[0])} / {ms(whole[1])}" if whole else "-", load(), f"{peak_rss_mb():.0f}"]
+    _log(f"latency {label}: total p50 {ms(figures['total'][0])} ms")
+    return [row], {s: figures[s] for s in STAGES}
 
 
 @contextmanager
 def single_thread() -> Iterator[None]:
-    """Torch and FAISS limited to one thread for a while (both default to one per CPU)."""
+    """FAISS limited to one thread for a while (it defaults to one per CPU)."""
     import faiss
-    import torch
 
-    before = torch.get_num_threads(), faiss.omp_get_max_threads()
-    torch.set_num_threads(1)
+    before = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)
     try:
         yield
     finally:
-        torch.set_num_threads(before[0])
-        faiss.omp_set_num_threads(before[1])
+        faiss.omp_set_num_threads(before)
 
 
 def _timed_ask(engine: Engine, question: str) -> dict[str, float]:
@@ -254,7 +243,7 @@ def cold_start(report: Report, targets: dict[str, tuple[Path, Path, str]], repea
             rss.append(int(done.stderr.strip().splitlines()[-1].split()[1]) / 1024)
         rows.append([label, f"{statistics.median(walls):.2f}", f"{min(walls):.2f}-{max(walls):.2f}", f"{statistics.median(rss):.0f}", load()])
         _log(f"cold {label}: {statistics.median(walls):.2f}s")
-    report.add("Cold start: `qa ask` from process start to the answer printed (target ≤ 4 s)",
+    report.add("Cold start: `qa ask` from process start to the answer printed (target ≤ 1.5 s)",
                ["corpus", "wall s (median)", "range", "peak RSS MB", "load 1/5/15"], rows,
                f"`/usr/bin/time -f \"%e %M\" .venv/bin/qa ask --corpus ... --index ... QUESTION`, index already built; {repeat} runs.")
 
@@ -423,13 +412,12 @@ def main(corpus: Path, ext: Path, work: Path, out: Path | None, repeat: int, chu
     rows += more + latency_rows(f"{len(big.chunks) // 1000}k chunks (replicated)", big, None, embedder, questions_1k, repeat)[0]
     report.add("Warm latency by stage, p50 / p95 in ms (targets: ask p50 ≤ 100 ms at the default corpus, ≤ 250 ms at 100k chunks)",
                ["corpus", "articles", "chunks", "questions", *STAGES, "Engine.ask", "load 1/5/15", "process peak RSS MB"], rows,
-               f"Stages timed by calling `embedder.encode`, `hybrid_search`, `gather` and `compose` as `Engine.ask` does; `lexical` and "
+               f"Stages timed by calling `embedder.encode`, `hybrid_search`, `read_parts` and `compose` as `Engine.ask` does; `lexical` and "
                f"`dense` are the two halves of `hybrid_search` timed alone (not added to `total`). One warm-up pass, then the median over "
                f"{repeat} passes of each pass's p50 and p95. The {len(big.chunks):,}-chunk index is the ~1k corpus copied "
                f"{len(big.chunks) // len(engine_1k.index().chunks)}x: BM25 over the repeated text, the copies' chunk vectors random unit "
                f"vectors, sentence vectors repeated; `Engine.ask` is not timed there (the index is in memory only). "
-               f"Rows marked `1 thread` run with `torch.set_num_threads(1)` and `faiss.omp_set_num_threads(1)`; the others with the "
-               f"libraries' defaults ({os.cpu_count()} threads each), as the product runs. The variants alternate question by question.")
+               f"onnxruntime and FAISS run with their default threads ({os.cpu_count()} each), as the product runs.")
     del big
 
     cold_start(report, {"default (corpus/)": (corpus, default.settings.index_dir, questions[0]),
