@@ -333,19 +333,40 @@ def _quote_match(index: Index, query: str, sid: int) -> _Found | None:
 
 # --- the claim matcher: the trained judge ----------------------------------------------------------
 
-def _differences(claim: str, passage: str, common: frozenset[str]) -> list[str]:
-    """What a contradicting passage says instead: each short run of the claim's words that the passage replaces."""
+def _differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[str, str, str]]:
+    """What a passage says instead: for each short run of the claim's words that it replaces, its kind ('figure', 'name' or ''),
+    a note, and the claim's words replaced."""
     c_raw, p_raw = tokens(claim), tokens(passage)
     c_toks, p_toks = [t[0] for t in c_raw], [t[0] for t in p_raw]
     c_figs, p_figs = text_figures(claim), text_figures(passage)
     notes = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, c_toks, p_toks, autojunk=False).get_opcodes():
+        if op == "replace" and j2 - j1 > 4 and i2 == len(c_toks):  # the claim's last words, against as many of the passage's next
+            j2 = j1 + i2 - i1
+        if op == "replace" and j2 - j1 > 4 and i1 == 0:  # the claim's first words, against as many of the passage's before them
+            j1 = j2 - i2
         if op == "replace" and i2 - i1 <= 4 and j2 - j1 <= 4:
-            said = _phrase(p_figs, passage, p_raw[j1][1], p_raw[j2 - 1][2])
-            claimed = _phrase(c_figs, claim, c_raw[i1][1], c_raw[i2 - 1][2])
             kind = _diff_kind([claim[s:e] for _, s, e in c_raw[i1:i2]], [passage[s:e] for _, s, e in p_raw[j1:j2]], set(p_toks), common)
-            notes.append(f"the article {'names' if kind == 'name' else 'says'} “{said}”, not “{claimed}”")
+            if kind == "name":
+                said, claimed = _names(passage, p_raw[j1:j2], common), _names(claim, c_raw[i1:i2], common)
+            else:
+                said = _phrase(p_figs, passage, p_raw[j1][1], p_raw[j2 - 1][2])
+                claimed = _phrase(c_figs, claim, c_raw[i1][1], c_raw[i2 - 1][2])
+            notes.append((kind, f"the article {'names' if kind == 'name' else 'says'} “{said}”, not “{claimed}”", claimed))
     return notes
+
+
+def _names(text: str, run: list[tuple[str, int, int]], common: frozenset[str]) -> str:
+    """The words of a run of tokens from its first name to its last ('Sony', 'Jean-Francois Theodore')."""
+    named = [(s, e) for _, s, e in run if is_name(text[s:e], common)]
+    return text[named[0][0]:named[-1][1]]
+
+
+def _without(text: str, parts: list[str]) -> str:
+    """A text with some of its words taken out."""
+    for part in parts:
+        text = text.replace(part, " ")
+    return text
 
 
 def _unstated(index: Index, claim: str, passage: str) -> tuple[float, list[str]]:
@@ -362,9 +383,12 @@ def _unstated(index: Index, claim: str, passage: str) -> tuple[float, list[str]]
 
 
 def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) -> list[_Found]:
-    """Each passage (a sentence, or two adjacent ones) with the judge's verdict on the claim (the judge runs once for all); a
-    passage about the same thing that states one of the claim's figures differently contradicts it whatever the judge says, and
-    one that does not name everyone the claim names does not support it."""
+    """Each passage (a sentence, or two adjacent ones) with the judge's verdict on the claim (the judge runs once for all).
+
+    A passage about the same thing that states one of the claim's figures differently contradicts it whatever the judge says;
+    so does one that holds the rest of the claim but names someone else where the claim names someone it never names.
+    A passage that does not name everyone the claim names does not support it.
+    """
     passages = [index.docs[index.sentences[w[0]].doc_id].text[index.sentences[w[0]].start:index.sentences[w[-1]].end] for w in windows]
     verdicts = engine.judge.judge([(claim, p) for p in passages])
     common = common_stems(index)
@@ -375,14 +399,20 @@ def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) 
         wider = 0.02 * (len(sids) - 1)
         share, missing = _unstated(index, claim, passage)
         differing = differing_figure(claim, passage) if share >= ABOUT_SHARE else None
+        differences = _differences(claim, passage, common)
+        swapped = [(claimed, note) for kind, note, claimed in differences if kind == "name"]
+        if swapped and _unstated(index, _without(claim, [c for c, _ in swapped]), passage)[0] < ABOUT_SHARE:
+            swapped = []
         if differing:
             f.verdict, f.score = CONTRADICTED, max(v.contradicts, share) - wider
             f.note = f"the article says “{differing[1].text}”, not “{differing[0].text}”"
+        elif swapped:
+            f.verdict, f.score, f.note = CONTRADICTED, max(v.contradicts, share) - wider, "; ".join(note for _, note in swapped)
         elif v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common):
             f.verdict, f.score, f.note = SUPPORTED, v.supports - wider, "the passage states this in other words"
         elif v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE:
-            notes = _differences(claim, passage, common)
-            f.verdict, f.score, f.note = CONTRADICTED, v.contradicts - wider, "; ".join(notes) or "the passage states otherwise"
+            f.verdict, f.score = CONTRADICTED, v.contradicts - wider
+            f.note = "; ".join(note for _, note, _ in differences) or "the passage states otherwise"
         elif share >= ABOUT_SHARE and missing:
             f.verdict, f.score = PARTLY, share * (1 - v.unaddressed) - wider
             f.note = "not in this passage: " + ", ".join(f"“{w}”" for w in missing[:6])

@@ -191,6 +191,9 @@ def test_real_model_verdicts(real_engine: Engine) -> None:
     assert changed.verdict == CONTRADICTED and "1 trillion" in changed.note and "¥2 trillion" in changed.note
     subject = lookup(real_engine, "Hitachi plans to deploy 10 million AI-equipped robots across 18 industries by 2040.").matches[0]
     assert subject.verdict == CONTRADICTED and "Hitachi" in subject.note, "a claim put in another name's mouth is neither quoted nor supported"
+    leader = lookup(real_engine, "Noetra is led by Toyota")
+    assert leader.verdict == CONTRADICTED and leader.matches[0].note == "the article names “SoftBank”, not “Toyota”"
+    assert lookup(real_engine, "Tokyo selected Noetra on June 30").verdict == SUPPORTED, "a name the passage holds is no swap"
     assert lookup(real_engine, "The quick brown fox jumps over the lazy dog near the river bank").verdict == NOT_FOUND
     assert lookup(real_engine, "Noetra has 500 employees in Osaka").verdict == NOT_FOUND
     typo = lookup(real_engine, "brilliant press conferance, brutal data hoarding at the factory gate").matches[0]
