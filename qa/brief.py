@@ -328,7 +328,8 @@ def _prior(index: Index, sid: int, rel: dict[int, float]) -> float:
 
 def _point_pairs(index: Index, order: list[int]) -> list[Pair]:
     """Each sentence beside the earlier sentence most likely to state the same fact (close in meaning; when either states a figure,
-    sharing it, with the clauses around it stating the same amounts), for the judge; a sentence with none opens a fact of its own.
+    sharing it, with the clause around it in one stating every amount the other's does), for the judge; a sentence with none opens a
+    fact of its own.
     One pair per sentence keeps the judge's work small."""
     figs = {i: _figures(index.sentences[i].text) for i in order}
     row = {sid: n for n, sid in enumerate(order)}
@@ -347,7 +348,7 @@ def _point_pairs(index: Index, order: list[int]) -> list[Pair]:
             if sim < CLOSE_FIGURE or shared is None or (best is not None and sim <= best[0]):
                 continue
             a, b = _clause_item(index, seed, (shared[0].start, shared[0].end)), _clause_item(index, sid, (shared[1].start, shared[1].end))
-            if _covers(a.claim, b.claim) and _covers(b.claim, a.claim):
+            if _covers(a.claim, b.claim) or _covers(b.claim, a.claim):
                 best = (sim, seed, a, b, _key(shared[0]))
         if best is None:
             seeds[sid] = None
@@ -398,13 +399,22 @@ def _group(items: list[_Item], same: Same) -> list[list[_Item]]:
     return groups
 
 
-def _cite(citer: _Citer, members: list[_Item]) -> tuple[Citation, ...]:
-    """The citations of one fact, its shortest statement that opens like a sentence first (the line quotes it)."""
-    def line_first(span: Span) -> tuple[bool, int]:
-        words = citer.index.docs[span[0]].text[span[1]:span[2]]
-        return not words[:1].isupper(), len(words)
+def _stated_by_all(members: list[_Item]) -> list[list[_Item]]:
+    """A fact's statements with the one stating the fewest amounts first, and apart (each a fact of its own) any that does not
+    state all of its amounts: the line quotes that one, and every citation must state what the line says."""
+    line = min(members, key=lambda m: (len(_figures(m.claim)), len(m.claim)))
+    kept = [line] + [m for m in members if m is not line and _covers(line.claim, m.claim)]
+    return [kept] + [[m] for m in members if m not in kept]
 
-    return tuple(citer.cite(*span) for span in sorted((m.quoted for m in members), key=line_first))
+
+def _cite(citer: _Citer, members: list[_Item]) -> tuple[Citation, ...]:
+    """The citations of one fact, first the shortest statement that opens like a sentence and whose amounts every other one
+    states (the line quotes it)."""
+    def line_first(m: _Item) -> tuple[bool, bool, int]:
+        words = citer.index.docs[m.quoted[0]].text[m.quoted[1]:m.quoted[2]]
+        return not all(_covers(m.claim, o.claim) for o in members), not words[:1].isupper(), len(words)
+
+    return tuple(citer.cite(*m.quoted) for m in sorted(members, key=line_first))
 
 
 def _points(index: Index, order: list[int], prior: dict[int, float], same: Same, citer: _Citer, max_points: int) -> list[Point]:
@@ -412,7 +422,7 @@ def _points(index: Index, order: list[int], prior: dict[int, float], same: Same,
     articles state it, then by how much its sentences matter on their own."""
     items = {sid: _item(index, sid) for sid in order}
     weight = {it.span: prior[sid] for sid, it in items.items()}
-    groups = _group(list(items.values()), same)
+    groups = [part for g in _group(list(items.values()), same) for part in _stated_by_all(g)]
     groups.sort(key=lambda g: -(len(g) + max(weight[m.span] for m in g)))
     points = []
     for members in groups[:max_points]:

@@ -74,6 +74,18 @@ def test_same_fact_in_two_articles_is_one_point(fake_engine: Engine, corpus_dir:
     assert brief.points[0] is homes[0], "the one fact two articles state comes first"
 
 
+def test_a_fact_stated_with_less_detail_is_the_line_of_its_point(fake_engine: Engine, corpus_dir: Path) -> None:
+    (corpus_dir / "delta.txt").write_text(
+        "Tidal plant to power homes\n\nThe harbor authority said the tidal plant is expected to supply 120,000 homes.\n", encoding="utf-8")
+    fake_engine.build()
+    brief = make_brief(fake_engine)
+    _check_grounded(fake_engine, brief)
+    homes = [p for p in brief.points if "120,000 homes" in p.text]
+    assert len(homes) == 1 and {c.doc_id for c in homes[0].citations} == {"alpha", "delta"}
+    assert "40 turbines" not in homes[0].text, "the line says only what every citation states"
+    assert all(_covers(homes[0].text, c.quote) for c in homes[0].citations)
+
+
 def test_timeline_is_dated_from_the_text_in_date_order(fake_engine: Engine) -> None:
     """Events with a day or month: 'on Monday' against the article's own date (Monday 3 March 2025), in date order, quoted exactly."""
     brief = make_brief(fake_engine)
