@@ -48,10 +48,11 @@ def test_same_figure_in_two_articles_cites_both(fake_engine: Engine) -> None:
     assert {c.doc_id for c in answer.citations} == {"alpha", "beta"}
 
 
-def _finding(engine: Engine, doc_id: str, phrase: str, p: float) -> Found:
-    """What the reader would report for the sentence of an article holding a phrase: the phrase as the answer, with probability p."""
+def _finding(engine: Engine, doc_id: str, phrase: str, p: float, sentence: str = "") -> Found:
+    """What the reader would report for the sentence of an article holding a phrase (or the words `sentence`, the phrase then in
+    its window): the phrase as the answer, with probability p."""
     index = engine.index()
-    sid = next(i for i, s in enumerate(index.sentences) if s.doc_id == doc_id and phrase in s.text)
+    sid = next(i for i, s in enumerate(index.sentences) if s.doc_id == doc_id and (sentence or phrase) in s.text)
     w = window(index, sid)
     start = w.start + w.text.index(phrase)
     return Found(w, p, start, start + len(phrase), phrase)
@@ -65,6 +66,15 @@ def test_disagreeing_conversions_are_flagged_with_each_side_cited(fake_engine: E
     sides = {cl.text: {answer.citations[n - 1].doc_id for n in cl.citations} for cl in answer.conflicts[0].claims}
     assert sides == {"€2 billion ($2.2 billion)": {"alpha"}, "€2 billion ($22 billion)": {"beta"}}
     assert "The later report (March 4, 2025) gives €2 billion ($22 billion)" in answer.answer
+
+
+def test_a_different_answer_from_a_passage_that_states_the_lead_is_no_conflict(fake_engine: Engine) -> None:
+    found = [_finding(fake_engine, "gamma", "Seaforce", 0.9), _finding(fake_engine, "beta", "Harbor City", 0.8, "led by the utility Seaforce")]
+    answer = compose(fake_engine.index(), "Who leads the tidal plant project?", [("Who leads the tidal plant project?", found)], Judgement(0.5, 0.65))
+    assert not answer.conflicts, "the beta passage says the project is led by Seaforce: its other answer is a misreading"
+    found = [_finding(fake_engine, "gamma", "Seaforce", 0.9), _finding(fake_engine, "alpha", "Tomas Reuter", 0.8)]
+    answer = compose(fake_engine.index(), "Who leads the tidal plant project?", [("Who leads the tidal plant project?", found)], Judgement(0.5, 0.65))
+    assert len(answer.conflicts) == 1, "a passage that does not state the lead can disagree with it"
 
 
 def test_a_weak_different_answer_is_no_conflict_but_a_weak_same_one_corroborates(fake_engine: Engine) -> None:

@@ -194,3 +194,9 @@ def test_training_smoke_run_is_reproducible_with_a_fixed_seed(tmp_path: Path) ->
 def test_default_corpus_conversion_disagreement_is_flagged(real_engine) -> None:  # noqa: ANN001 - the conftest fixture
     answer = real_engine.ask("How much is ¥1 trillion in US dollars?")
     assert len(answer.conflicts) == 1
+
+
+@pytest.mark.slow
+def test_default_corpus_minister_who_picked_the_leader_is_no_conflict(real_engine) -> None:  # noqa: ANN001 - the conftest fixture
+    answer = real_engine.ask("Who leads Noetra?")
+    assert answer.short == "SoftBank" and not answer.conflicts, "“Akazawa selected Noetra — a consortium led by SoftBank” does not disagree"

@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from qa.answer.conflicts import Statement, agree, disagreements, topic
+from qa.answer.conflicts import Statement, agree, disagreements, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
 from qa.index import Index
 from qa.reader import Reader, Window
@@ -125,7 +125,10 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
         if f.p < judge.answer or f.window.doc_id in seen:
             continue
         verdict = agree(best.text, f.text)
-        if verdict or (verdict is False and f.p >= judge.conflict):
+        # A different answer read from a passage that also states the lead (or whose answer the lead's passage states) is a
+        # misreading of one of them, not a disagreement between articles.
+        differs = verdict is False and f.p >= judge.conflict and not states(f.window.text, best.text) and not states(best.window.text, f.text)
+        if verdict or differs:
             seen.append(f.window.doc_id)
             others.append((f, verdict))
     statements = [Statement(f.window.doc_id, f.text, i) for i, f in enumerate([best, *(f for f, _ in others)])]

@@ -29,8 +29,11 @@ def _same_figure(fa: Figure, fb: Figure) -> bool | None:
     """Whether two figures state the same amount (None: they measure different things); hedged ones within rounding, exact ones exactly."""
     if fa.kind != fb.kind or (fa.kind != "count" and not comparable(fa, fb)) or (fa.kind == "count" and fa.unit and fb.unit and fa.unit != fb.unit):
         return None
-    if consistent(fa, fb) or consistent(fb, fa):
-        return True
+    return consistent(fa, fb) or consistent(fb, fa) or _equal(fa, fb)
+
+
+def _equal(fa: Figure, fb: Figure) -> bool:
+    """Whether two figures' amounts are equal: within rounding when either is hedged, else exactly."""
     return same_value(fa, fb) if fa.approx or fb.approx else abs(fa.value - fb.value) <= 1e-9 * max(abs(fa.value), 1.0)
 
 
@@ -49,6 +52,17 @@ def agree(a: str, b: str) -> bool | None:
     if not wa or not wb:
         return None
     return wa <= wb or wb <= wa
+
+
+def states(passage: str, answer: str) -> bool:
+    """True when a passage states an answer: each of its figures at the same amount (a bound aside), or, with none, every one of its
+    content words."""
+    figs = text_figures(answer)
+    if figs:
+        said = text_figures(passage)
+        return all(any(comparable(f, g) and _equal(f, g) for g in said) for f in figs)
+    wanted = _words(answer)
+    return bool(wanted) and wanted <= _words(passage)
 
 
 def differing_figure(claim: str, passage: str) -> tuple[Figure, Figure] | None:
