@@ -115,6 +115,8 @@ def test_figures_are_parsed_with_their_units_and_scales() -> None:
     ("She retired at 85 years old.", "85", "85 years"),
     ("It rose 4.75% on Friday.", "4.75", "4.75%"),
     ("The board named Ruth Kelly, the minister.", "Ruth Kelly,", "Ruth Kelly"),
+    ("A first model release is planned this fiscal year.", "fiscal year", "this fiscal year"),
+    ("The tribunal ruled on 18 March after a delay.", "18", "18 March"),
 ])
 def test_answer_spans_widen_to_their_unit_and_scale(text: str, span: str, widened: str) -> None:
     start = text.index(span)

@@ -73,8 +73,10 @@ def candidates(index: Index, hits: list[Hit], question: str, query_vector: np.nd
 
 
 def widen(text: str, start: int, end: int) -> tuple[int, int]:
-    """An answer span widened to the whole figure it is part of ('9.3' -> '$9.3bn', '85' -> '85 years') and trimmed."""
-    spans = [(m.start, m.end, "money") for m in candidate_spans(text, Kind.MONEY)] + [(f.start, f.end, f.kind) for f in text_figures(text)]
+    """An answer span widened to the whole figure or date it is part of ('9.3' -> '$9.3bn', '85' -> '85 years', 'fiscal year' ->
+    'this fiscal year') and trimmed."""
+    spans = [(m.start, m.end, kind.value) for kind in (Kind.MONEY, Kind.DATE) for m in candidate_spans(text, kind)]
+    spans += [(f.start, f.end, f.kind) for f in text_figures(text)]
     for s, e, kind in spans:
         if s < end and start < e and (kind != "count" or not re.search(r"[A-Za-z]", text[start:end])):
             start, end = min(start, s), max(end, e)
