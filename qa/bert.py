@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from qa.errors import ModelError
+from qa.index import write_atomic
 
 # Bumped whenever the graph built below changes, so that cached graphs of an older shape are not used.
 GRAPH_VERSION = 1
@@ -92,7 +92,7 @@ def layer_graph(weights: dict[str, np.ndarray], layers: int, heads: int, eps: fl
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
 
 
-def session(key: str, weights: dict[str, np.ndarray], layers: int, heads: int, eps: float, threads: int | None, spin: bool):  # noqa: ANN201 - onnxruntime.InferenceSession
+def session(key: str, weights: dict[str, np.ndarray], layers: int, heads: int, eps: float, spin: bool):  # noqa: ANN201 - onnxruntime.InferenceSession
     """An onnxruntime session on the graph from the cache, else built now and cached where the cache can be written.
 
     `key` names the weights' values; their names, types and shapes are added to it. Spinning threads wait for the next
@@ -101,7 +101,6 @@ def session(key: str, weights: dict[str, np.ndarray], layers: int, heads: int, e
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads or 0
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
@@ -116,9 +115,7 @@ def session(key: str, weights: dict[str, np.ndarray], layers: int, heads: int, e
     graph = layer_graph(weights, layers, heads, eps)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
-            tmp.write(graph)
-        os.replace(tmp.name, path)
+        write_atomic(path, graph)
     except OSError:
         pass
     try:
@@ -130,12 +127,11 @@ def session(key: str, weights: dict[str, np.ndarray], layers: int, heads: int, e
 class Encoder:
     """A BERT's last hidden states for padded token ids, from its weights (Hugging Face names); `key` names the weights in the cache."""
 
-    def __init__(self, weights: dict[str, np.ndarray], layers: int, heads: int, eps: float, key: str, threads: int | None = None,
-                 spin: bool = True) -> None:
+    def __init__(self, weights: dict[str, np.ndarray], layers: int, heads: int, eps: float, key: str, spin: bool = True) -> None:
         self.word = dense(weights, "embeddings.word_embeddings.weight")
         self.position = dense(weights, "embeddings.position_embeddings.weight")
         self.kinds = dense(weights, "embeddings.token_type_embeddings.weight")
-        self.session = session(key, weights, layers, heads, eps, threads, spin)
+        self.session = session(key, weights, layers, heads, eps, spin)
 
     def hidden(self, ids: np.ndarray, types: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Hidden states [batch, length, size] for int64 token ids, token types and attention mask."""

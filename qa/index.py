@@ -88,7 +88,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
     """Write a file so that readers see the old or the new content, never half."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with tmp.open("wb") as fh:
@@ -430,9 +430,9 @@ def _write_files(
     def jsonl(rows: Iterable[Any]) -> bytes:
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
 
-    _write_atomic(index_dir / names["docs"], jsonl(asdict(d) for d in docs))
-    _write_atomic(index_dir / names["chunks"], jsonl(chunk_rows))
-    _write_atomic(index_dir / names["sentences"], jsonl(sentence_rows))
+    write_atomic(index_dir / names["docs"], jsonl(asdict(d) for d in docs))
+    write_atomic(index_dir / names["chunks"], jsonl(chunk_rows))
+    write_atomic(index_dir / names["sentences"], jsonl(sentence_rows))
     for key, matrix in (("chunk_vectors", chunk_matrix), ("sentence_vectors", sentence_matrix)):
         tmp = index_dir / f".{names[key]}.tmp.npy"
         np.save(tmp, matrix)
@@ -453,7 +453,7 @@ def _write_files(
         "files": {name: sha256_file(index_dir / name) for name in names.values()},
         "copies": find_copies(docs),
     }
-    _write_atomic(index_dir / MANIFEST, json.dumps(new_manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+    write_atomic(index_dir / MANIFEST, json.dumps(new_manifest, ensure_ascii=False, indent=1).encode("utf-8"))
     result.chunks, result.sentences = len(chunk_rows), len(sentence_rows)
     keep = {gen, previous_gen}
     for path in index_dir.glob("g*.*"):

@@ -138,10 +138,9 @@ class TrainedModel:
     # The int8 weights (by name ending) widened to float32 for inference; the rest run as int8 products on quantised inputs.
     float_weights: tuple[str, ...] = ()
 
-    def __init__(self, path: Path, sha256: str | None, threads: int | None = None) -> None:
+    def __init__(self, path: Path, sha256: str | None) -> None:
         self.path = path
         self.sha256 = sha256
-        self.threads = threads
         self.encoder: Encoder | None = None
         self.heads: dict[str, np.ndarray] = {}
         self.meta: dict[str, object] = {}
@@ -152,7 +151,7 @@ class TrainedModel:
             weights, self.meta, shape = load_trained(self.path, self.sha256, self.kind)
             self.heads = {k: dense(weights, k) for k in weights if k.startswith(self.kind + ".") and not k.endswith(".scale")}
             weights |= {k: dense(weights, k) for k in weights if k.endswith(self.float_weights)}
-            self.encoder = Encoder(weights, *shape, key=f"{self.kind}-{(self.sha256 or sha256_of(self.path))[:16]}", threads=self.threads)
+            self.encoder = Encoder(weights, *shape, key=f"{self.kind}-{(self.sha256 or sha256_of(self.path))[:16]}")
             self.temperature = float(self.meta.get("temperature", 1.0))
         return self
 
@@ -178,8 +177,8 @@ class Reader(TrainedModel):
     # cost 0.02 span F1; int8 in the other layers cost nothing measurable and halves their time.
     float_weights = ("output.dense.weight",)
 
-    def __init__(self, path: Path | str | None = None, sha256: str | None = READER_SHA256, threads: int | None = None) -> None:
-        super().__init__(Path(path or READER_FILE), sha256, threads)
+    def __init__(self, path: Path | str | None = None, sha256: str | None = READER_SHA256) -> None:
+        super().__init__(Path(path or READER_FILE), sha256)
 
     def read(self, question: str, windows: Sequence[tuple[str, int]]) -> list[Reading]:
         """For each (window text, centre offset): the probability it answers the question, and the answer span."""
