@@ -225,13 +225,15 @@ def _best_cluster(blocks: list[difflib.Match], gap: int) -> list[difflib.Match]:
 
 
 def _diff_kind(q_side: list[str], p_side: list[str], p_all: set[str], common: frozenset[str]) -> str:
-    """'figure' or 'name' when two replaced runs of words state a different number or name, else ''."""
+    """'figure' or 'name' when two replaced runs of words state a different number or name, else ''; names that open with the
+    same four letters are one name in two forms ('British' and 'Britain')."""
     if not q_side or not p_side:
         return ""
     if any(w[0].isdigit() for w in q_side) and any(w[0].isdigit() for w in p_side):
         return "figure"
-    q_names = [w for w in q_side if is_name(w, common)]
-    if q_names and any(is_name(w, common) for w in p_side) and not {w.lower() for w in q_names} & p_all:
+    q_names = [w.lower() for w in q_side if is_name(w, common)]
+    p_names = [w.lower() for w in p_side if is_name(w, common)]
+    if q_names and p_names and not set(q_names) & p_all and not {w[:4] for w in q_names} & {w[:4] for w in p_names}:
         return "name"
     return ""
 

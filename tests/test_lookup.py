@@ -92,6 +92,11 @@ def test_a_quote_put_in_another_name_is_no_close_quote(fake_engine: Engine) -> N
     assert best.verdict not in (EXACT, CLOSE, SUPPORTED) and best.doc_id == "alpha"
 
 
+def test_a_name_swapped_for_another_is_contradicted_with_both_names(fake_engine: Engine) -> None:
+    best = lookup(fake_engine, "The project is led by the utility Northwind").matches[0]
+    assert best.verdict == CONTRADICTED and best.doc_id == "beta" and best.note == "the article names “Seaforce”, not “Northwind”"
+
+
 def test_paraphrase_is_supported(fake_engine: Engine) -> None:
     best = lookup(fake_engine, "The plant will supply 120,000 homes").matches[0]
     assert best.verdict == SUPPORTED and best.doc_id == "alpha" and "120,000 homes" in best.quote
