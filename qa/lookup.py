@@ -20,11 +20,12 @@ from typing import Any
 import numpy as np
 
 from qa.answer.conflicts import differing_figure
-from qa.answer.figures import Figure, text_figures
+from qa.answer.differences import ABOUT_SHARE, claim_share, diff_kind, differences, phrase, swapped_names, tokens
+from qa.answer.figures import text_figures
 from qa.errors import BadInputError
 from qa.index import Index, common_stems
 from qa.pipeline import Engine
-from qa.text import STOPWORDS, is_name, stem, unstated_names
+from qa.text import STOPWORDS, is_name, unstated_names
 
 EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND = (
     "exact quote", "close quote", "supported paraphrase", "partly supported", "contradicted", "not found")
@@ -36,12 +37,11 @@ _TIER = {EXACT: 0, CLOSE: 0, SUPPORTED: 1, CONTRADICTED: 2, PARTLY: 3, NOT_FOUND
 # The judge's probability at which a passage supports or contradicts a claim (chosen on the dev lookup rows, README). A passage
 # contradicts a claim only when it is about the same thing: it holds this idf-weighted share of the claim's words; one that
 # holds them and neither supports nor contradicts it supports part of it.
-SUPPORTS_AT, CONTRADICTS_AT, ABOUT_SHARE = 0.5, 0.6, 0.5
+SUPPORTS_AT, CONTRADICTS_AT = 0.5, 0.6
 CLOSE_DICE, QUOTE_COVER = 0.75, 0.6
 # Sentences aligned with a quote, and (fewer, the judge being slower) judged against a claim.
 CANDIDATES, JUDGED = 30, 10
 
-_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+|[¥$€£%]")
 _TYPO = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "—": "-", "–": "-",
                        "‒": "-", "−": "-", "\u00a0": " ", "…": "."})
 
@@ -141,11 +141,6 @@ def _strip_quote(text: str) -> str:
     return re.sub(r"(?:\.\.\.|…|[\"'“”‘’«»\s.,;:!?])+$", "", text)
 
 
-def tokens(text: str) -> list[tuple[str, int, int]]:
-    """Lower-case word, number and currency tokens with their offsets."""
-    return [(m.group(0).lower().replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-
-
 @lru_cache(maxsize=8)
 def _doc_tokens(index: Index) -> dict[str, list[tuple[str, int, int]]]:
     """The tokens of every article."""
@@ -224,20 +219,6 @@ def _best_cluster(blocks: list[difflib.Match], gap: int) -> list[difflib.Match]:
     return max(clusters, key=lambda c: sum(b.size for b in c), default=[])
 
 
-def _diff_kind(q_side: list[str], p_side: list[str], p_all: set[str], common: frozenset[str]) -> str:
-    """'figure' or 'name' when two replaced runs of words state a different number or name, else ''; names that open with the
-    same four letters are one name in two forms ('British' and 'Britain')."""
-    if not q_side or not p_side:
-        return ""
-    if any(w[0].isdigit() for w in q_side) and any(w[0].isdigit() for w in p_side):
-        return "figure"
-    q_names = [w.lower() for w in q_side if is_name(w, common)]
-    p_names = [w.lower() for w in p_side if is_name(w, common)]
-    if q_names and p_names and not set(q_names) & p_all and not {w[:4] for w in q_names} & {w[:4] for w in p_names}:
-        return "name"
-    return ""
-
-
 def _compare_words(q_words: list[str], q_toks: list[str], p_words: list[str], p_toks: list[str],
                    common: frozenset[str]) -> tuple[list[int], list[int], list[tuple[tuple[int, int], tuple[int, int], str]], int]:
     """Aligned word lists: query words not in the passage, passage words not in the query, changed figures or names, words swapped."""
@@ -251,7 +232,7 @@ def _compare_words(q_words: list[str], q_toks: list[str], p_words: list[str], p_
         if op == "equal":
             continue
         anchored = (n > 0 and ops[n - 1][0] == "equal") or (n + 1 < len(ops) and ops[n + 1][0] == "equal")
-        kind = _diff_kind(q_words[i1:i2], p_words[j1:j2], p_all, common) if op == "replace" and anchored else ""
+        kind = diff_kind(q_words[i1:i2], p_words[j1:j2], p_all, common) if op == "replace" and anchored else ""
         if kind and i2 - i1 <= 4 and j2 - j1 <= 4:
             diffs.append(((i1, i2), (j1, j2), kind))
             continue
@@ -267,14 +248,6 @@ def _balanced(text: str, start: int, end: int) -> int:
         if text.count(opening, start, end) > text.count(closing, start, end) and text[end:end + 1] == closing:
             end += 1
     return end
-
-
-def _phrase(figs: list[Figure], text: str, start: int, end: int) -> str:
-    """The figure of a text that covers a span, else the span itself."""
-    for fig in figs:
-        if fig.start <= start and end <= fig.end:
-            return fig.text
-    return text[start:end]
 
 
 def _quote_match(index: Index, query: str, sid: int) -> _Found | None:
@@ -320,8 +293,8 @@ def _quote_match(index: Index, query: str, sid: int) -> _Found | None:
         p_figs, q_figs = text_figures(doc_text[start:end]), text_figures(q_text)
         notes = []
         for (i1, i2), (j1, j2), _ in diffs:
-            said = _phrase(p_figs, doc_text[start:end], span[j1][1] - start, span[j2 - 1][2] - start)
-            claimed = _phrase(q_figs, q_text, q_raw[i1][1], q_raw[i2 - 1][2])
+            said = phrase(p_figs, doc_text[start:end], span[j1][1] - start, span[j2 - 1][2] - start)
+            claimed = phrase(q_figs, q_text, q_raw[i1][1], q_raw[i2 - 1][2])
             notes.append(f"the article says “{said}”, not “{claimed}”")
         return _Found(sent.doc_id, start, end, CONTRADICTED, 0.5 + 0.4 * dice, "; ".join(notes))
     as_written = {tok: word for tok, word in zip(r_toks[b0:b1], p_words)}
@@ -334,55 +307,6 @@ def _quote_match(index: Index, query: str, sid: int) -> _Found | None:
 
 
 # --- the claim matcher: the trained judge ----------------------------------------------------------
-
-def _differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[str, str, str]]:
-    """What a passage says instead: for each short run of the claim's words that it replaces, its kind ('figure', 'name' or ''),
-    a note, and the claim's words replaced."""
-    c_raw, p_raw = tokens(claim), tokens(passage)
-    c_toks, p_toks = [t[0] for t in c_raw], [t[0] for t in p_raw]
-    c_figs, p_figs = text_figures(claim), text_figures(passage)
-    notes = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, c_toks, p_toks, autojunk=False).get_opcodes():
-        if op == "replace" and j2 - j1 > 4 and i2 == len(c_toks):  # the claim's last words, against as many of the passage's next
-            j2 = j1 + i2 - i1
-        if op == "replace" and j2 - j1 > 4 and i1 == 0:  # the claim's first words, against as many of the passage's before them
-            j1 = j2 - i2
-        if op == "replace" and i2 - i1 <= 4 and j2 - j1 <= 4:
-            kind = _diff_kind([claim[s:e] for _, s, e in c_raw[i1:i2]], [passage[s:e] for _, s, e in p_raw[j1:j2]], set(p_toks), common)
-            if kind == "name":
-                said, claimed = _names(passage, p_raw[j1:j2], common), _names(claim, c_raw[i1:i2], common)
-            else:
-                said = _phrase(p_figs, passage, p_raw[j1][1], p_raw[j2 - 1][2])
-                claimed = _phrase(c_figs, claim, c_raw[i1][1], c_raw[i2 - 1][2])
-            notes.append((kind, f"the article {'names' if kind == 'name' else 'says'} “{said}”, not “{claimed}”", claimed))
-    return notes
-
-
-def _names(text: str, run: list[tuple[str, int, int]], common: frozenset[str]) -> str:
-    """The words of a run of tokens from its first name to its last ('Sony', 'Jean-Francois Theodore')."""
-    named = [(s, e) for _, s, e in run if is_name(text[s:e], common)]
-    return text[named[0][0]:named[-1][1]]
-
-
-def _without(text: str, parts: list[str]) -> str:
-    """A text with some of its words taken out."""
-    for part in parts:
-        text = text.replace(part, " ")
-    return text
-
-
-def _unstated(index: Index, claim: str, passage: str) -> tuple[float, list[str]]:
-    """The idf-weighted share of a claim's content words a passage holds, and the words it lacks."""
-    held = {stem(w) if w.isalpha() else w for w, _, _ in tokens(passage)}
-    words: dict[str, str] = {}
-    for w, s, e in tokens(claim):
-        if w not in STOPWORDS and (w.isalpha() or w[0].isdigit()):
-            words.setdefault(stem(w) if w.isalpha() else w, claim[s:e])
-    weights = {t: index.sentence_lexical.idf_of(t) for t in words}
-    total = sum(weights.values())
-    share = sum(w for t, w in weights.items() if t in held) / total if total else 0.0
-    return share, [words[t] for t in words if t not in held]
-
 
 def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) -> list[_Found]:
     """Each passage (a sentence, or two adjacent ones) with the judge's verdict on the claim (the judge runs once for all).
@@ -399,22 +323,19 @@ def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) 
         first, last = index.sentences[sids[0]], index.sentences[sids[-1]]
         f = _Found(first.doc_id, first.start, last.end, NOT_FOUND, 0.0)
         wider = 0.02 * (len(sids) - 1)
-        share, missing = _unstated(index, claim, passage)
+        share, missing = claim_share(index, claim, passage)
         differing = differing_figure(claim, passage) if share >= ABOUT_SHARE else None
-        differences = _differences(claim, passage, common)
-        swapped = [(claimed, note) for kind, note, claimed in differences if kind == "name"]
-        if swapped and _unstated(index, _without(claim, [c for c, _ in swapped]), passage)[0] < ABOUT_SHARE:
-            swapped = []
+        swapped = swapped_names(index, claim, passage, common)
         if differing:
             f.verdict, f.score = CONTRADICTED, max(v.contradicts, share) - wider
             f.note = f"the article says “{differing[1].text}”, not “{differing[0].text}”"
         elif swapped:
-            f.verdict, f.score, f.note = CONTRADICTED, max(v.contradicts, share) - wider, "; ".join(note for _, note in swapped)
+            f.verdict, f.score, f.note = CONTRADICTED, max(v.contradicts, share) - wider, "; ".join(swapped)
         elif v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common):
             f.verdict, f.score, f.note = SUPPORTED, v.supports - wider, "the passage states this in other words"
         elif v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE:
             f.verdict, f.score = CONTRADICTED, v.contradicts - wider
-            f.note = "; ".join(note for _, note, _ in differences) or "the passage states otherwise"
+            f.note = "; ".join(note for _, note, _ in differences(claim, passage, common)) or "the passage states otherwise"
         elif share >= ABOUT_SHARE and missing:
             f.verdict, f.score = PARTLY, share * (1 - v.unaddressed) - wider
             f.note = "not in this passage: " + ", ".join(f"“{w}”" for w in missing[:6])

@@ -87,6 +87,15 @@ def test_markers_after_the_full_stop_and_in_lists_belong_to_their_sentence() -> 
     assert split_reply("It has 40 turbines [1]. Whether it floats is NOT IN SOURCES.") == [("It has 40 turbines.", [1])]
 
 
+def test_a_name_put_in_anothers_place_is_not_supported_and_the_reason_names_both(engine: Engine) -> None:
+    index = engine.index()
+    shown = passages(index, [Hit(c, 1.0) for c in index.chunks], limit=len(index.chunks))
+    [checked] = verify("Council member Anna Holt voted against the plan.", shown, engine.embedder, index, engine.judge)
+    assert not checked.supported and checked.reason == "the cited sentence names “Tomas Reuter”, not “Anna Holt”"
+    [same] = verify("Tomas Reuter, a council member, voted against the plan.", shown, engine.embedder, index, engine.judge)
+    assert same.supported, "the same name in another order is no swap"
+
+
 def test_citations_are_exact_and_markers_sit_before_the_full_stop(engine: Engine) -> None:
     index = engine.index()
     shown = passages(index, [Hit(c, 1.0) for c in index.chunks], limit=len(index.chunks))

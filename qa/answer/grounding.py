@@ -9,8 +9,9 @@ from typing import Protocol
 import numpy as np
 
 from qa.answer.conflicts import differing_figure
+from qa.answer.differences import swapped_names
 from qa.embed import Embedder
-from qa.index import Index
+from qa.index import Index, common_stems
 from qa.judge import Judge
 from qa.text import QUESTION_WORDS, STOPWORDS, sentence_spans, stem, words
 from qa.types import Sentence
@@ -55,11 +56,13 @@ def _window(index: Index, sid: int) -> str:
     return index.docs[sentence.doc_id].text[(before or sentence).start:sentence.end]
 
 
-def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Index, judge: Judge) -> Checked:
+def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Index, judge: Judge, common: frozenset[str]) -> Checked:
     """Whether the passages' sentences closest to a generated one state it: one alone, one with the sentence before, or the two closest together.
 
     A bare answer (a name or figure without a verb) states nothing to judge; it must be quoted from the closest sentence. A
-    reading that states one of the sentence's figures differently does not support it, whatever the judge says.
+    reading that states one of the sentence's figures differently, or names someone else where the sentence names someone
+    it never names (`common`: the corpus's lower-case stems, which tell names from words), does not support it, whatever
+    the judge says.
     """
     ids = [i for p in shown for i in p.sentence_ids if not index.sentences[i].text.rstrip().endswith("?")]
     if not ids:
@@ -80,13 +83,17 @@ def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Ind
         readings.append((a, b, f"{index.sentences[a].text} {index.sentences[b].text}"))
     verdicts = judge.judge([(text, passage) for _, _, passage in readings])
     differing = [differing_figure(text, passage) for _, _, passage in readings]
-    k = next((k for k, v in enumerate(verdicts) if v.supports >= GROUNDED_AT and not differing[k]), None)
+    swapped = [swapped_names(index, text, passage, common) for _, _, passage in readings]
+    k = next((k for k, v in enumerate(verdicts) if v.supports >= GROUNDED_AT and not differing[k] and not swapped[k]), None)
     if k is not None:
         first, second, _ = readings[k]
         return Checked(text, True, "", index.sentences[first], index.sentences[second] if second is not None else None)
     changed = next((d for d in differing if d), None)
     if changed:
         return Checked(text, False, f"the cited sentence says “{changed[1].text}”, not “{changed[0].text}”", index.sentences[best[0]])
+    renamed = next((notes for notes in swapped if notes), None)
+    if renamed:
+        return Checked(text, False, "; ".join(n.replace("the article ", "the cited sentence ", 1) for n in renamed), index.sentences[best[0]])
     top = max(verdicts, key=lambda v: v.supports)
     against = max(verdicts, key=lambda v: v.contradicts)
     reason = "the cited sentence says otherwise" if against.contradicts >= max(against.supports, against.unaddressed) else "not stated by the cited sentences"
@@ -116,11 +123,12 @@ def verify(text: str, shown: list[Shown], embedder: Embedder, index: Index, judg
     by_n = {p.n: p for p in shown}
     encoded = embedder.encode([body for body, _ in pieces]) if pieces else np.zeros((0, 1))
     out = []
+    common = common_stems(index)
     for (body, markers), vector in zip(pieces, encoded):
         cited = [by_n[n] for n in markers if n in by_n]
-        verdict = check_sentence(body, cited, vector, index, judge)
+        verdict = check_sentence(body, cited, vector, index, judge, common)
         if not verdict.supported:
-            verdict = check_sentence(body, shown, vector, index, judge)
+            verdict = check_sentence(body, shown, vector, index, judge, common)
         out.append(verdict)
     asked = {stem(w) for w in words(question) if w not in STOPWORDS and w not in QUESTION_WORDS}
     if asked and not any(c.supported and c.source and asked & {stem(w) for w in words(f"{c.text} {c.source.text}")} for c in out):

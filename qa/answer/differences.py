@@ -1,0 +1,99 @@
+"""What a claim and a passage state differently: the runs of words one puts in place of the other, and the names it swaps."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from qa.answer.figures import Figure, text_figures
+from qa.index import Index
+from qa.text import STOPWORDS, is_name, stem
+
+# A passage is about the same thing as a claim when it holds this share of the claim's idf-weighted content words.
+ABOUT_SHARE = 0.5
+
+_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+|[¥$€£%]")
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """Lower-case word, number and currency tokens with their offsets."""
+    return [(m.group(0).lower().replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def diff_kind(q_side: list[str], p_side: list[str], p_all: set[str], common: frozenset[str]) -> str:
+    """'figure' or 'name' when two replaced runs of words state a different number or name, else ''; names that open with the
+    same four letters are one name in two forms ('British' and 'Britain')."""
+    if not q_side or not p_side:
+        return ""
+    if any(w[0].isdigit() for w in q_side) and any(w[0].isdigit() for w in p_side):
+        return "figure"
+    q_names = [w.lower() for w in q_side if is_name(w, common)]
+    p_names = [w.lower() for w in p_side if is_name(w, common)]
+    if q_names and p_names and not set(q_names) & p_all and not {w[:4] for w in q_names} & {w[:4] for w in p_names}:
+        return "name"
+    return ""
+
+
+def phrase(figs: list[Figure], text: str, start: int, end: int) -> str:
+    """The figure of a text that covers a span, else the span itself."""
+    for fig in figs:
+        if fig.start <= start and end <= fig.end:
+            return fig.text
+    return text[start:end]
+
+
+def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[str, str, str]]:
+    """What a passage says instead: for each short run of the claim's words that it replaces, its kind ('figure', 'name' or ''),
+    a note, and the claim's words replaced."""
+    c_raw, p_raw = tokens(claim), tokens(passage)
+    c_toks, p_toks = [t[0] for t in c_raw], [t[0] for t in p_raw]
+    c_figs, p_figs = text_figures(claim), text_figures(passage)
+    notes = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, c_toks, p_toks, autojunk=False).get_opcodes():
+        if op == "replace" and j2 - j1 > 4 and i2 == len(c_toks):  # the claim's last words, against as many of the passage's next
+            j2 = j1 + i2 - i1
+        if op == "replace" and j2 - j1 > 4 and i1 == 0:  # the claim's first words, against as many of the passage's before them
+            j1 = j2 - i2
+        if op == "replace" and i2 - i1 <= 4 and j2 - j1 <= 4:
+            kind = diff_kind([claim[s:e] for _, s, e in c_raw[i1:i2]], [passage[s:e] for _, s, e in p_raw[j1:j2]], set(p_toks), common)
+            if kind == "name":
+                said, claimed = _names(passage, p_raw[j1:j2], common), _names(claim, c_raw[i1:i2], common)
+            else:
+                said = phrase(p_figs, passage, p_raw[j1][1], p_raw[j2 - 1][2])
+                claimed = phrase(c_figs, claim, c_raw[i1][1], c_raw[i2 - 1][2])
+            notes.append((kind, f"the article {'names' if kind == 'name' else 'says'} “{said}”, not “{claimed}”", claimed))
+    return notes
+
+
+def _names(text: str, run: list[tuple[str, int, int]], common: frozenset[str]) -> str:
+    """The words of a run of tokens from its first name to its last ('Sony', 'Jean-Francois Theodore')."""
+    named = [(s, e) for _, s, e in run if is_name(text[s:e], common)]
+    return text[named[0][0]:named[-1][1]]
+
+
+def _without(text: str, parts: list[str]) -> str:
+    """A text with some of its words taken out."""
+    for part in parts:
+        text = text.replace(part, " ")
+    return text
+
+
+def claim_share(index: Index, claim: str, passage: str) -> tuple[float, list[str]]:
+    """The idf-weighted share of a claim's content words a passage holds, and the words it lacks."""
+    held = {stem(w) if w.isalpha() else w for w, _, _ in tokens(passage)}
+    words: dict[str, str] = {}
+    for w, s, e in tokens(claim):
+        if w not in STOPWORDS and (w.isalpha() or w[0].isdigit()):
+            words.setdefault(stem(w) if w.isalpha() else w, claim[s:e])
+    weights = {t: index.sentence_lexical.idf_of(t) for t in words}
+    total = sum(weights.values())
+    share = sum(w for t, w in weights.items() if t in held) / total if total else 0.0
+    return share, [words[t] for t in words if t not in held]
+
+
+def swapped_names(index: Index, claim: str, passage: str, common: frozenset[str]) -> list[str]:
+    """Notes on the names a passage puts where the claim names someone it never names, when it holds the rest of the claim."""
+    swapped = [(claimed, note) for kind, note, claimed in differences(claim, passage, common) if kind == "name"]
+    if not swapped or claim_share(index, _without(claim, [c for c, _ in swapped]), passage)[0] < ABOUT_SHARE:
+        return []
+    return [note for _, note in swapped]
