@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,15 @@ def dense(weights: dict[str, np.ndarray], name: str) -> np.ndarray:
     if value.dtype == np.int8:
         return value.astype(np.float32) * weights[name + ".scale"].astype(np.float32)[:, None]
     return np.asarray(value, dtype=np.float32)
+
+
+def pad(rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of token ids (or token types) padded with zeros to the longest, as int64, and their attention mask."""
+    ids = np.zeros((len(rows), max(len(r) for r in rows)), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    for r, row in enumerate(rows):
+        ids[r, :len(row)], mask[r, :len(row)] = row, 1
+    return ids, mask
 
 
 def layer_graph(weights: dict[str, np.ndarray], layers: int, heads: int, eps: float) -> bytes:
@@ -136,4 +146,4 @@ class Encoder:
     def hidden(self, ids: np.ndarray, types: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Hidden states [batch, length, size] for int64 token ids, token types and attention mask."""
         embedded = self.word[ids] + self.position[: ids.shape[1]][None] + self.kinds[types]
-        return self.session.run(["hidden"], {"embedded": embedded.astype(np.float32), "attention_mask": mask.astype(np.int64)})[0]
+        return self.session.run(["hidden"], {"embedded": embedded, "attention_mask": mask})[0]

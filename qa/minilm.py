@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.bert import Encoder, pad
 from qa.embed import Progress, minilm_path, normalise
 from qa.errors import ModelError
 
@@ -29,7 +30,6 @@ class MiniLMEmbedder:
         """Read the tokenizer and weights once."""
         if self._encoder is not None:
             return
-        from qa.bert import Encoder
 
         try:
             from safetensors.numpy import load_file
@@ -58,12 +58,7 @@ class MiniLMEmbedder:
         done = 0
         for start in range(0, len(order), self.batch_size):
             rows = order[start:start + self.batch_size]
-            longest = max(len(encodings[i].ids) for i in rows)
-            ids = np.zeros((len(rows), longest), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            for r, i in enumerate(rows):
-                n = len(encodings[i].ids)
-                ids[r, :n], mask[r, :n] = encodings[i].ids, 1
+            ids, mask = pad([encodings[i].ids for i in rows])
             hidden = self._encoder.hidden(ids, np.zeros_like(ids), mask)
             m = mask[..., None].astype(np.float32)
             out[rows] = normalise((hidden * m).sum(1) / np.maximum(m.sum(1), 1e-9))

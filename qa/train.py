@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.bert import pad
 from qa.config import REPO_ROOT
 from qa.reader import MAX_TOKENS, READER_FILE, Features, best_span, featurise, sha256_of
 from qa.text import key_terms, sentence_spans, terms
@@ -251,13 +252,9 @@ def _tensors(feats: list[Features], rows: list[int], device: str = "cpu"):  # no
     """Padded ids, token types and attention mask for some rows, on the training device."""
     import torch
 
-    longest = max(len(feats[i].ids) for i in rows)
-    ids = torch.zeros((len(rows), longest), dtype=torch.long)
-    types, mask = torch.zeros_like(ids), torch.zeros_like(ids)
-    for r, i in enumerate(rows):
-        n = len(feats[i].ids)
-        ids[r, :n], types[r, :n], mask[r, :n] = torch.tensor(feats[i].ids), torch.tensor(feats[i].types), 1
-    return ids.to(device), types.to(device), mask.to(device)
+    ids, mask = pad([feats[i].ids for i in rows])
+    types, _ = pad([feats[i].types for i in rows])
+    return tuple(torch.from_numpy(t).to(device) for t in (ids, types, mask))
 
 
 def predict(model: ReaderModel, pairs: list[Pair], feats: list[Features], device: str = "cpu", batch: int = 64) -> tuple[np.ndarray, list[tuple[int, int]]]:
