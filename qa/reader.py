@@ -88,8 +88,9 @@ def featurise(question: str, text: str, centre: int, max_tokens: int = MAX_TOKEN
     return Features([cls, *q, sep, *ids, sep], [0] * first + [1] * (len(ids) + 1), list(offsets), first)
 
 
-def best_span(start_logits: np.ndarray, end_logits: np.ndarray, feats: Features) -> tuple[int, int]:
-    """The highest-scoring span of at most MAX_SPAN_TOKENS window tokens, as character offsets into the window."""
+def best_span(start_logits: np.ndarray, end_logits: np.ndarray, feats: Features, within: Sequence[tuple[int, int]] = ()) -> tuple[int, int]:
+    """The highest-scoring span of at most MAX_SPAN_TOKENS window tokens, as character offsets into the window; with `within`,
+    the best span inside one of those character ranges."""
     n = len(feats.offsets)
     if n == 0:
         return 0, 0
@@ -97,6 +98,13 @@ def best_span(start_logits: np.ndarray, end_logits: np.ndarray, feats: Features)
     e = end_logits[feats.first:feats.first + n]
     scores = s[:, None] + e[None, :]
     allowed = np.triu(np.ones((n, n), dtype=bool)) & ~np.triu(np.ones((n, n), dtype=bool), MAX_SPAN_TOKENS)
+    if within:
+        starts, ends = np.array([a for a, _ in feats.offsets]), np.array([b for _, b in feats.offsets])
+        inside = np.zeros((n, n), dtype=bool)
+        for lo, hi in within:
+            inside |= ((starts >= lo) & (starts < hi))[:, None] & ((ends <= hi) & (ends > lo))[None, :]
+        if (allowed & inside).any():
+            allowed &= inside
     i, j = np.unravel_index(np.argmax(np.where(allowed, scores, -np.inf)), scores.shape)
     return feats.offsets[i][0], feats.offsets[j][1]
 
@@ -180,16 +188,18 @@ class Reader(TrainedModel):
     def __init__(self, path: Path | str | None = None, sha256: str | None = READER_SHA256) -> None:
         super().__init__(Path(path or READER_FILE), sha256)
 
-    def read(self, question: str, windows: Sequence[tuple[str, int]]) -> list[Reading]:
-        """For each (window text, centre offset): the probability it answers the question, and the answer span."""
+    def read(self, question: str, windows: Sequence[tuple[str, int]], within: Sequence[Sequence[tuple[int, int]]] = ()) -> list[Reading]:
+        """For each (window text, centre offset): the probability it answers the question, and the answer span (with `within`,
+        one list of character ranges per window, the best span inside them)."""
         self.load()
         out = []
-        for text, centre in windows:
+        for i, (text, centre) in enumerate(windows):
             feats = featurise(question, text, centre)
             hidden = self.hidden(feats)
             logit = float(self.head(hidden[0], "answer")[0])
             spans = self.head(hidden, "span")
-            out.append(Reading(1.0 / (1.0 + math.exp(-logit / self.temperature)), *best_span(spans[:, 0], spans[:, 1], feats)))
+            span = best_span(spans[:, 0], spans[:, 1], feats, within[i] if within else ())
+            out.append(Reading(1.0 / (1.0 + math.exp(-logit / self.temperature)), *span))
         return out
 
 

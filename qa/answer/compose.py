@@ -8,6 +8,7 @@ from datetime import date
 
 import numpy as np
 
+from qa.answer.asked import answer_ranges, asked
 from qa.answer.conflicts import Statement, agree, disagreements, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
 from qa.index import Index
@@ -92,13 +93,25 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def read(reader: Reader, question: str, windows: list[Window]) -> list[Found]:
-    """The reader's verdict on each window, most likely answer first."""
+    """The reader's verdict on each window, most likely answer first.
+
+    Where the question names the kind of answer it wants (a date, an age), the span is read only where a window states one,
+    and a window that states none cannot answer (it stays, unread, as a closest passage).
+    """
     if not windows:
         return []
+    kind = asked(question)
+    ranges = [answer_ranges(w.text, kind) if kind else [] for w in windows]
+    readable = [i for i, w in enumerate(windows) if not kind or ranges[i]]
+    readings = dict(zip(readable, reader.read(question, [(windows[i].text, windows[i].centre_offset) for i in readable],
+                                              [ranges[i] for i in readable] if kind else ())))
     found = []
-    for w, r in zip(windows, reader.read(question, [(w.text, w.centre_offset) for w in windows])):
-        s, e = widen(w.text, r.start, r.end)
-        found.append(Found(w, r.p, w.start + s, w.start + e, w.text[s:e]))
+    for i, w in enumerate(windows):
+        if i not in readings:
+            found.append(Found(w, 0.0, w.centre, w.centre, ""))
+            continue
+        s, e = widen(w.text, readings[i].start, readings[i].end)
+        found.append(Found(w, readings[i].p, w.start + s, w.start + e, w.text[s:e]))
     return sorted(found, key=lambda f: (-f.p, f.window.sentence_id))
 
 

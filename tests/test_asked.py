@@ -1,0 +1,58 @@
+"""The kind of answer a question names (a date, a year, an age): the reader's span is read only where a passage states one."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.asked import Asked, answer_ranges, asked
+from qa.answer.compose import read
+from qa.reader import READER_FILE, Window, shared_reader
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("On what date did the IAAF suspend the Greek pair?", Asked.DATE),
+    ("By what date did Kenteris and Thanou have to reply?", Asked.DATE),
+    ("In what year was the school renamed?", Asked.YEAR),
+    ("Which year did the price of oil drop?", Asked.YEAR),
+    ("How old is the American tycoon?", Asked.AGE),
+    ("When did the tunnel open?", None),
+    ("How much did the tunnel cost?", None),
+])
+def test_a_question_names_the_kind_of_answer_or_leaves_it_open(question: str, kind: Asked | None) -> None:
+    assert asked(question) is kind
+
+
+def test_where_a_passage_states_a_date_a_year_or_an_age() -> None:
+    text = "Kenteris, 31, and Thanou, 30, were suspended on 16 December 2004, after the 2000 Games; their coach was banned for four years."
+    quoted = lambda kind: [text[s:e] for s, e in answer_ranges(text, kind)]  # noqa: E731
+    assert quoted(Asked.AGE) == ["31", "30"]
+    assert "16 December 2004" in quoted(Asked.DATE) and "2000" not in quoted(Asked.DATE)
+    assert "2000" in quoted(Asked.YEAR) and "2004" in " ".join(quoted(Asked.YEAR))
+    assert answer_ranges("The 76-year-old owner of the Buccaneers, aged 76, made an offer.", Asked.AGE) != []
+    assert answer_ranges("No date for the trial has yet been set.", Asked.DATE) == []
+
+
+def window(text: str, n: int = 0) -> Window:
+    """One sentence as a window of its own."""
+    return Window(n, f"doc{n}", 0, 0, len(text), text)
+
+
+@pytest.mark.slow
+def test_the_reader_answers_an_age_only_from_a_stated_age() -> None:
+    reader = shared_reader(str(READER_FILE))
+    banned = window("The pair's former coach, Christos Tzekos, has been banned for four years.")
+    assert read(reader, "How old is Christos Tzekos?", [banned])[0].p == 0.0
+    ages = window("Kenteris, 31, and Thanou, 30, had been charged with avoiding drug tests in Tel Aviv, Chicago and Athens.", 1)
+    found = read(reader, "How old is Thanou?", [banned, ages])
+    assert found[0].window == ages and found[0].text in {"30", "31"} and found[0].p > 0
+
+
+@pytest.mark.slow
+def test_a_date_question_is_not_answered_with_a_word_or_a_bare_year() -> None:
+    reader = shared_reader(str(READER_FILE))
+    unset = window("No date for the trial has yet been set and again Tzekos is also facing charges.")
+    games = window("Kenteris, the 2000 Olympic 200m champion, also faces a criminal hearing in Greece.", 1)
+    found = read(reader, "On what date does the criminal trial begin?", [unset, games])
+    assert all(f.p == 0.0 and f.text == "" for f in found)
+    dated = window("They have until midnight on 16 December to reply to the charges.", 2)
+    assert read(reader, "By what date did they have to reply to the charges?", [unset, dated])[0].text == "16 December"
