@@ -15,8 +15,11 @@ from qa.reader import READER_FILE, Window, shared_reader
     ("In what year was the school renamed?", Asked.YEAR),
     ("Which year did the price of oil drop?", Asked.YEAR),
     ("How old is the American tycoon?", Asked.AGE),
+    ("How much will the government invest in Noetra?", Asked.MONEY),
+    ("What percentage of the exchange does the fund own?", Asked.PERCENT),
+    ("How much does the PSP weigh?", Asked.WEIGHT),
     ("When did the tunnel open?", None),
-    ("How much did the tunnel cost?", None),
+    ("How much lighter is the new debt load?", None),
 ])
 def test_a_question_names_the_kind_of_answer_or_leaves_it_open(question: str, kind: Asked | None) -> None:
     assert asked(question) is kind
@@ -30,6 +33,10 @@ def test_where_a_passage_states_a_date_a_year_or_an_age() -> None:
     assert "2000" in quoted(Asked.YEAR) and "2004" in " ".join(quoted(Asked.YEAR))
     assert answer_ranges("The 76-year-old owner of the Buccaneers, aged 76, made an offer.", Asked.AGE) != []
     assert answer_ranges("No date for the trial has yet been set.", Asked.DATE) == []
+    money = "Shares closed at 270.25p, the bid is £1.5bn ($2.9bn), a 27-30% premium; he may claim 6 million lira. It weighs 260g."
+    quoted = lambda kind: [money[s:e] for s, e in answer_ranges(money, kind)]  # noqa: E731
+    assert {"270.25p", "£1.5bn ($2.9bn)", "27-30%", "6 million lira"} <= set(quoted(Asked.MONEY))
+    assert quoted(Asked.PERCENT) == ["27-30%"] and quoted(Asked.WEIGHT) == ["260g"]
 
 
 def window(text: str, n: int = 0) -> Window:
@@ -45,6 +52,16 @@ def test_the_reader_answers_an_age_only_from_a_stated_age() -> None:
     ages = window("Kenteris, 31, and Thanou, 30, had been charged with avoiding drug tests in Tel Aviv, Chicago and Athens.", 1)
     found = read(reader, "How old is Thanou?", [banned, ages])
     assert found[0].window == ages and found[0].text in {"30", "31"} and found[0].p > 0
+
+
+@pytest.mark.slow
+def test_an_amount_question_is_not_answered_with_a_count() -> None:
+    reader = shared_reader(str(READER_FILE))
+    companies = window("The government expects the investor base to grow to 44 companies spanning automotive and finance.")
+    funds = window("Tokyo picked Noetra to build the model with up to ¥1 trillion in state funding over five years.", 1)
+    found = read(reader, "How much will the government invest in Noetra?", [companies, funds])
+    assert found[0].window == funds and found[0].text == "up to ¥1 trillion"
+    assert next(f for f in found if f.window == companies).p == 0.0
 
 
 @pytest.mark.slow

@@ -15,6 +15,9 @@ class Asked(Enum):
     DATE = "date"
     YEAR = "year"
     AGE = "age"
+    MONEY = "money"
+    PERCENT = "percent"
+    WEIGHT = "weight"
 
 
 # Only questions that name the kind: a bare "When" may be answered by "after the election" or "last week".
@@ -22,8 +25,15 @@ _ASKS = (
     (Asked.DATE, re.compile(r"\b(?:what|which) (?:exact )?(?:date|day of the month)\b", re.I)),
     (Asked.YEAR, re.compile(r"\b(?:what|which) year\b", re.I)),
     (Asked.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)),
+    (Asked.PERCENT, re.compile(r"\b(?:what|which) (?:percentage|per ?cent|proportion)\b|\bhow many (?:per ?cent|percentage points)\b", re.I)),
+    (Asked.WEIGHT, re.compile(r"\b(?:how much|what) (?:does|do|did|will|would)\b.*\bweigh\b|\bhow heavy\b|\bwhat (?:is|was) the weight\b", re.I)),
+    (Asked.MONEY, re.compile(r"\bhow much money\b|\b(?:what|which) (?:price|sum|fee)\b|\bat what price\b|\bhow much\b.*\b(?:cost|costs|pay|paid|pays|"
+                             r"paying|spend|spent|spending|invest|invested|investing|worth|priced?|fund|funding|raise|raised|sell|sold|charge|"
+                             r"charged|earn|earned|earns|budget|owe|owed|bid|offer|offered|fine|fined|valued?|allocate|allocated)\b", re.I)),
 )
 _DAY_FIRST = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{MONTHS}\b(?:,? \d{{4}})?")
+_WEIGHT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:kg|kilos?|kilograms?|g|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stone)\b", re.I)
+_RANGE_BEFORE = re.compile(r"(?:[¥$€£]\s?)?\d+(?:[.,]\d+)?\s?(?:-|–|to|and)\s?$")
 _HAS_MONTH = re.compile(rf"\b{MONTHS}\b")
 _YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d(?:s\b|\b)")
 _AGE = re.compile(r"\b(?:aged?|ages) (\d{1,3})\b|\b(\d{1,3})(?:-year-old|-years-old| years? old)\b|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<=\()(\d{1,3})(?=\))")
@@ -36,12 +46,30 @@ def asked(question: str) -> Asked | None:
 
 def answer_ranges(text: str, kind: Asked) -> list[tuple[int, int]]:
     """Where a text states an answer of that kind, as character ranges."""
-    if kind is not Asked.AGE:
-        dates = [(s.start, s.end) for s in candidate_spans(text, Kind.DATE)] + [(m.start(), m.end()) for m in _DAY_FIRST.finditer(text)]
+    if kind in (Asked.MONEY, Asked.PERCENT):
+        # An amount may also be asked as a change in percent ('How much did the price rise?').
+        found = [(s.start, s.end) for s in candidate_spans(text, Kind.PERCENT)]
+        found += [(s.start, s.end) for s in candidate_spans(text, Kind.MONEY)] if kind is Asked.MONEY else []
+    elif kind is Asked.WEIGHT:
+        found = [(m.start(), m.end()) for m in _WEIGHT.finditer(text)]
+    elif kind is not Asked.AGE:
         if kind is Asked.DATE:
+            dates = [(s.start, s.end) for s in candidate_spans(text, Kind.DATE)] + [(m.start(), m.end()) for m in _DAY_FIRST.finditer(text)]
             found = [(s, e) for s, e in dates if _HAS_MONTH.search(text[s:e])]
         else:
-            found = [(s, e) for s, e in dates if _YEAR.search(text[s:e])] + [(m.start(), m.end()) for m in _YEAR.finditer(text)]
+            found = [(m.start(), m.end()) for m in _YEAR.finditer(text)]
     else:
         found = [(m.start(g), m.end(g)) for m in _AGE.finditer(text) for g in range(1, 5) if m.group(g) and 0 < int(m.group(g)) < 125]
-    return sorted(set(found))
+    return sorted({(_range_start(text, s), e) for s, e in found})
+
+
+def enclosing(ranges: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """A span read inside some of these ranges, widened to the largest of them it overlaps: the whole date, age or amount."""
+    over = [(s, e) for s, e in ranges if s < end and start < e]
+    return max(over, key=lambda r: r[1] - r[0]) if over else (start, end)
+
+
+def _range_start(text: str, start: int) -> int:
+    """Where a stated range ending at a figure begins ('27-30%', '£19 to £29', '1869–1909'), else the figure's own start."""
+    before = _RANGE_BEFORE.search(text[:start])
+    return before.start() if before else start

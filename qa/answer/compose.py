@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from qa.answer.asked import answer_ranges, asked
+from qa.answer.asked import answer_ranges, asked, enclosing
 from qa.answer.conflicts import Statement, agree, disagreements, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
 from qa.index import Index
@@ -110,7 +110,8 @@ def read(reader: Reader, question: str, windows: list[Window]) -> list[Found]:
         if i not in readings:
             found.append(Found(w, 0.0, w.centre, w.centre, ""))
             continue
-        s, e = widen(w.text, readings[i].start, readings[i].end)
+        r = readings[i]
+        s, e = enclosing(ranges[i], r.start, r.end) if kind else widen(w.text, r.start, r.end)
         found.append(Found(w, readings[i].p, w.start + s, w.start + e, w.text[s:e]))
     return sorted(found, key=lambda f: (-f.p, f.window.sentence_id))
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
 
-from qa.answer.lexicon import APPROX, CURRENCIES, FIGURE_WORDS, FRACTIONS, HEDGES, LOWER_BOUND, MONTHS, NUMBER_WORDS, SCALES, UPPER_BOUND
+from qa.answer.lexicon import APPROX, CURRENCIES, CURRENCY_WORDS, FIGURE_WORDS, FRACTIONS, HEDGES, LOWER_BOUND, MONTHS, NUMBER_WORDS, SCALES, UPPER_BOUND
 from qa.text import STOPWORDS, stem, words
 
 
@@ -24,8 +24,9 @@ class Kind(Enum):
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:million|billion|trillion|bn|mn)\b|m\b)?"
 _APPROX = APPROX
+_PENCE = rf"(?<![\w.,])(?:{_NUM})p\b"
 _MONEY_RE = re.compile(
-    rf"{_APPROX}(?:[¥$€£]\s?(?:{_NUM}){_SCALE}|(?:{_NUM}){_SCALE}\s?(?:yen|dollars|won|euros|pounds|US dollars)\b)", re.I
+    rf"{_APPROX}(?:[¥$€£]\s?(?:{_NUM}){_SCALE}|(?:{_NUM}){_SCALE}\s?{CURRENCY_WORDS}\b|{_PENCE})", re.I
 )
 _COUNT_RE = re.compile(
     rf"\b{_APPROX}(?:(?:{_NUM})(?:\s?(?:million|billion|thousand)|(?:m|bn)\b)?(?:-plus)?|(?:{'|'.join(NUMBER_WORDS)})(?=[\s-]))"
@@ -105,7 +106,9 @@ def number_value(text: str) -> float | None:
 
 
 def currency(text: str) -> str:
-    """The currency a money span is stated in: the first one it names."""
+    """The currency a money span is stated in: the first one it names ('533p' is in pence, never compared with pounds)."""
+    if re.fullmatch(rf"{_APPROX}{_PENCE}", text.strip(), re.I):
+        return "pence"
     low = text.lower()
     found = [(low.find(symbol), name) for symbol, name in CURRENCIES.items() if symbol in low]
     return min(found)[1] if found else ""

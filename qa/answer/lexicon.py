@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-CURRENCIES = {"¥": "yen", "yen": "yen", "$": "usd", "dollar": "usd", "won": "krw", "€": "eur", "euro": "eur", "£": "gbp", "pound": "gbp"}
+CURRENCIES = {"¥": "yen", "yen": "yen", "$": "usd", "dollar": "usd", "won": "krw", "€": "eur", "euro": "eur", "£": "gbp", "pound": "gbp",
+              "lira": "lira", "franc": "franc", "mark": "mark", "rupee": "inr", "yuan": "cny", "rouble": "rub", "ruble": "rub", "peso": "peso",
+              "krona": "sek", "kronor": "sek", "rand": "zar", "shekel": "ils", "dinar": "dinar", "riyal": "riyal", "dirham": "aed"}
+# The currencies as words after a figure ('6 million lira', '300 dollars'), singular or plural.
+CURRENCY_WORDS = r"(?:US dollars|(?:yen|dollar|won|euro|pound|lira|lire|franc|mark|rupee|yuan|rouble|ruble|peso|krona|kronor|rand|shekel|dinar|riyal|dirham)s?)"
 SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 NUMBER_WORDS = {w: i for i, w in enumerate(
