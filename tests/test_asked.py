@@ -44,32 +44,29 @@ def window(text: str, n: int = 0) -> Window:
     return Window(n, f"doc{n}", 0, 0, len(text), text)
 
 
-@pytest.mark.slow
-def test_the_reader_answers_an_age_only_from_a_stated_age() -> None:
-    reader = shared_reader(str(READER_FILE))
-    banned = window("The pair's former coach, Christos Tzekos, has been banned for four years.")
-    assert read(reader, "How old is Christos Tzekos?", [banned])[0].p == 0.0
-    ages = window("Kenteris, 31, and Thanou, 30, had been charged with avoiding drug tests in Tel Aviv, Chicago and Athens.", 1)
-    found = read(reader, "How old is Thanou?", [banned, ages])
-    assert found[0].window == ages and found[0].text in {"30", "31"} and found[0].p > 0
+BANNED = "The pair's former coach, Christos Tzekos, has been banned for four years."
+AGES = "Kenteris, 31, and Thanou, 30, had been charged with avoiding drug tests in Tel Aviv, Chicago and Athens."
+COMPANIES = "The government expects the investor base to grow to 44 companies spanning automotive and finance."
+FUNDS = "Tokyo picked Noetra to build the model with up to ¥1 trillion in state funding over five years."
+UNSET = "No date for the trial has yet been set and again Tzekos is also facing charges."
+GAMES = "Kenteris, the 2000 Olympic 200m champion, also faces a criminal hearing in Greece."
+DATED = "They have until midnight on 16 December to reply to the charges."
 
 
 @pytest.mark.slow
-def test_an_amount_question_is_not_answered_with_a_count() -> None:
-    reader = shared_reader(str(READER_FILE))
-    companies = window("The government expects the investor base to grow to 44 companies spanning automotive and finance.")
-    funds = window("Tokyo picked Noetra to build the model with up to ¥1 trillion in state funding over five years.", 1)
-    found = read(reader, "How much will the government invest in Noetra?", [companies, funds])
-    assert found[0].window == funds and found[0].text == "up to ¥1 trillion"
-    assert next(f for f in found if f.window == companies).p == 0.0
-
-
-@pytest.mark.slow
-def test_a_date_question_is_not_answered_with_a_word_or_a_bare_year() -> None:
-    reader = shared_reader(str(READER_FILE))
-    unset = window("No date for the trial has yet been set and again Tzekos is also facing charges.")
-    games = window("Kenteris, the 2000 Olympic 200m champion, also faces a criminal hearing in Greece.", 1)
-    found = read(reader, "On what date does the criminal trial begin?", [unset, games])
-    assert all(f.p == 0.0 and f.text == "" for f in found)
-    dated = window("They have until midnight on 16 December to reply to the charges.", 2)
-    assert read(reader, "By what date did they have to reply to the charges?", [unset, dated])[0].text == "16 December"
+@pytest.mark.parametrize(("question", "texts", "answers"), [
+    ("How old is Christos Tzekos?", [BANNED], None),
+    ("How old is Thanou?", [BANNED, AGES], {"30", "31"}),
+    ("How much will the government invest in Noetra?", [COMPANIES, FUNDS], {"up to ¥1 trillion"}),
+    ("On what date does the criminal trial begin?", [UNSET, GAMES], None),
+    ("By what date did they have to reply to the charges?", [UNSET, DATED], {"16 December"}),
+])
+def test_the_reader_answers_only_with_the_kind_asked_for(question: str, texts: list[str], answers: set[str] | None) -> None:
+    """An age is not 'four' (years banned), an amount not '44 companies', a date not 'No' or a bare year."""
+    found = read(shared_reader(str(READER_FILE)), question, [window(t, n) for n, t in enumerate(texts)])
+    stating = [f for f in found if f.text]
+    if answers is None:
+        assert all(f.p == 0.0 for f in found) and not stating
+    else:
+        assert found[0].text in answers and found[0].p > 0
+        assert all(f.p == 0.0 for f in found if f.window.text != texts[-1])
