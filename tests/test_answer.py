@@ -117,6 +117,9 @@ def test_figures_are_parsed_with_their_units_and_scales() -> None:
     ("The board named Ruth Kelly, the minister.", "Ruth Kelly,", "Ruth Kelly"),
     ("A first model release is planned this fiscal year.", "fiscal year", "this fiscal year"),
     ("The tribunal ruled on 18 March after a delay.", "18", "18 March"),
+    ("Ayanz received a patent in 1606 for fifty steam-powered inventions.", "1606", "1606"),
+    ("The army of 1500 soldiers marched north.", "1500", "1500"),
+    ("Some 1,500 soldiers marched north.", "1,500", "Some 1,500 soldiers"),
 ])
 def test_answer_spans_widen_to_their_unit_and_scale(text: str, span: str, widened: str) -> None:
     start = text.index(span)

@@ -73,13 +73,18 @@ def candidates(index: Index, hits: list[Hit], question: str, query_vector: np.nd
     return [window(index, sid) for sid in chosen]
 
 
+_YEARLIKE = re.compile(r"(?:1\d|20)\d\d\b(?!,\d)")
+
+
 def widen(text: str, start: int, end: int) -> tuple[int, int]:
     """An answer span widened to the whole figure or date it is part of ('9.3' -> '$9.3bn', '85' -> '85 years', 'fiscal year' ->
     'this fiscal year') and trimmed."""
     spans = [(m.start, m.end, kind.value) for kind in (Kind.MONEY, Kind.DATE) for m in candidate_spans(text, kind)]
     spans += [(f.start, f.end, f.kind) for f in text_figures(text)]
     for s, e, kind in spans:
-        if s < end and start < e and (kind != "count" or not re.search(r"[A-Za-z]", text[start:end])):
+        # A count never swallows a year: '1606 for fifty steam' is the figure model's count of a pre-1900 year.
+        counted = kind == "count" and not re.search(r"[A-Za-z]", text[start:end]) and not _YEARLIKE.match(text[s:e])
+        if s < end and start < e and (kind != "count" or counted):
             start, end = min(start, s), max(end, e)
     while end > start and text[end - 1] in " ,;:.—–-'\"”’(":
         end -= 1
