@@ -1,4 +1,5 @@
-"""What kind of answer a question asks for (a date, a year, an age), and where a passage states one: the reader's span is read only there."""
+"""What kind of answer a question asks for (a date, a year, an age, an amount, a percentage, a weight), and where a passage states
+one: the reader's span is read only there."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 from enum import Enum
 
 from qa.answer.figures import Kind, candidate_spans
-from qa.answer.lexicon import MONTHS
+from qa.answer.lexicon import MONTHS, YEAR_DIGITS
 
 
 class Asked(Enum):
@@ -35,7 +36,7 @@ _DAY_FIRST = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{MONTHS}\b(?:,? \
 _WEIGHT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:kg|kilos?|kilograms?|g|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stone)\b", re.I)
 _RANGE_BEFORE = re.compile(r"(?:[¥$€£]\s?)?\d+(?:[.,]\d+)?\s?(?:-|–|to|and)\s?$")
 _HAS_MONTH = re.compile(rf"\b{MONTHS}\b")
-_YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d(?:s\b|\b)")
+_YEAR = re.compile(rf"\b{YEAR_DIGITS}(?:s\b|\b)")
 _AGE = re.compile(r"\b(?:aged?|ages) (\d{1,3})\b|\b(\d{1,3})(?:-year-old|-years-old| years? old)\b|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<=\()(\d{1,3})(?=\))")
 
 
@@ -52,12 +53,11 @@ def answer_ranges(text: str, kind: Asked) -> list[tuple[int, int]]:
         found += [(s.start, s.end) for s in candidate_spans(text, Kind.MONEY)] if kind is Asked.MONEY else []
     elif kind is Asked.WEIGHT:
         found = [(m.start(), m.end()) for m in _WEIGHT.finditer(text)]
-    elif kind is not Asked.AGE:
-        if kind is Asked.DATE:
-            dates = [(s.start, s.end) for s in candidate_spans(text, Kind.DATE)] + [(m.start(), m.end()) for m in _DAY_FIRST.finditer(text)]
-            found = [(s, e) for s, e in dates if _HAS_MONTH.search(text[s:e])]
-        else:
-            found = [(m.start(), m.end()) for m in _YEAR.finditer(text)]
+    elif kind is Asked.DATE:
+        dates = [(s.start, s.end) for s in candidate_spans(text, Kind.DATE)] + [(m.start(), m.end()) for m in _DAY_FIRST.finditer(text)]
+        found = [(s, e) for s, e in dates if _HAS_MONTH.search(text[s:e])]
+    elif kind is Asked.YEAR:
+        found = [(m.start(), m.end()) for m in _YEAR.finditer(text)]
     else:
         found = [(m.start(g), m.end(g)) for m in _AGE.finditer(text) for g in range(1, 5) if m.group(g) and 0 < int(m.group(g)) < 125]
     return sorted({(_range_start(text, s), e) for s, e in found})

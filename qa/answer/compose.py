@@ -11,6 +11,7 @@ import numpy as np
 from qa.answer.asked import answer_ranges, asked, enclosing
 from qa.answer.conflicts import Statement, agree, disagreements, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
+from qa.answer.lexicon import YEAR_DIGITS
 from qa.index import Index
 from qa.reader import Reader, Window
 from qa.types import Answer, Citation, Claim, Conflict, Hit
@@ -73,7 +74,7 @@ def candidates(index: Index, hits: list[Hit], question: str, query_vector: np.nd
     return [window(index, sid) for sid in chosen]
 
 
-_YEARLIKE = re.compile(r"(?:1\d|20)\d\d\b(?!,\d)")
+_YEARLIKE = re.compile(rf"{YEAR_DIGITS}\b(?!,\d)")
 
 
 def widen(text: str, start: int, end: int) -> tuple[int, int]:
@@ -117,7 +118,7 @@ def read(reader: Reader, question: str, windows: list[Window]) -> list[Found]:
             continue
         r = readings[i]
         s, e = enclosing(ranges[i], r.start, r.end) if kind else widen(w.text, r.start, r.end)
-        found.append(Found(w, readings[i].p, w.start + s, w.start + e, w.text[s:e]))
+        found.append(Found(w, r.p, w.start + s, w.start + e, w.text[s:e]))
     return sorted(found, key=lambda f: (-f.p, f.window.sentence_id))
 
 

@@ -8,6 +8,8 @@ CURRENCIES = {"¥": "yen", "yen": "yen", "$": "usd", "dollar": "usd", "won": "kr
 # The currencies as words after a figure ('6 million lira', '300 dollars'), singular or plural.
 CURRENCY_WORDS = r"(?:US dollars|(?:yen|dollar|won|euro|pound|lira|lire|franc|mark|rupee|yuan|rouble|ruble|peso|krona|kronor|rand|shekel|dinar|riyal|dirham)s?)"
 SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+# A year as articles write one, 1000-2099 (no word boundaries: each use adds its own).
+YEAR_DIGITS = r"(?:1\d|20)\d\d"
 MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
