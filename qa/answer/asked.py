@@ -1,5 +1,5 @@
 """What kind of answer a question asks for (a date, a year, an age, an amount, a percentage, a weight), and where a passage states
-one: the reader's span is read only there."""
+one: the reader's span is read only there; and whom and which year it asks about, which a passage must be about to answer it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from enum import Enum
 
 from qa.answer.figures import Kind, candidate_spans
 from qa.answer.lexicon import MONTHS, YEAR_DIGITS
+from qa.text import unstated_names
 
 
 class Asked(Enum):
@@ -35,6 +36,7 @@ _ASKS = (
 _DAY_FIRST = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{MONTHS}\b(?:,? \d{{4}})?")
 _WEIGHT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:kg|kilos?|kilograms?|g|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stone)\b", re.I)
 _RANGE_BEFORE = re.compile(r"(?:[¥$€£]\s?)?\d+(?:[.,]\d+)?\s?(?:-|–|to|and)\s?$")
+_YEAR_ALONE = re.compile(rf"\b{YEAR_DIGITS}\b")
 _HAS_MONTH = re.compile(rf"\b{MONTHS}\b")
 _YEAR = re.compile(rf"\b{YEAR_DIGITS}(?:s\b|\b)")
 _AGE = re.compile(r"\b(?:aged?|ages) (\d{1,3})\b|\b(\d{1,3})(?:-year-old|-years-old| years? old)\b|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<=\()(\d{1,3})(?=\))")
@@ -61,6 +63,16 @@ def answer_ranges(text: str, kind: Asked) -> list[tuple[int, int]]:
     else:
         found = [(m.start(g), m.end(g)) for m in _AGE.finditer(text) for g in range(1, 5) if m.group(g) and 0 < int(m.group(g)) < 125]
     return sorted({(_range_start(text, s), e) for s, e in found})
+
+
+def about_other(question: str, passage: str, article: str, common: frozenset[str]) -> bool:
+    """True when a passage cannot answer because it is about someone or some year other than the question's: the question names
+    someone its article never names ('Union Investment'), or a year the passage does not state where it states others (a forecast
+    'for 2007' against one for 2005 and 2006). The question's first word is its own, not a name ('Name the…')."""
+    years, stated = set(_YEAR_ALONE.findall(question)), set(_YEAR_ALONE.findall(passage))
+    if stated - years and not years <= stated:
+        return True
+    return bool(unstated_names(question.split(None, 1)[-1], article, common))
 
 
 def enclosing(ranges: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
