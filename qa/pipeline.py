@@ -50,7 +50,7 @@ def question_parts(question: str) -> list[tuple[str, str]]:
 
 def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vector: np.ndarray, s: Settings) -> list[tuple[str, list[Found]]]:
     """What the reader finds for each part of a question among the sentences of the retrieved chunks."""
-    return [(asked, read(reader, read_as, candidates(index, hits, read_as, vector, s.reader_candidates), index)) for asked, read_as in question_parts(question)]
+    return [(asked, read(reader, read_as, candidates(index, hits, read_as, vector, s.reader_candidates))) for asked, read_as in question_parts(question)]
 
 
 class Engine:

@@ -170,16 +170,10 @@ def is_name(word: str, common: frozenset[str]) -> bool:
     return word[:1].isupper() and word.lower() not in STOPWORDS and stem(word.lower()) not in common
 
 
-@lru_cache(maxsize=512)
-def _prefixes(text: str) -> frozenset[str]:
-    """The first four letters of each word of a text (kept per text: a whole article is checked against many questions)."""
-    return frozenset(w[:4] for w in words(text))
-
-
 def unstated_names(claim: str, passage: str, common: frozenset[str]) -> list[str]:
     """The names a claim uses (capitalised words the corpus never writes in lower case) that a passage does not; a name is held
     where the passage has a word that opens with the same four letters ('Japanese' by 'Japan's')."""
-    held = _prefixes(passage)
+    held = {w[:4] for w in words(passage)}
     found = re.findall(r"(?<![\w'’])[A-Z](?:\.[A-Z])+\.?|(?<![\w'’])[A-Z][\w'’-]*", claim)
     return [w for w in dict.fromkeys(found) if is_name(w, common) and not {t[:4] for t in words(w)} <= held]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.asked import Asked, about_other, answer_ranges, asked
+from qa.answer.asked import Asked, another_year, answer_ranges, asked
 from qa.answer.compose import read
 from qa.reader import READER_FILE, Window, shared_reader
 
@@ -40,7 +40,6 @@ def test_where_a_passage_states_a_date_a_year_or_an_age() -> None:
 
 
 FORECAST = "Gordon Brown said the UK economy was forecast to grow, with a forecast of 3% to 3.5% in 2005 and 2.5% to 3% in 2006."
-HOLDING = "Atticus Capital, holding 2% of Deutsche Boerse, wants it to buy back its own shares rather than buy the LSE."
 
 
 @pytest.mark.parametrize(("question", "passage", "other"), [
@@ -48,14 +47,11 @@ HOLDING = "Atticus Capital, holding 2% of Deutsche Boerse, wants it to buy back 
     ("What growth rate did Gordon Brown forecast for the UK economy in 2006?", FORECAST, False),
     ("What did Gordon Brown forecast for 2007?", "Gordon Brown forecast growth of 3%.", False),
     ("Who won the 2004 Tour de France?", "Kenteris, 31, who won the men's 200m title at the 2000 Sydney Games, faces a ban.", True),
-    ("What percentage of Deutsche Boerse does Union Investment own?", HOLDING, True),
-    ("What percentage of Deutsche Boerse does Atticus Capital own?", HOLDING, False),
-    ("Which model did the U.S. order Anthropic to suspend?", "The US government ordered Anthropic to suspend access to Claude.", False),
-    ("Name the chief executive of Euronext.", "Euronext chief executive Jean-Francois Theodore held talks.", False),
+    ("What did the 2004 report find?", "The 2004 report, published in 2005, found a 2% rise.", False),
 ])
-def test_a_passage_about_another_year_or_someone_the_article_never_names_cannot_answer(question: str, passage: str, other: bool) -> None:
-    """A year the passage replaces with others, or a name its article never gives, puts the passage on another subject."""
-    assert about_other(question, passage, passage, frozenset()) is other
+def test_a_passage_about_other_years_than_the_question_cannot_answer(question: str, passage: str, other: bool) -> None:
+    """A passage that states other years and not the question's is about another time; one that states none may still answer."""
+    assert another_year(question, passage) is other
 
 
 def window(text: str, n: int = 0) -> Window:
@@ -80,12 +76,10 @@ DATED = "They have until midnight on 16 December to reply to the charges."
     ("On what date does the criminal trial begin?", [UNSET, GAMES], None),
     ("By what date did they have to reply to the charges?", [UNSET, DATED], {"16 December"}),
     ("What growth rate did Gordon Brown forecast for the UK economy in 2007?", [FORECAST], None),
-    ("What percentage of Deutsche Boerse does Union Investment own?", [HOLDING], None),
-    ("What percentage of Deutsche Boerse does Atticus Capital own?", [HOLDING], {"2%"}),
 ])
 def test_the_reader_answers_only_with_the_kind_asked_for(question: str, texts: list[str], answers: set[str] | None) -> None:
     """An age is not 'four' (years banned), an amount not '44 companies', a date not 'No' or a bare year; 2005's forecast is not
-    2007's, nor one fund's stake another's."""
+    2007's."""
     found = read(shared_reader(str(READER_FILE)), question, [window(t, n) for n, t in enumerate(texts)])
     stating = [f for f in found if f.text]
     if answers is None:

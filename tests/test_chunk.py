@@ -5,7 +5,7 @@ from __future__ import annotations
 from qa.chunk import chunk_document, split_sentences
 from qa.config import REPO_ROOT
 from qa.corpus import load_corpus
-from qa.text import key_terms, sentence_spans, stem, terms
+from qa.text import key_terms, sentence_spans, stem, terms, unstated_names
 from qa.types import Document
 
 
@@ -78,3 +78,10 @@ def test_hard_wrapped_paragraphs_join_and_blank_lines_and_short_lines_still_end_
                    "The city will buy six electric ferries for ninety million euros, the\nmayor said on Monday.",
                    "The boats will enter service in 2027 and carry\nabout 4,000 passengers a day.",
                    "A second order may follow.", "Critics said the price was\ntoo high."]
+
+
+def test_an_abbreviated_name_is_one_name_however_it_is_written() -> None:
+    """'U.S.' in a claim is the passage's 'US', not an unstated 'U'; a name the passage never gives is still unstated."""
+    passage = "The US government ordered Anthropic to suspend access."
+    assert unstated_names("The U.S. ordered Anthropic to suspend access.", passage, frozenset()) == []
+    assert unstated_names("The U.K. ordered Anthropic to suspend access.", passage, frozenset()) == ["U.K."]

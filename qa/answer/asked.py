@@ -1,5 +1,5 @@
 """What kind of answer a question asks for (a date, a year, an age, an amount, a percentage, a weight), and where a passage states
-one: the reader's span is read only there; and whom and which year it asks about, which a passage must be about to answer it."""
+one: the reader's span is read only there; and which year it asks about, which a passage must be about to answer it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from enum import Enum
 
 from qa.answer.figures import Kind, candidate_spans
 from qa.answer.lexicon import MONTHS, YEAR_DIGITS
-from qa.text import unstated_names
 
 
 class Asked(Enum):
@@ -65,14 +64,11 @@ def answer_ranges(text: str, kind: Asked) -> list[tuple[int, int]]:
     return sorted({(_range_start(text, s), e) for s, e in found})
 
 
-def about_other(question: str, passage: str, article: str, common: frozenset[str]) -> bool:
-    """True when a passage cannot answer because it is about someone or some year other than the question's: the question names
-    someone its article never names ('Union Investment'), or a year the passage does not state where it states others (a forecast
-    'for 2007' against one for 2005 and 2006). The question's first word is its own, not a name ('Name the…')."""
+def another_year(question: str, passage: str) -> bool:
+    """True when a passage is about a year other than the one the question asks about: it states other years and not the
+    question's (a forecast 'for 2007' against one for 2005 and 2006). A passage that states no year may still answer."""
     years, stated = set(_YEAR_ALONE.findall(question)), set(_YEAR_ALONE.findall(passage))
-    if stated - years and not years <= stated:
-        return True
-    return bool(unstated_names(question.split(None, 1)[-1], article, common))
+    return bool(stated - years) and not years <= stated
 
 
 def enclosing(ranges: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:

@@ -8,11 +8,11 @@ from datetime import date
 
 import numpy as np
 
-from qa.answer.asked import about_other, answer_ranges, asked, enclosing
+from qa.answer.asked import another_year, answer_ranges, asked, enclosing
 from qa.answer.conflicts import Statement, agree, disagreements, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
 from qa.answer.lexicon import YEAR_DIGITS
-from qa.index import Index, common_stems
+from qa.index import Index
 from qa.reader import Reader, Window
 from qa.types import Answer, Citation, Claim, Conflict, Hit
 
@@ -98,21 +98,18 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def read(reader: Reader, question: str, windows: list[Window], index: Index | None = None) -> list[Found]:
-    """The reader's verdict on each window (whose article is in the index; without one, each window is its own), most likely
-    answer first.
+def read(reader: Reader, question: str, windows: list[Window]) -> list[Found]:
+    """The reader's verdict on each window, most likely answer first.
 
     Where the question names the kind of answer it wants (a date, an age), the span is read only where a window states one,
-    and a window that states none cannot answer; nor can one about someone or some year other than the question's. Such a
-    window stays, unread, as a closest passage.
+    and a window that states none cannot answer; nor can one about a year other than the question's. Such a window stays,
+    unread, as a closest passage.
     """
     if not windows:
         return []
     kind = asked(question)
     ranges = [answer_ranges(w.text, kind) if kind else [] for w in windows]
-    common = common_stems(index) if index else frozenset()
-    articles = [index.docs[w.doc_id].text if index else w.text for w in windows]
-    readable = [i for i, w in enumerate(windows) if (not kind or ranges[i]) and not about_other(question, w.text, articles[i], common)]
+    readable = [i for i, w in enumerate(windows) if (not kind or ranges[i]) and not another_year(question, w.text)]
     readings = dict(zip(readable, reader.read(question, [(windows[i].text, windows[i].centre_offset) for i in readable],
                                               [ranges[i] for i in readable] if kind else ())))
     found = []
