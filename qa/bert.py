@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,6 +17,8 @@ from qa.index import write_atomic
 
 # Bumped whenever the graph built below changes, so that cached graphs of an older shape are not used.
 GRAPH_VERSION = 1
+# A cached graph not opened for this long (a model since replaced, a trial one) is removed when another is built.
+UNUSED_DAYS = 30
 
 
 def cache_dir() -> Path:
@@ -102,6 +106,15 @@ def layer_graph(weights: dict[str, np.ndarray], layers: int, heads: int, eps: fl
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
 
 
+def prune(folder: Path) -> None:
+    """Remove the cached graphs of an older graph version, and those not opened for UNUSED_DAYS."""
+    stale = time.time() - UNUSED_DAYS * 86400
+    for graph in folder.glob("*.onnx"):
+        with contextlib.suppress(OSError):
+            if not graph.name.endswith(f"-v{GRAPH_VERSION}.onnx") or graph.stat().st_mtime < stale:
+                graph.unlink()
+
+
 def session(key: str, weights: dict[str, np.ndarray], layers: int, heads: int, eps: float, spin: bool):  # noqa: ANN201 - onnxruntime.InferenceSession
     """An onnxruntime session on the graph from the cache, else built now and cached where the cache can be written.
 
@@ -119,13 +132,17 @@ def session(key: str, weights: dict[str, np.ndarray], layers: int, heads: int, e
     path = cache_dir() / f"{key}-{layout}-v{GRAPH_VERSION}.onnx"
     if path.is_file():
         try:
-            return onnxruntime.InferenceSession(str(path), options, providers=providers)
+            opened = onnxruntime.InferenceSession(str(path), options, providers=providers)
+            with contextlib.suppress(OSError):
+                os.utime(path)
+            return opened
         except Exception:  # noqa: BLE001 - a damaged cached graph is rebuilt below, whatever onnxruntime raised
             path.unlink(missing_ok=True)
     graph = layer_graph(weights, layers, heads, eps)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, graph)
+        prune(path.parent)
     except OSError:
         pass
     try:

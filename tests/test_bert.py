@@ -1,10 +1,11 @@
-"""Inference on onnxruntime: the int8 layers read like float ones, the cached graphs heal, and answering never imports torch."""
+"""Inference on onnxruntime: the int8 layers read like float ones, the cached graphs heal and are pruned, and answering never imports torch."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,25 @@ def test_a_damaged_cached_graph_is_rebuilt(own_cache: Path) -> None:
     graph.write_bytes(b"not a graph")
     assert readings(Reader().load()) == first
     assert graph.stat().st_size > 1_000_000
+
+
+def test_building_a_graph_removes_stale_ones_and_keeps_those_in_use(own_cache: Path) -> None:
+    """A graph of an older version, or one not opened for a month, goes when another is built; one just opened stays."""
+    readings(Reader().load())
+    [graph] = own_cache.glob("reader-*.onnx")
+    month_ago = time.time() - 40 * 86400
+    os.utime(graph, (month_ago, month_ago))
+    readings(Reader().load())
+    assert graph.stat().st_mtime > month_ago
+    old_version, unused = own_cache / "reader-0123-abcd-v0.onnx", own_cache / "judge-4567-abcd-v1.onnx"
+    for stale in (old_version, unused):
+        stale.write_bytes(b"graph")
+    os.utime(unused, (month_ago, month_ago))
+    widened = Reader()
+    widened.float_weights = ("weight",)
+    readings(widened.load())
+    assert not old_version.exists() and not unused.exists()
+    assert graph.exists() and len(list(own_cache.glob("reader-*.onnx"))) == 2
 
 
 def test_an_unwritable_cache_still_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
