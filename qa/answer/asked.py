@@ -35,7 +35,6 @@ _ASKS = (
 _DAY_FIRST = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{MONTHS}\b(?:,? \d{{4}})?")
 _WEIGHT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:kg|kilos?|kilograms?|g|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stone)\b", re.I)
 _RANGE_BEFORE = re.compile(r"(?:[¥$€£]\s?)?\d+(?:[.,]\d+)?\s?(?:-|–|to|and)\s?$")
-_YEAR_ALONE = re.compile(rf"\b{YEAR_DIGITS}\b")
 _HAS_MONTH = re.compile(rf"\b{MONTHS}\b")
 _YEAR = re.compile(rf"\b{YEAR_DIGITS}(?:s\b|\b)")
 _AGE = re.compile(r"\b(?:aged?|ages) (\d{1,3})\b|\b(\d{1,3})(?:-year-old|-years-old| years? old)\b|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<=\()(\d{1,3})(?=\))")
@@ -67,7 +66,7 @@ def answer_ranges(text: str, kind: Asked) -> list[tuple[int, int]]:
 def another_year(question: str, passage: str) -> bool:
     """True when a passage is about a year other than the one the question asks about: it states other years and not the
     question's (a forecast 'for 2007' against one for 2005 and 2006). A passage that states no year may still answer."""
-    years, stated = set(_YEAR_ALONE.findall(question)), set(_YEAR_ALONE.findall(passage))
+    years, stated = set(_YEAR.findall(question)), set(_YEAR.findall(passage))
     return bool(stated - years) and not years <= stated
 
 
