@@ -170,12 +170,17 @@ def is_name(word: str, common: frozenset[str]) -> bool:
     return word[:1].isupper() and word.lower() not in STOPWORDS and stem(word.lower()) not in common
 
 
+def name_form(word: str) -> str:
+    """What a name is matched by: its first four letters, lower-case ('British' and 'Britain's' are one name in two forms)."""
+    return word.lower()[:4]
+
+
 def unstated_names(claim: str, passage: str, common: frozenset[str]) -> list[str]:
     """The names a claim uses (capitalised words the corpus never writes in lower case) that a passage does not; a name is held
     where the passage has a word that opens with the same four letters ('Japanese' by 'Japan's')."""
-    held = {w[:4] for w in words(passage)}
+    held = {name_form(w) for w in words(passage)}
     found = re.findall(r"(?<![\w'’])[A-Z](?:\.[A-Z])+\.?|(?<![\w'’])[A-Z][\w'’-]*", claim)
-    return [w for w in dict.fromkeys(found) if is_name(w, common) and not {t[:4] for t in words(w)} <= held]
+    return [w for w in dict.fromkeys(found) if is_name(w, common) and not {name_form(t) for t in words(w)} <= held]
 
 
 def key_terms(question: str) -> list[str]:

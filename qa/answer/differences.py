@@ -7,7 +7,7 @@ import re
 
 from qa.answer.figures import Figure, text_figures
 from qa.index import Index
-from qa.text import STOPWORDS, is_name, stem
+from qa.text import STOPWORDS, is_name, name_form, stem
 
 # A passage is about the same thing as a claim when it holds this share of the claim's idf-weighted content words.
 ABOUT_SHARE = 0.5
@@ -29,7 +29,7 @@ def diff_kind(q_side: list[str], p_side: list[str], p_all: set[str], common: fro
         return "figure"
     q_names = [w.lower() for w in q_side if is_name(w, common)]
     p_names = [w.lower() for w in p_side if is_name(w, common)]
-    if q_names and p_names and not set(q_names) & p_all and not {w[:4] for w in q_names} & {w[:4] for w in p_names}:
+    if q_names and p_names and not set(q_names) & p_all and not {name_form(w) for w in q_names} & {name_form(w) for w in p_names}:
         return "name"
     return ""
 
