@@ -48,6 +48,9 @@ FORECAST = "Gordon Brown said the UK economy was forecast to grow, with a foreca
     ("What did Gordon Brown forecast for 2007?", "Gordon Brown forecast growth of 3%.", False),
     ("Who won the 2004 Tour de France?", "Kenteris, 31, who won the men's 200m title at the 2000 Sydney Games, faces a ban.", True),
     ("What did the 2004 report find?", "The 2004 report, published in 2005, found a 2% rise.", False),
+    ("What did the reports of 2004 and 2005 find?", "The 2005 report found a 2% rise.", False),
+    ("How many Budgets has Brown delivered since 1997?", "It was his ninth Budget, in 2005.", False),
+    ("How fast did the economy grow between 2004 and 2006?", "Growth was 3% in 2005.", False),
 ])
 def test_a_passage_about_other_years_than_the_question_cannot_answer(question: str, passage: str, other: bool) -> None:
     """A passage that states other years and not the question's is about another time; one that states none may still answer."""

@@ -35,6 +35,7 @@ _ASKS = (
 _DAY_FIRST = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{MONTHS}\b(?:,? \d{{4}})?")
 _WEIGHT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:kg|kilos?|kilograms?|g|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stone)\b", re.I)
 _RANGE_BEFORE = re.compile(r"(?:[¥$€£]\s?)?\d+(?:[.,]\d+)?\s?(?:-|–|to|and)\s?$")
+_BOUND_YEAR = re.compile(rf"\b(?:since|after|before|until|till|between|from|through|by|to|and|or)\s+(?:(?:the|early|late|mid|end of)\s+)?({YEAR_DIGITS}s?)\b", re.I)
 _HAS_MONTH = re.compile(rf"\b{MONTHS}\b")
 _YEAR = re.compile(rf"\b{YEAR_DIGITS}(?:s\b|\b)")
 _AGE = re.compile(r"\b(?:aged?|ages) (\d{1,3})\b|\b(\d{1,3})(?:-year-old|-years-old| years? old)\b|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<=\()(\d{1,3})(?=\))")
@@ -64,10 +65,13 @@ def answer_ranges(text: str, kind: Asked) -> list[tuple[int, int]]:
 
 
 def another_year(question: str, passage: str) -> bool:
-    """True when a passage is about a year other than the one the question asks about: it states other years and not the
-    question's (a forecast 'for 2007' against one for 2005 and 2006). A passage that states no year may still answer."""
+    """True when a passage is about a year other than the one the question asks about: the question names a year as a point in
+    time ('in 2007', 'the 2004 Tour'), and the passage states other years and none of the question's (a forecast 'for 2007'
+    against one for 2005 and 2006). A passage that states no year may still answer, and a year that bounds a span ('since 1997',
+    'between 2004 and 2006') fixes no single year."""
     years, stated = set(_YEAR.findall(question)), set(_YEAR.findall(passage))
-    return bool(stated - years) and not years <= stated
+    points = years - {m.group(1) for m in _BOUND_YEAR.finditer(question)}
+    return bool(points) and bool(stated - years) and not years & stated
 
 
 def enclosing(ranges: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
