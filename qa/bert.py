@@ -17,6 +17,8 @@ from qa.index import write_atomic
 
 # Bumped whenever the graph built below changes, so that cached graphs of an older shape are not used.
 GRAPH_VERSION = 1
+# How every cached graph's file name of this version ends.
+GRAPH_SUFFIX = f"-v{GRAPH_VERSION}.onnx"
 # A cached graph not opened for this long (a model since replaced, a trial one) is removed when another is built.
 UNUSED_DAYS = 30
 
@@ -111,7 +113,7 @@ def prune(folder: Path) -> None:
     stale = time.time() - UNUSED_DAYS * 86400
     for graph in folder.glob("*.onnx"):
         with contextlib.suppress(OSError):
-            if not graph.name.endswith(f"-v{GRAPH_VERSION}.onnx") or graph.stat().st_mtime < stale:
+            if not graph.name.endswith(GRAPH_SUFFIX) or graph.stat().st_mtime < stale:
                 graph.unlink()
 
 
@@ -129,7 +131,7 @@ def session(key: str, weights: dict[str, np.ndarray], layers: int, heads: int, e
     options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
     providers = ["CPUExecutionProvider"]
     layout = hashlib.sha256(repr(sorted((k, v.dtype.str, v.shape) for k, v in weights.items())).encode()).hexdigest()[:12]
-    path = cache_dir() / f"{key}-{layout}-v{GRAPH_VERSION}.onnx"
+    path = cache_dir() / f"{key}-{layout}{GRAPH_SUFFIX}"
     if path.is_file():
         try:
             opened = onnxruntime.InferenceSession(str(path), options, providers=providers)
