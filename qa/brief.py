@@ -8,7 +8,7 @@ each supports the other; only statements that are already close (and share their
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import combinations
@@ -558,7 +558,9 @@ def _quoted(index: Index, ids: list[int]) -> list[tuple[str, _Item]]:
         if not found:
             continue
         for lo, hi in quotes or [found[1:]]:
-            words = text[lo:hi].rstrip(" ,.;:")
+            # Reported words cut from a quotation the sentence splitter opened or closed elsewhere lose their stray quote marks.
+            lo += len(text[lo:hi]) - len(text[lo:hi].lstrip(" \"“"))
+            words = text[lo:hi].rstrip(" ,.;:\"”")
             if len(words.split()) >= 4:
                 out.append((found[0], _Item(sent.doc_id, sent.start + lo, sent.start + lo + len(words), words, words)))
     return out
@@ -601,7 +603,8 @@ def _stated_date(text: str, lo: int, hi: int, start: int) -> str:
 
 
 def _figure_rows(index: Index, ids: list[int], citer: _Citer) -> list[FigureRow]:
-    """The money, shares and counts the chosen sentences state, one row per amount, cited to each article, each with its date."""
+    """The money, shares and counts the chosen sentences state, one row per amount ('over 300p' is not '300p'), cited to each
+    article, each with its date."""
     rows: list[tuple[Figure, list[tuple[str, int, int, str]]]] = []
     for sid in ids:
         sent = index.sentences[sid]
@@ -611,7 +614,7 @@ def _figure_rows(index: Index, ids: list[int], citer: _Citer) -> list[FigureRow]
             lo, hi = _clause(sent.text, fig.start, fig.end)
             when = _stated_date(sent.text, lo, hi, fig.start) or index.docs[sent.doc_id].date
             place = (sent.doc_id, sent.start + lo, sent.start + hi, when)
-            row = next((r for r in rows if same_value(r[0], fig, loose=False) and comparable(r[0], fig)), None)
+            row = next((r for r in rows if same_value(r[0], fig, loose=False) and comparable(r[0], fig) and r[0].bound == fig.bound), None)
             if row is None:
                 rows.append((fig, [place]))
             elif sent.doc_id not in {p[0] for p in row[1]}:
@@ -705,6 +708,17 @@ def _marks(citations: tuple[Citation, ...]) -> str:
     return "".join(f"[{c.n}]" for c in citations)
 
 
+def figure_dates(dates: Iterable[str], show: Callable[[str], str] = str) -> str:
+    """A figures-table row's dates, one per article ("not given" where it has none), or "not given" once when no article has one."""
+    dates = list(dates)
+    return "; ".join(show(d) if d else "not given" for d in dates) if any(dates) else "not given"
+
+
+def any_dated(rows: Iterable[Iterable[str]]) -> bool:
+    """True when some article of a figures table has a date: the table has a date column only then."""
+    return any(d for dates in rows for d in dates)
+
+
 def _cell(text: str) -> str:
     """Text safe inside a Markdown table cell, its HTML inert."""
     return one_line(text).replace("|", "\\|")
@@ -734,12 +748,13 @@ def to_markdown(brief: Brief) -> str:
             lines.append(f"- “{one_line(q.text)}” {_marks(q.citations)}")
         lines.append("")
     if brief.figures:
-        lines += ["## Figures", "", "| Amount | What it is | Article | Date |", "| --- | --- | --- | --- |"]
+        dated = any_dated(row.dates for row in brief.figures)
+        lines += ["## Figures", ""] + (["| Amount | What it is | Article | Date |", "| --- | --- | --- | --- |"] if dated else
+                                       ["| Amount | What it is | Article |", "| --- | --- | --- |"])
         for row in brief.figures:
             articles = "; ".join(f"{_cell(c.title or c.doc_id)} [{c.n}]" for c in row.citations)
-            dates = "; ".join(_cell(d) or "not given" for d in row.dates)
-            lines.append(f"| {_cell(row.amount)} | “{_cell(row.what)}” | {articles} | {dates} |")
-        lines.append("")
+            lines.append(f"| {_cell(row.amount)} | “{_cell(row.what)}” | {articles} |" + (f" {figure_dates(row.dates, _cell)} |" if dated else ""))
+        lines += [""] if dated else ["", "None of these articles gives its date.", ""]
     lines += ["## Where sources differ", ""]
     if brief.conflicts:
         for conflict in brief.conflicts:

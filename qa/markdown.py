@@ -8,9 +8,13 @@ from urllib.parse import quote
 URL_SAFE = ":/?#@!$&'()*+,;=%~"
 
 
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
 def inert(text: str) -> str:
-    """Text for a Markdown export: `&`, `<` and `>` as entities (a tag is shown as text, never run) and link syntax `](` broken."""
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("](", "]\\(")
+    """Text for a Markdown export: `<` and `>` as entities (a tag is shown as text, never run), an `&` that would open an entity
+    as `&amp;` ('Q&A' stays as written), and link syntax `](` broken."""
+    return _ENTITY.sub("&amp;", text or "").replace("<", "&lt;").replace(">", "&gt;").replace("](", "]\\(")
 
 
 def one_line(text: str) -> str:

@@ -1114,6 +1114,8 @@ def _brief_marks(citations: Sequence[Mapping[str, Any]], docs: Mapping[str, Docu
 
 def brief_html(brief: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
     """A briefing: key points, a timeline, who said what, a table of figures and where the sources differ, every marker a link to its passage."""
+    from qa.brief import any_dated, figure_dates  # only a build with the briefing makes one
+
     topic = brief.get("topic")
     out = [f'<div class="qa-brief"><h2>{esc(f"Briefing: {topic}" if topic else "Briefing: all articles")}</h2>']
     if not brief.get("points") and not brief.get("figures"):
@@ -1132,13 +1134,15 @@ def brief_html(brief: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
             speakers.setdefault(q.get("speaker", ""), []).append(f'<li>“{esc(" ".join(q.get("text", "").split()))}” {_brief_marks(q.get("citations", []), docs)}</li>')
         out += [f"<p><strong>{esc(name)}</strong></p><ul>{''.join(items)}</ul>" for name, items in speakers.items()]
     if brief.get("figures"):
+        dated = any_dated(row.get("dates", []) for row in brief["figures"])
         rows = []
         for row in brief["figures"]:
-            dates = "; ".join(human_date(d) if d else "not given" for d in row.get("dates", []))
+            dates = f'<td>{esc(figure_dates(row.get("dates", []), human_date))}</td>' if dated else ""
             rows.append(f'<tr><td>{esc(row.get("amount", ""))}</td><td>“{esc(" ".join(row.get("what", "").split()))}”</td>'
-                        f'<td>{_brief_marks(row.get("citations", []), docs)}</td><td>{esc(dates)}</td></tr>')
-        out.append('<h3>Figures</h3><table class="qa-figures"><thead><tr><th>Amount</th><th>What it is</th><th>Sources</th><th>Dates</th></tr>'
-                   f'</thead><tbody>{"".join(rows)}</tbody></table>')
+                        f'<td>{_brief_marks(row.get("citations", []), docs)}</td>{dates}</tr>')
+        head = "<th>Dates</th>" if dated else ""
+        out.append(f'<h3>Figures</h3><table class="qa-figures"><thead><tr><th>Amount</th><th>What it is</th><th>Sources</th>{head}</tr>'
+                   f'</thead><tbody>{"".join(rows)}</tbody></table>' + ("" if dated else '<p class="qa-empty">None of these articles gives its date.</p>'))
     out.append("<h3>Where sources differ</h3>")
     if brief.get("conflicts"):
         items = []

@@ -180,6 +180,37 @@ def test_markdown_export_carries_no_live_html(fake_engine: Engine, corpus_dir: P
     assert "<" not in text and ">" not in text.replace("&gt;", "")
 
 
+def test_undated_articles_give_a_figures_table_without_a_date_column(fake_engine: Engine, corpus_dir: Path) -> None:
+    """Articles with no date: no column of "not given"; an ampersand in a title reads as written; a bound amount is its own row."""
+    for old in corpus_dir.iterdir():
+        old.unlink()
+    (corpus_dir / "qa.txt").write_text(
+        "Q&A: the club takeover\n\nReports have put the offer at 300p per share, which would value the club at about £800m.\n",
+        encoding="utf-8")
+    (corpus_dir / "board.txt").write_text(
+        "Board weighed a buyout\n\nThe board of the club also considered a management buyout at just over 300p but did not go "
+        "ahead with it.\n", encoding="utf-8")
+    fake_engine.build()
+    brief = make_brief(fake_engine)
+    text = to_markdown(brief)
+    assert "| Amount | What it is | Article |\n" in text and "Date" not in text.split("## Figures")[1].split("## Where")[0].split("\n\n")[1]
+    assert "None of these articles gives its date." in text and "not given" not in text
+    assert "Q&A: the club takeover" in text and "&amp;" not in text
+    rows = {row.amount: {c.doc_id for c in row.citations} for row in brief.figures}
+    assert rows["300p"] == {"qa"} and rows["over 300p"] == {"board"}, "an offer of 300p and a buyout at over 300p are two amounts"
+
+
+def test_reported_words_lose_stray_quote_marks(fake_engine: Engine, corpus_dir: Path) -> None:
+    (corpus_dir / "fans.txt").write_text(
+        "Fans vow to fight takeover\n\nSupporters vowed to fight on. \"We will fight him whatever his offer says. We do not want "
+        "him or anybody else taking over the club,\" said Mark Longden of the supporters' association.\n", encoding="utf-8")
+    fake_engine.build()
+    brief = make_brief(fake_engine, "supporters fight the takeover")
+    _check_grounded(fake_engine, brief)
+    said = {q.text for q in brief.quotes if q.speaker == "Mark Longden"}
+    assert "We do not want him or anybody else taking over the club" in said
+
+
 def test_topic_narrows_the_briefing(fake_engine: Engine) -> None:
     fishing = make_brief(fake_engine, "fishing grounds and fish stocks")
     _check_grounded(fake_engine, fishing)

@@ -442,6 +442,18 @@ def test_brief_html_links_every_marker_and_escapes_text(fake_engine: Engine) -> 
     assert brief_citation(hostile, 1) is None
 
 
+def test_brief_html_drops_the_date_column_when_no_article_is_dated() -> None:
+    from qa.ui import brief_html
+
+    figures = [{"amount": "300p", "what": "the offer at 300p", "citations": [], "dates": [""]},
+               {"amount": "£800m", "what": "about £800m", "citations": [], "dates": ["", ""]}]
+    undated = brief_html({"topic": "t", "points": [], "timeline": [], "quotes": [], "figures": figures, "conflicts": []}, {})
+    assert "<th>Dates</th>" not in undated and "not given" not in undated and "None of these articles gives its date." in undated
+    figures[1]["dates"] = ["2005-02-14", ""]
+    dated = brief_html({"topic": "t", "points": [], "timeline": [], "quotes": [], "figures": figures, "conflicts": []}, {})
+    assert "<th>Dates</th>" in dated and "<td>not given</td>" in dated and "not given; not given" not in dated
+
+
 def test_lookup_html_shows_verdicts_and_links_matches() -> None:
     """Each match has its verdict, score and note, and links to its passage; nothing from the article is markup."""
     from qa.ui import lookup_html
