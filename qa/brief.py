@@ -417,10 +417,19 @@ def _cite(citer: _Citer, members: list[_Item]) -> tuple[Citation, ...]:
     return tuple(citer.cite(*m.quoted) for m in sorted(members, key=line_first))
 
 
+_LEANS_ON_ANOTHER = re.compile(rf"^(?:[\"“‘]|(?:He|She|They|We|I|His|Her|Their)\b)|[,\"”]\s+(?:he|she|they)\s+(?:has |had )?{_SPEECH}\b")
+
+
+def stands_alone(text: str) -> bool:
+    """True for a sentence a reader can take as a point without the one before: not a bare quotation, nor one whose subject or
+    speaker is 'he', 'she' or 'they'."""
+    return not _LEANS_ON_ANOTHER.search(text.strip())
+
+
 def _points(index: Index, order: list[int], prior: dict[int, float], same: Same, citer: _Citer, max_points: int) -> list[Point]:
-    """The facts the chosen sentences state, each once with every article that states it; most important first: by how many
-    articles state it, then by how much its sentences matter on their own."""
-    items = {sid: _item(index, sid) for sid in order}
+    """The facts the chosen sentences state that stand alone, each once with every article that states it; most important first:
+    by how many articles state it, then by how much its sentences matter on their own."""
+    items = {sid: _item(index, sid) for sid in order if stands_alone(index.sentences[sid].text)}
     weight = {it.span: prior[sid] for sid, it in items.items()}
     groups = [part for g in _group(list(items.values()), same) for part in _stated_by_all(g)]
     groups.sort(key=lambda g: -(len(g) + max(weight[m.span] for m in g)))

@@ -211,6 +211,17 @@ def test_reported_words_lose_stray_quote_marks(fake_engine: Engine, corpus_dir: 
     assert "We do not want him or anybody else taking over the club" in said
 
 
+def test_a_key_point_stands_alone(fake_engine: Engine, corpus_dir: Path) -> None:
+    """A sentence whose speaker is 'he' or that is only a quotation is quoted under who said what, never a key point on its own."""
+    (corpus_dir / "harbour.txt").write_text(
+        "Harbour chief backs tidal plant\n\nHarbour master Olaf Berg said the tidal power plant would not disturb shipping lanes.\n"
+        "\"I do not think there is anything the fishermen can do about the tidal power plant now,\" he told the BBC.\n", encoding="utf-8")
+    fake_engine.build()
+    brief = make_brief(fake_engine, "tidal power plant harbour shipping fishermen")
+    assert not any(p.text.startswith(("\"", "“")) or "he told" in p.text for p in brief.points)
+    assert any(q.speaker == "Olaf Berg" and "fishermen can do" in q.text for q in brief.quotes), "quoted, with its speaker"
+
+
 def test_topic_narrows_the_briefing(fake_engine: Engine) -> None:
     fishing = make_brief(fake_engine, "fishing grounds and fish stocks")
     _check_grounded(fake_engine, fishing)
