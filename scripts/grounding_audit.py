@@ -3,6 +3,9 @@ rule-based check of an earlier commit (run from a git worktree of it, on the sam
 stand. Writes one JSON line per generated sentence, with both verdicts and the source sentences each check cites.
 
     python scripts/grounding_audit.py --split test --limit 60 --out build/audit/sentences.jsonl
+
+With --recheck LABELS it asks no model: the sentences written before are checked again by the current check (each question's
+sentences as one reply, against every passage shown for it) and counted by their hand labels (docs/audit/).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,18 +81,49 @@ def rule_checker(rev: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", RULE_CHECK], cwd=tree, env=env, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
 
+def recheck(sentences: Path, labels: Path, ext: Path, work: Path, split: str, limit: int) -> None:
+    """Print, by hand label, what the audit's judge kept and what the current check keeps of the same sentences."""
+    rows = [json.loads(line) for line in sentences.read_text(encoding="utf-8").splitlines()]
+    label = {int(n): tag for n, tag, *_ in (line.split(" ", 2) for line in labels.read_text(encoding="utf-8").splitlines() if line[:1].isdigit())}
+    by_question: dict[str, list[int]] = {}
+    for n, row in enumerate(rows):
+        by_question.setdefault(row["question"], []).append(n)
+    then: Counter[str] = Counter()
+    now: Counter[str] = Counter()
+    for _, engine, question in jobs(ext, work, split, limit):
+        index = engine.index()
+        shown = passages(index, engine.search(question))
+        ids = by_question.pop(question, [])
+        reply = " ".join(rows[n]["sentence"].rstrip() + ("" if rows[n]["sentence"].rstrip()[-1:] in ".!?" else ".") for n in ids)
+        checked = {c.text.rstrip("."): c for c in verify(reply, shown, engine.embedder, index, engine.judge, question)} if ids else {}
+        for n in ids:
+            then[label[n]] += bool(rows[n]["judge_kept"])
+            kept = checked.get(rows[n]["sentence"].rstrip().rstrip("."))
+            now[label[n]] += bool(kept and kept.supported)
+            if kept and kept.supported != rows[n]["judge_kept"]:
+                print(f"#{n} {label[n]} {'kept' if kept.supported else 'cut: ' + kept.reason} | {rows[n]['sentence'][:100]}")
+    for name, counts in (("the audit's judge", then), ("the current check", now)):
+        claims = sum(v for k, v in counts.items() if k != "X")
+        print(f"{name}: kept {claims} (S {counts['S']}, P {counts['P']}, N {counts['N']}, X {counts['X']}), "
+              f"unsupported {100 * counts['N'] / max(claims, 1):.1f} %")
+
+
 def main() -> None:
-    """Answer, check both ways, write the sentences."""
+    """Answer, check both ways, write the sentences (or, with --recheck, check the written ones again)."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--ext", default=str(REPO_ROOT.parent / "shared" / "ext"))
     p.add_argument("--split", default="test", choices=("dev", "test"))
     p.add_argument("--limit", type=int, default=60, help="questions per dataset, spread evenly over the split")
     p.add_argument("--rules", default=RULES, help="the commit whose rule-based check runs beside the judge")
     p.add_argument("--out", default=str(REPO_ROOT / "build" / "audit" / "sentences.jsonl"))
+    p.add_argument("--recheck", metavar="LABELS", help="check the sentences in --out again and count them by these hand labels")
     args = p.parse_args()
     out = Path(args.out)
     work = out.parent / "work"
     work.mkdir(parents=True, exist_ok=True)
+    if args.recheck:
+        recheck(out, Path(args.recheck), Path(args.ext), work, args.split, args.limit)
+        return
     generator = generator_from()
     rules = rule_checker(args.rules)
     assert rules.stdin and rules.stdout
