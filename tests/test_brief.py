@@ -200,12 +200,17 @@ def test_undated_articles_give_a_figures_table_without_a_date_column(fake_engine
     assert rows["300p"] == {"qa"} and rows["over 300p"] == {"board"}, "an offer of 300p and a buyout at over 300p are two amounts"
 
 
+def _brief_with(engine: Engine, corpus_dir: Path, article: str, topic: str) -> Brief:
+    """A briefing on a topic after one more article is added to the fixture corpus."""
+    (corpus_dir / "added.txt").write_text(article, encoding="utf-8")
+    engine.build()
+    return make_brief(engine, topic)
+
+
 def test_reported_words_lose_stray_quote_marks(fake_engine: Engine, corpus_dir: Path) -> None:
-    (corpus_dir / "fans.txt").write_text(
-        "Fans vow to fight takeover\n\nSupporters vowed to fight on. \"We will fight him whatever his offer says. We do not want "
-        "him or anybody else taking over the club,\" said Mark Longden of the supporters' association.\n", encoding="utf-8")
-    fake_engine.build()
-    brief = make_brief(fake_engine, "supporters fight the takeover")
+    brief = _brief_with(fake_engine, corpus_dir, "Fans vow to fight takeover\n\nSupporters vowed to fight on. \"We will fight him whatever "
+                        "his offer says. We do not want him or anybody else taking over the club,\" said Mark Longden of the supporters' "
+                        "association.\n", "supporters fight the takeover")
     _check_grounded(fake_engine, brief)
     said = {q.text for q in brief.quotes if q.speaker == "Mark Longden"}
     assert "We do not want him or anybody else taking over the club" in said
@@ -213,11 +218,9 @@ def test_reported_words_lose_stray_quote_marks(fake_engine: Engine, corpus_dir: 
 
 def test_a_key_point_stands_alone(fake_engine: Engine, corpus_dir: Path) -> None:
     """A sentence whose speaker is 'he' or that is only a quotation is quoted under who said what, never a key point on its own."""
-    (corpus_dir / "harbour.txt").write_text(
-        "Harbour chief backs tidal plant\n\nHarbour master Olaf Berg said the tidal power plant would not disturb shipping lanes.\n"
-        "\"I do not think there is anything the fishermen can do about the tidal power plant now,\" he told the BBC.\n", encoding="utf-8")
-    fake_engine.build()
-    brief = make_brief(fake_engine, "tidal power plant harbour shipping fishermen")
+    brief = _brief_with(fake_engine, corpus_dir, "Harbour chief backs tidal plant\n\nHarbour master Olaf Berg said the tidal power plant "
+                        "would not disturb shipping lanes.\n\"I do not think there is anything the fishermen can do about the tidal power "
+                        "plant now,\" he told the BBC.\n", "tidal power plant harbour shipping fishermen")
     assert not any(p.text.startswith(("\"", "“")) or "he told" in p.text for p in brief.points)
     assert any(q.speaker == "Olaf Berg" and "fishermen can do" in q.text for q in brief.quotes), "quoted, with its speaker"
 
