@@ -605,9 +605,13 @@ def _who_said_what(quoted: list[tuple[str, _Item]], same: Same, citer: _Citer) -
 
 # --- the figures table and the conflicts -----------------------------------------------------------
 
+_TARGET_YEAR = re.compile(r"\b(?:by|until|till|through)\s+$")
+
+
 def _stated_date(text: str, lo: int, hi: int, start: int) -> str:
-    """The date a sentence gives a figure: the one in its clause nearest to it; '' when none."""
-    near = [s for s in candidate_spans(text, Kind.DATE) if lo <= s.start and s.end <= hi and not s.text.startswith("this")]
+    """The date a sentence gives a figure: the one in its clause nearest to it, a target ('by 2040', 'a 2040 target') aside; '' when none."""
+    near = [s for s in candidate_spans(text, Kind.DATE) if lo <= s.start and s.end <= hi and not s.text.startswith("this")
+            and not _TARGET_YEAR.search(text[:s.start]) and not text[s.end:].startswith(" target")]
     return min(near, key=lambda s: abs(s.start - start)).text if near else ""
 
 
@@ -762,7 +766,8 @@ def to_markdown(brief: Brief) -> str:
                                        ["| Amount | What it is | Article |", "| --- | --- | --- |"])
         for row in brief.figures:
             articles = "; ".join(f"{_cell(c.title or c.doc_id)} [{c.n}]" for c in row.citations)
-            lines.append(f"| {_cell(row.amount)} | “{_cell(row.what)}” | {articles} |" + (f" {figure_dates(row.dates, _cell)} |" if dated else ""))
+            shown = figure_dates(row.dates, lambda d: _cell(human_date(d) if re.fullmatch(r"\d{4}-\d\d(?:-\d\d)?", d) else d))
+            lines.append(f"| {_cell(row.amount)} | “{_cell(row.what)}” | {articles} |" + (f" {shown} |" if dated else ""))
         lines += [""] if dated else ["", "None of these articles gives its date.", ""]
     lines += ["## Where sources differ", ""]
     if brief.conflicts:

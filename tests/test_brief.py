@@ -207,6 +207,13 @@ def _brief_with(engine: Engine, corpus_dir: Path, article: str, topic: str) -> B
     return make_brief(engine, topic)
 
 
+def test_a_target_year_is_not_a_figures_date(fake_engine: Engine, corpus_dir: Path) -> None:
+    brief = _brief_with(fake_engine, corpus_dir, "Tidal plant sets goals\n\nMarch 5, 2025\n\nThe tidal power plant will add 60 turbines by 2031, "
+                        "and a 2035 target of 90 turbines follows.\n", "tidal power plant turbines goals")
+    rows = {row.amount: row.dates for row in brief.figures}
+    assert rows["60 turbines"] == ("March 5, 2025",) and rows["90 turbines"] == ("March 5, 2025",), "the article's date, not the target year"
+
+
 def test_reported_words_lose_stray_quote_marks(fake_engine: Engine, corpus_dir: Path) -> None:
     brief = _brief_with(fake_engine, corpus_dir, "Fans vow to fight takeover\n\nSupporters vowed to fight on. \"We will fight him whatever "
                         "his offer says. We do not want him or anybody else taking over the club,\" said Mark Longden of the supporters' "
