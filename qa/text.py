@@ -25,7 +25,8 @@ _ABBREV = re.compile(
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z](?:\.[A-Z])*|\bU\.S|\bU\.K|\bU\.N)\.$"
 )
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9¥$€£])")
-_TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*|[¥$€£]")
+# Letters of any script ('Chloé', 'Zürich', 'São' are one word each), digits with their decimals, and currency signs.
+_TOKEN = re.compile(r"[^\W_]+(?:[.,][0-9]+)*|[¥$€£]")
 _CURRENCY = {"¥": "yen", "$": "dollar", "€": "euro", "£": "pound"}
 _LEADING = " \t•·*-–—>|"
 _TERMINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")

@@ -35,6 +35,11 @@ def test_terms_stem_and_spell_out_currency() -> None:
     assert key_terms("How much is allocated for the first fiscal year?") == ["alloc", "first", "fiscal", "year"]
 
 
+def test_a_word_with_accents_is_one_word() -> None:
+    assert terms("Chloé Zhao met Pedro Sánchez in Zürich") == ["chloé", "zhao", "meet", "pedro", "sánchez", "zürich"]
+    assert unstated_names("Pedro Sánchez approved it", "Sánchez approved the grant", frozenset()) == ["Pedro"]
+
+
 def test_chunking_is_pure_and_numbered() -> None:
     doc = Document("d", "One sentence here. " * 100, "T")
     first = chunk_document(doc, 200, 40, first_id=7)
