@@ -407,14 +407,29 @@ def _stated_by_all(members: list[_Item]) -> list[list[_Item]]:
     return [kept] + [[m] for m in members if m not in kept]
 
 
-def _cite(citer: _Citer, members: list[_Item]) -> tuple[Citation, ...]:
-    """The citations of one fact, first the shortest statement that opens like a sentence and whose amounts every other one
-    states (the line quotes it)."""
-    def line_first(m: _Item) -> tuple[bool, bool, int]:
-        words = citer.index.docs[m.quoted[0]].text[m.quoted[1]:m.quoted[2]]
+def _quote(index: Index, item: _Item) -> str:
+    """The words a line citing a statement quotes."""
+    return index.docs[item.quoted[0]].text[item.quoted[1]:item.quoted[2]]
+
+
+def _line_first(index: Index, members: list[_Item]) -> list[_Item]:
+    """The statements of one fact, first the shortest that opens like a sentence and whose amounts every other one states (the
+    line quotes it)."""
+    def key(m: _Item) -> tuple[bool, bool, int]:
+        words = _quote(index, m)
         return not all(_covers(m.claim, o.claim) for o in members), not words[:1].isupper(), len(words)
 
-    return tuple(citer.cite(*m.quoted) for m in sorted(members, key=line_first))
+    return sorted(members, key=key)
+
+
+def _cite(citer: _Citer, members: list[_Item]) -> tuple[Citation, ...]:
+    """The citations of one fact, the one its line quotes first."""
+    return tuple(citer.cite(*m.quoted) for m in _line_first(citer.index, members))
+
+
+def _opens_a_sentence(text: str) -> bool:
+    """True for words that read as a statement of their own: not a clause cut from inside a sentence ('who has been wooing…')."""
+    return bool(re.match(r"[\"“‘(]?[A-Z0-9¥$€£]", text.strip()))
 
 
 _LEANS_ON_ANOTHER = re.compile(rf"^(?:[\"“‘]|(?:He|She|They|We|I|His|Her|Their)\b)|[,\"”]\s+(?:he|she|they)\s+(?:has |had )?{_SPEECH}\b")
@@ -435,6 +450,9 @@ def _points(index: Index, order: list[int], prior: dict[int, float], same: Same,
     groups.sort(key=lambda g: -(len(g) + max(weight[m.span] for m in g)))
     points = []
     for members in groups[:max_points]:
+        if not _opens_a_sentence(_quote(index, _line_first(index, members)[0])):
+            # Every article states only a clause of the fact: the point is the whole sentence of the one that matters most.
+            members = [replace(max(members, key=lambda m: weight[m.span]), clause=None)]
         cites = _cite(citer, members)
         points.append(Point(cites[0].quote, cites))
     return points

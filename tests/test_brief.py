@@ -207,6 +207,20 @@ def _brief_with(engine: Engine, corpus_dir: Path, article: str, topic: str) -> B
     return make_brief(engine, topic)
 
 
+def test_a_point_is_never_a_clause_cut_from_inside_a_sentence(fake_engine: Engine, corpus_dir: Path) -> None:
+    """Two articles state a fact only in a relative clause ('…, who has offered £790m …,'): the point quotes a whole sentence."""
+    for old in corpus_dir.iterdir():
+        old.unlink()
+    (corpus_dir / "a.txt").write_text("Tycoon returns with new plan\n\nThe US tycoon, who has offered £790m for the club since last spring, "
+                                      "returned with a detailed plan on Sunday.\n", encoding="utf-8")
+    (corpus_dir / "b.txt").write_text("Glazer back at United\n\nMalcolm Glazer, who has offered £790m for the club since last spring, is "
+                                      "back with a fresh approach.\n", encoding="utf-8")
+    fake_engine.build()
+    brief = make_brief(fake_engine)
+    _check_grounded(fake_engine, brief)
+    assert brief.points and all(p.text[:1].isupper() for p in brief.points), [p.text for p in brief.points]
+
+
 def test_a_target_year_is_not_a_figures_date(fake_engine: Engine, corpus_dir: Path) -> None:
     brief = _brief_with(fake_engine, corpus_dir, "Tidal plant sets goals\n\nMarch 5, 2025\n\nThe tidal power plant will add 60 turbines by 2031, "
                         "and a 2035 target of 90 turbines follows.\n", "tidal power plant turbines goals")
