@@ -100,14 +100,14 @@ def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Ind
     verdicts = judge.judge([(text, passage) for _, _, passage in readings])
     differing = [differing_figure(text, passage) for _, _, passage in readings]
     swapped = [swapped_names(index, text, passage, common) for _, _, passage in readings]
-    added = [new_words(text, passage, [i for i in (first, second) if i is not None], index) for first, second, passage in readings]
-    bar = [NEW_WORDS_GROUNDED_AT if added[k] else GROUNDED_AT for k in range(len(readings))]
-    k = next((k for k, v in enumerate(verdicts) if v.supports >= bar[k] and not differing[k] and not swapped[k]), None)
+    plausible = [k for k, v in enumerate(verdicts) if v.supports >= GROUNDED_AT and not differing[k] and not swapped[k]]
+    added = {k: new_words(text, readings[k][2], [i for i in readings[k][:2] if i is not None], index) for k in plausible}
+    k = next((k for k in plausible if not added[k] or verdicts[k].supports >= NEW_WORDS_GROUNDED_AT), None)
     if k is not None:
         first, second, _ = readings[k]
         return Checked(text, True, "", index.sentences[first], index.sentences[second] if second is not None else None)
-    unsure = next((k for k, v in enumerate(verdicts) if v.supports >= GROUNDED_AT and not differing[k] and not swapped[k]), None)
-    if unsure is not None:
+    if plausible:
+        unsure = plausible[0]
         said = ", ".join(f"“{w}”" for w in added[unsure][:4])
         return Checked(text, False, f"uses words the cited sentence does not ({said}; judge: supported {verdicts[unsure].supports:.2f})",
                        index.sentences[readings[unsure][0]])
