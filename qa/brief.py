@@ -500,11 +500,16 @@ def event_date(text: str, published: date | None) -> tuple[str, int, int] | None
     return None
 
 
-def human_date(iso: str) -> str:
-    """'2026-06-30' as '30 June 2026', '2026-06' as 'June 2026'."""
-    parts = [int(p) for p in iso.split("-")]
-    named = date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
-    return f"{named.day} {named:%B %Y}" if len(parts) > 2 else f"{named:%B %Y}"
+def human_date(text: str) -> str:
+    """'2026-06-30' as '30 June 2026', '2026-06' as 'June 2026'; any other text as it is written."""
+    iso = re.fullmatch(r"(\d{4})-(\d\d)(?:-(\d\d))?", text.strip())
+    try:
+        named = date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3) or 1)) if iso else None
+    except ValueError:
+        named = None
+    if named is None:
+        return text.strip()
+    return f"{named.day} {named:%B %Y}" if iso.group(3) else f"{named:%B %Y}"
 
 
 Dated = tuple[str, str, int, _Item]
@@ -784,7 +789,7 @@ def to_markdown(brief: Brief) -> str:
                                        ["| Amount | What it is | Article |", "| --- | --- | --- |"])
         for row in brief.figures:
             articles = "; ".join(f"{_cell(c.title or c.doc_id)} [{c.n}]" for c in row.citations)
-            shown = figure_dates(row.dates, lambda d: _cell(human_date(d) if re.fullmatch(r"\d{4}-\d\d(?:-\d\d)?", d) else d))
+            shown = figure_dates(row.dates, lambda d: _cell(human_date(d)))
             lines.append(f"| {_cell(row.amount)} | “{_cell(row.what)}” | {articles} |" + (f" {shown} |" if dated else ""))
         lines += [""] if dated else ["", "None of these articles gives its date.", ""]
     lines += ["## Where sources differ", ""]

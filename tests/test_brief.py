@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.brief import MAX_POINTS, Brief, _covers, make_brief, to_markdown
+from qa.brief import MAX_POINTS, Brief, _covers, human_date, make_brief, to_markdown
 from qa.errors import BadInputError, ModelError
 from qa.judge import Judge
 from qa.pipeline import Engine
@@ -313,3 +313,8 @@ def test_cli_brief_json_and_markdown(tmp_path: Path) -> None:
     done = _qa(["brief", "fishing", "--markdown"], tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("# Briefing: fishing") and "## Sources" in done.stdout
+
+
+def test_dates_are_written_out_and_other_text_kept():
+    assert human_date("2026-07-02") == "2 July 2026" and human_date("2026-07") == "July 2026"
+    assert human_date("spring 2026") == "spring 2026" and human_date("2026-13-40") == "2026-13-40"
