@@ -22,9 +22,8 @@ import numpy as np
 from qa.answer.conflicts import differing_figure
 from qa.answer.differences import ABOUT_SHARE, claim_share, diff_kind, differences, phrase, swapped_names, tokens
 from qa.answer.figures import text_figures
-from qa.errors import BadInputError
 from qa.index import Index, common_stems
-from qa.pipeline import Engine
+from qa.pipeline import Engine, check_question
 from qa.text import STOPWORDS, is_name, unstated_names
 
 EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND = (
@@ -400,12 +399,7 @@ def _rank(found: list[_Found], k: int) -> list[_Found]:
 
 def check_query(text: str, limit: int) -> str:
     """The quote or claim with its spaces tidied, or a BadInputError saying what is wrong with it."""
-    query = " ".join((text or "").split())
-    if not query:
-        raise BadInputError("The quote or claim is empty; paste a sentence from an article, or a claim to check.")
-    if len(query) > limit:
-        raise BadInputError(f"The quote or claim is {len(query):,} characters long; keep it under {limit:,}.")
-    return query
+    return check_question(text, limit, "The quote or claim", "paste a sentence from an article, or a claim to check")
 
 
 def lookup(engine: Engine, text: str, k: int = 5, doc_ids: Iterable[str] | None = None) -> LookupResult:

@@ -22,13 +22,14 @@ from qa.retrieve import hybrid_search
 from qa.types import Answer, Hit
 
 
-def check_question(text: str, limit: int) -> str:
-    """The question stripped, or a BadInputError saying what is wrong with it."""
+def check_question(text: str, limit: int, what: str = "The question", hint: str = "type a question about the articles") -> str:
+    """The question (or other text typed in: `what`, with a `hint` for when it is empty) with its spaces tidied, or a BadInputError
+    saying what is wrong with it."""
     question = " ".join((text or "").split())
     if not question:
-        raise BadInputError("The question is empty; type a question about the articles.")
+        raise BadInputError(f"{what} is empty; {hint}.")
     if len(question) > limit:
-        raise BadInputError(f"The question is {len(question):,} characters long; keep it under {limit:,}.")
+        raise BadInputError(f"{what} is {len(question):,} characters long; keep it under {limit:,}.")
     return question
 
 
