@@ -62,7 +62,7 @@ def test_disagreeing_conversions_are_flagged_with_each_side_cited(fake_engine: E
     found = [_finding(fake_engine, "alpha", "€2 billion ($2.2 billion)", 0.9), _finding(fake_engine, "beta", "€2 billion ($22 billion)", 0.8)]
     answer = compose(fake_engine.index(), "What is the plant's budget in dollars?", [("What is the plant's budget in dollars?", found)], Judgement(0.5, 0.65))
     check_contract(answer, fake_engine)
-    assert len(answer.conflicts) == 1 and "sources differ" in answer.answer
+    assert len(answer.conflicts) == 1 and "The sources differ on “What is the plant's budget in dollars?”: " in answer.answer
     sides = {cl.text: {answer.citations[n - 1].doc_id for n in cl.citations} for cl in answer.conflicts[0].claims}
     assert sides == {"€2 billion ($2.2 billion)": {"alpha"}, "€2 billion ($22 billion)": {"beta"}}
     assert "The later report (March 4, 2025) gives €2 billion ($22 billion)" in answer.answer

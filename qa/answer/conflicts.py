@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,9 +92,9 @@ def disagreements(statements: list[Statement]) -> list[list[Statement]]:
 
 
 def topic(question: str) -> str:
-    """What a question asks about, as a phrase for 'the sources differ on …'."""
-    text = re.sub(r"^\s*(?:according to [^,]+,\s*)?", "", question.strip().rstrip("?").strip(), flags=re.I)
-    return text[:1].lower() + text[1:]
+    """The question as asked, quoted, for 'the sources differ on …': turned into a clause, a question that inverts reads wrong
+    ('the sources differ on how old is Katerina Thanou')."""
+    return f"“{' '.join(question.split())}”"
 
 
 @dataclass(frozen=True)
