@@ -315,6 +315,6 @@ def test_cli_brief_json_and_markdown(tmp_path: Path) -> None:
     assert done.stdout.startswith("# Briefing: fishing") and "## Sources" in done.stdout
 
 
-def test_dates_are_written_out_and_other_text_kept():
+def test_dates_are_written_out_and_other_text_kept() -> None:
     assert human_date("2026-07-02") == "2 July 2026" and human_date("2026-07") == "July 2026"
     assert human_date("spring 2026") == "spring 2026" and human_date("2026-13-40") == "2026-13-40"
