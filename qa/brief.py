@@ -566,7 +566,9 @@ def _speaker(text: str) -> tuple[str, int, int] | None:
         return None
     end = len(text.rstrip(" ."))
     if before and (found.start() == 0 or text[found.end():].strip(" .")):
-        tail = re.match(r"\s*(?:reporters\s+)?(?:on [^:,]+)?(?:that\s+)?[\s:,]*", text[found.end():])
+        # Whom it was said to ('told reporters', 'told BBC Sport:') and when ('on June 30:') are not the words said.
+        tail = re.match(r"\s*(?:reporters\s+|(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*(?=\s*[:,]))?(?:on [^:,]+)?(?:that\s+)?[\s:,]*",
+                        text[found.end():])
         return name, found.end() + (tail.end() if tail else 0), end
     if not before and found.start() == 0:
         comma = next((m.end() for m in re.finditer(r",\s", text[found.end():]) if not re.search(r"\([^)]*$", text[:found.end() + m.start()])), None)
@@ -574,10 +576,37 @@ def _speaker(text: str) -> tuple[str, int, int] | None:
     return name, 0, len(text[:found.start()].rstrip(" ,—–"))
 
 
+# A quotation left open at a sentence's end runs on through at most this many of the sentences after it.
+QUOTE_RUNS_ON = 2
+
+
+def _open_quote(text: str) -> bool:
+    """True when a text opens a quotation it does not close (news copy opens each quoted paragraph and closes only the last)."""
+    marks = re.findall(r"[\"“”]", text)
+    return bool(marks) and marks[-1] != "”" and (marks[-1] == "“" or len(marks) % 2 == 1)
+
+
+def _runs_on(index: Index, sid: int, words_start: int) -> int:
+    """The last sentence of the quotation sentence sid leaves open (sid itself when it closes it, or when the next sentence names
+    a speaker of its own)."""
+    last = sid
+    if not _open_quote(index.sentences[sid].text[words_start:]):
+        return last
+    while last - sid < QUOTE_RUNS_ON and last + 1 < len(index.sentences):
+        nxt = index.sentences[last + 1]
+        if nxt.doc_id != index.sentences[sid].doc_id or _speaker(nxt.text):
+            break
+        last += 1
+        if not _open_quote(nxt.text) and not re.match(r"[\"“]", nxt.text):
+            break
+    return last
+
+
 def _quoted(index: Index, ids: list[int]) -> list[tuple[str, _Item]]:
     """Quotations and reported speech in the chosen sentences, each with its speaker: named in the sentence, or in the one before
-    for 'he said' or a sentence that is only a quotation."""
+    for 'he said' or a sentence that is only a quotation. A quotation the sentence leaves open runs on into the next ones."""
     out: list[tuple[str, _Item]] = []
+    covered: set[int] = set()
     for sid in sorted(ids):
         sent = index.sentences[sid]
         text = sent.text
@@ -587,12 +616,15 @@ def _quoted(index: Index, ids: list[int]) -> list[tuple[str, _Item]]:
             before = index.sentences[sid - 1]
             found = _speaker(before.text) if before.doc_id == sent.doc_id else None
             found = found and (found[0], 0, 0)
-        if not found:
+        if not found or sid in covered:
             continue
         for lo, hi in quotes or [found[1:]]:
+            last = sid if quotes or hi < len(text.rstrip(" .")) else _runs_on(index, sid, lo)
+            covered.update(range(sid + 1, last + 1))
             # Reported words cut from a quotation the sentence splitter opened or closed elsewhere lose their stray quote marks.
             lo += len(text[lo:hi]) - len(text[lo:hi].lstrip(" \"“"))
-            words = text[lo:hi].rstrip(" ,.;:\"”")
+            doc = index.docs[sent.doc_id].text
+            words = doc[sent.start + lo:index.sentences[last].end if last > sid else sent.start + hi].rstrip(" ,.;:\"”")
             if len(words.split()) >= 4:
                 out.append((found[0], _Item(sent.doc_id, sent.start + lo, sent.start + lo + len(words), words, words)))
     return out

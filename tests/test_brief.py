@@ -237,6 +237,18 @@ def test_reported_words_lose_stray_quote_marks(fake_engine: Engine, corpus_dir: 
     assert "We do not want him or anybody else taking over the club" in said
 
 
+def test_a_quotation_left_open_runs_on_and_whom_it_was_told_is_not_quoted(fake_engine: Engine, corpus_dir: Path) -> None:
+    """News copy opens each quoted sentence and closes only the last: the quote runs on (two sentences more at most), and 'told
+    BBC Sport:' is not part of it."""
+    brief = _brief_with(fake_engine, corpus_dir, "Fishermen lose appeal\n\nFishermen's lawyer Petra Lund told BBC Sport: \"We refute "
+                        "the ruling on the tidal power plant as illogical. \"The fishing grounds were never surveyed. We will appeal "
+                        "again. \"Our members cannot wait another year.\"\n", "fishermen appeal tidal power plant ruling")
+    _check_grounded(fake_engine, brief)
+    said = [q.text for q in brief.quotes if q.speaker == "Petra Lund"]
+    assert said == ["We refute the ruling on the tidal power plant as illogical. \"The fishing grounds were never surveyed. "
+                    "We will appeal again"], said
+
+
 def test_a_key_point_stands_alone(fake_engine: Engine, corpus_dir: Path) -> None:
     """A sentence whose speaker is 'he' or that is only a quotation is quoted under who said what, never a key point on its own."""
     brief = _brief_with(fake_engine, corpus_dir, "Harbour chief backs tidal plant\n\nHarbour master Olaf Berg said the tidal power plant "
