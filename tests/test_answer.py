@@ -8,7 +8,7 @@ import pytest
 
 from qa.answer.compose import Found, Judgement, compose, widen, window
 from qa.answer.conflicts import agree
-from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value
+from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value, text_figures
 from qa.errors import BadInputError
 from qa.pipeline import Engine
 from qa.retrieve import rrf
@@ -108,6 +108,15 @@ def test_figures_are_parsed_with_their_units_and_scales() -> None:
     assert money_conversions(sentence)[0][:2] == ("up to ¥1 trillion", "$6.2 billion")
     assert number_value("about 30 companies") == 30 and number_value("¥1 trillion") == 1e12 and number_value("nine-company") == 9
     assert number_value("£266m") == 266e6 and number_value("$9.3bn") == 9.3e9
+
+
+@pytest.mark.parametrize(("text", "share"), [
+    ("Investors hold a third of the shares.", "a third"), ("Profits were cut by a third.", "a third"), ("Roughly half the staff left.", "Roughly half"),
+    ("The family submitted a third bid.", None), ("She won a third term in office.", None), ("Sales rose in the second half of the year.", None),
+    ("The text was printed half an hour before the speech.", None),
+])
+def test_a_fraction_is_a_share_only_where_it_is_one_of_something(text: str, share: str | None) -> None:
+    assert [f.text for f in text_figures(text) if f.kind == "percent"] == ([share] if share else [])
 
 
 @pytest.mark.parametrize(("text", "span", "widened"), [

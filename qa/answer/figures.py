@@ -36,8 +36,12 @@ _DATE_RE = re.compile(
     rf"\b(?:(?:early|mid|late)-)?{MONTHS}\.?(?: \d{{1,2}}(?:st|nd|rd|th)?)?(?:,? \d{{4}})?\b"
     r"|\b(?:FY|fiscal (?:year )?)\s?\d{4}\b|\bthis fiscal year\b|\b(?:19|20)\d{2}\b"
 )
+# A fraction is a share only where it is one of something ('a third of the shares', 'half the staff', 'cut by a third.'), not
+# an ordinal before a noun ('a third bid', 'a third term') nor a part of a period ('the second half', 'half an hour').
+_SHARE_FOLLOWS = r"(?=\s+(?:of|the|its|their|his|her|our|all|them|those|these)\b|\s*[.,;:!?)]|\s*$)"
 _PERCENT_RE = re.compile(
-    rf"{_APPROX}(?:{_NUM})\s?(?:%|percent\b|per cent\b)|\b{_APPROX}(?:half|a third|one[- ]third|two[- ]thirds|a quarter|three[- ]quarters|seven[- ]tenths)\b",
+    rf"{_APPROX}(?:{_NUM})\s?(?:%|percent\b|per cent\b)|\b(?<!first )(?<!second )(?<!last )"
+    rf"{_APPROX}(?:half|a third|one[- ]third|two[- ]thirds|a quarter|three[- ]quarters|seven[- ]tenths)\b{_SHARE_FOLLOWS}",
     re.I,
 )
 
