@@ -566,9 +566,9 @@ def _speaker(text: str) -> tuple[str, int, int] | None:
         return None
     end = len(text.rstrip(" ."))
     if before and (found.start() == 0 or text[found.end():].strip(" .")):
-        # Whom it was said to ('told reporters', 'told BBC Sport:') and when ('on June 30:') are not the words said.
-        tail = re.match(r"\s*(?:reporters\s+|(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*(?=\s*[:,]))?(?:on [^:,]+)?(?:that\s+)?[\s:,]*",
-                        text[found.end():])
+        # Whom it was told to ('told reporters', 'told BBC Sport:') and when ('on June 30:') are not the words said.
+        told = r"(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*(?=\s*[:,])" if found.group(0).endswith("told") else "(?!)"
+        tail = re.match(rf"\s*(?:reporters\s+|{told})?(?:on [^:,]+)?(?:that\s+)?[\s:,]*", text[found.end():])
         return name, found.end() + (tail.end() if tail else 0), end
     if not before and found.start() == 0:
         comma = next((m.end() for m in re.finditer(r",\s", text[found.end():]) if not re.search(r"\([^)]*$", text[:found.end() + m.start()])), None)
@@ -597,7 +597,8 @@ def _runs_on(index: Index, sid: int, words_start: int) -> int:
         if nxt.doc_id != index.sentences[sid].doc_id or _speaker(nxt.text):
             break
         last += 1
-        if not _open_quote(nxt.text) and not re.match(r"[\"“]", nxt.text):
+        # A sentence with no quote mark goes on with the open quotation; one whose last mark closes it ends it.
+        if re.search(r"[\"“”]", nxt.text) and not _open_quote(nxt.text):
             break
     return last
 

@@ -249,6 +249,16 @@ def test_a_quotation_left_open_runs_on_and_whom_it_was_told_is_not_quoted(fake_e
                     "We will appeal again"], said
 
 
+def test_a_quotation_ends_where_a_sentence_closes_it(fake_engine: Engine, corpus_dir: Path) -> None:
+    """The sentence that closes the quotation is its last: the reporter's next sentence is not quoted as the speaker's."""
+    brief = _brief_with(fake_engine, corpus_dir, "Pilots fear narrow quay\n\nHarbour pilot Ida Moe told the BBC: \"The new quay by the "
+                        "tidal power plant is too narrow for ferries. \"It has to be widened before summer.\" The council will vote "
+                        "on the quay in May.\n", "harbour pilot quay tidal power plant ferries")
+    _check_grounded(fake_engine, brief)
+    said = [q.text for q in brief.quotes if q.speaker == "Ida Moe"]
+    assert said == ["The new quay by the tidal power plant is too narrow for ferries. \"It has to be widened before summer"], said
+
+
 def test_a_key_point_stands_alone(fake_engine: Engine, corpus_dir: Path) -> None:
     """A sentence whose speaker is 'he' or that is only a quotation is quoted under who said what, never a key point on its own."""
     brief = _brief_with(fake_engine, corpus_dir, "Harbour chief backs tidal plant\n\nHarbour master Olaf Berg said the tidal power plant "
