@@ -119,6 +119,16 @@ def test_a_fraction_is_a_share_only_where_it_is_one_of_something(text: str, shar
     assert [f.text for f in text_figures(text) if f.kind == "percent"] == ([share] if share else [])
 
 
+@pytest.mark.parametrize(("text", "count"), [
+    ("Mr Glazer has already had one takeover attempt turned down by the Red Devils.", "one takeover attempt"),
+    ("Police said one man injured in the blast was released.", "one man"),
+    ("The group has 44 companies spanning automotive and logistics.", "44 companies"),
+    ("It owns one ring-fenced fund.", "one ring-fenced fund"),
+])
+def test_a_count_ends_with_its_noun_not_the_verb_after_it(text: str, count: str) -> None:
+    assert [f.text for f in text_figures(text) if f.kind == "count"] == [count]
+
+
 @pytest.mark.parametrize(("text", "span", "widened"), [
     ("The deal was worth $9.3bn in cash.", "9.3", "$9.3bn"),
     ("She retired at 85 years old.", "85", "85 years"),

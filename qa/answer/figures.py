@@ -209,11 +209,18 @@ def _trim_words(text: str, start: int, end: int) -> int:
 
 
 def _count_end(text: str, start: int, end: int) -> int:
-    """The end of a counted span cut after its first plural noun ('44 companies spanning automotive' -> '44 companies')."""
-    for m in re.finditer(r"[A-Za-z][\w-]*", text[start:end]):
+    """The end of a counted span cut after its first plural noun ('44 companies spanning automotive' -> '44 companies'), else
+    before a participle that follows its noun ('one takeover attempt turned' -> 'one takeover attempt'; 'one AI-powered robot'
+    stays whole)."""
+    found = list(re.finditer(r"[A-Za-z][\w-]*", text[start:end]))
+    for m in found:
         word = m.group(0).lower()
         if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and word not in STOPWORDS and word not in FIGURE_WORDS:
             return start + m.end()
+    nouns = [m for m in found if m.group(0).lower() not in FIGURE_WORDS]
+    for before, m in zip(nouns, nouns[1:]):
+        if re.fullmatch(r"[a-z]{2,}(?:ed|ing)", m.group(0)):
+            return start + before.end()
     return end
 
 
