@@ -417,7 +417,7 @@ def _line_first(index: Index, members: list[_Item]) -> list[_Item]:
     line quotes it)."""
     def key(m: _Item) -> tuple[bool, bool, int]:
         words = _quote(index, m)
-        return not all(_covers(m.claim, o.claim) for o in members), not words[:1].isupper(), len(words)
+        return not all(_covers(m.claim, o.claim) for o in members), not _opens_a_sentence(words), len(words)
 
     return sorted(members, key=key)
 
@@ -450,7 +450,8 @@ def _points(index: Index, order: list[int], prior: dict[int, float], same: Same,
     groups.sort(key=lambda g: -(len(g) + max(weight[m.span] for m in g)))
     points = []
     for members in groups[:max_points]:
-        if not _opens_a_sentence(_quote(index, _line_first(index, members)[0])):
+        members = _line_first(index, members)
+        if not _opens_a_sentence(_quote(index, members[0])):
             # Every article states only a clause of the fact: the point is the whole sentence of the one that matters most.
             members = [replace(max(members, key=lambda m: weight[m.span]), clause=None)]
         cites = _cite(citer, members)
