@@ -18,8 +18,14 @@ from qa.reader import READER_FILE, Window, shared_reader
     ("How much will the government invest in Noetra?", Asked.MONEY),
     ("What percentage of the exchange does the fund own?", Asked.PERCENT),
     ("How much does the PSP weigh?", Asked.WEIGHT),
+    ("What was Tesla's revenue in Q1 2021?", Asked.MONEY),
+    ("What is Euronext's stock market value?", Asked.MONEY),
+    ("What is Deutsche Boerse worth?", Asked.MONEY),
+    ("What will the Gizmondo cost in the US?", Asked.MONEY),
     ("When did the tunnel open?", None),
     ("How much lighter is the new debt load?", None),
+    ("What is the main source of revenue for the club?", None),
+    ("What is the price-earnings ratio?", None),
 ])
 def test_a_question_names_the_kind_of_answer_or_leaves_it_open(question: str, kind: Asked | None) -> None:
     assert asked(question) is kind

@@ -30,7 +30,10 @@ _ASKS = (
     (Asked.WEIGHT, re.compile(r"\b(?:how much|what) (?:does|do|did|will|would)\b.*\bweigh\b|\bhow heavy\b|\bwhat (?:is|was) the weight\b", re.I)),
     (Asked.MONEY, re.compile(r"\bhow much money\b|\b(?:what|which) (?:price|sum|fee)\b|\bat what price\b|\bhow much\b.*\b(?:cost|costs|pay|paid|pays|"
                              r"paying|spend|spent|spending|invest|invested|investing|worth|priced?|fund|funding|raise|raised|sell|sold|charge|"
-                             r"charged|earn|earned|earns|budget|owe|owed|bid|offer|offered|fine|fined|valued?|allocate|allocated)\b", re.I)),
+                             r"charged|earn|earned|earns|budget|owe|owed|bid|offer|offered|fine|fined|valued?|allocate|allocated)\b"
+                             r"|\bwhat (?:is|was|are|were|will be|would be) (?:(?:the|an?|its|their|his|her) |[\w.&-]+(?: [\w.&-]+){0,2}['’]s? )?"
+                             r"(?:\w+ ){0,2}?(?:revenues?|turnover|profits?|market value|market capitali[sz]ation|valuation|salary|price|cost|fee)\b(?!-)"
+                             r"(?! of living)|\bwhat (?:is|was|are|were)\b[^?]* worth\b|\bwhat (?:does|do|did|will|would)\b[^?]*\bcosts?\b", re.I)),
 )
 _DAY_FIRST = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{MONTHS}\b(?:,? \d{{4}})?")
 _WEIGHT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:kg|kilos?|kilograms?|g|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stone)\b", re.I)
