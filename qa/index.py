@@ -27,7 +27,7 @@ from qa.config import Settings
 from qa.copies import also_in, find_copies, searchable
 from qa.corpus import Skipped, content_hash, load_corpus
 from qa.embed import Embedder
-from qa.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from qa.errors import BadInputError, IndexCorruptError, IndexMismatchError, IndexMissingError
 from qa.lexical import LexicalIndex
 from qa.text import stem
 from qa.types import Chunk, Document, Sentence
@@ -152,8 +152,14 @@ class Index:
         return also_in(self.copies)
 
     def searchable(self, doc_ids: Iterable[str] | None = None) -> list[str] | None:
-        """The articles to search, of those asked for (None: all): one per group of copies; None when that is all of them."""
-        return searchable(self.copies, self.docs, doc_ids)
+        """The articles to search, of those asked for (None: all): one per group of copies; None when that is all of them. An id
+        the index does not hold is refused with a BadInputError."""
+        wanted = None if doc_ids is None else list(doc_ids)
+        unknown = [d for d in wanted or () if d not in self.docs]
+        if unknown:
+            raise BadInputError(f"Unknown article id(s): {', '.join(unknown)}; an article's id is its file name without the extension, "
+                                "as its citations show it.")
+        return searchable(self.copies, self.docs, wanted)
 
     def sentences_of(self, chunk_id: int) -> range:
         """The ids of the sentences that overlap a chunk."""

@@ -913,19 +913,15 @@ class Screens:
 
     # ------------------------------------------------------------ the API endpoints
 
-    def _known(self, doc_ids: list[str] | None) -> list[str] | None:
-        """The article ids asked for (None when none is), refused with a sentence when one is unknown."""
-        wanted = [d for d in (doc_ids or []) if d]
-        unknown = [d for d in wanted if d not in self.docs()]
-        if unknown:
-            raise gr.Error(f"Unknown article id(s): {', '.join(unknown)}; the articles endpoint lists them.")
-        return wanted or None
+    def _wanted(self, doc_ids: list[str] | None) -> list[str] | None:
+        """The article ids asked for (None when none is); the engine refuses an unknown one with a sentence."""
+        return [d for d in (doc_ids or []) if d] or None
 
     def api_ask(
         self, question: str, doc_ids: list[str] | None = None, history: list[str | dict[str, Any]] | None = None, mode: str | None = None,
     ) -> dict[str, Any]:
         """Answer a question from the articles; history: earlier questions (or chat messages), oldest first; mode: "extractive" or "generative"."""
-        wanted = self._known(doc_ids)
+        wanted = self._wanted(doc_ids)
         previous, answers = split_history(history or [])
         try:
             generator = self.generator_for(mode)
@@ -950,7 +946,7 @@ class Screens:
         if module is None:
             raise gr.Error(missing_note("qa.brief", "The briefing"))
         try:
-            return module.make_brief(self.engine, topic=(topic or "").strip() or None, doc_ids=self._known(doc_ids)).to_dict()
+            return module.make_brief(self.engine, topic=(topic or "").strip() or None, doc_ids=self._wanted(doc_ids)).to_dict()
         except QAError as exc:
             raise gr.Error(str(exc)) from exc
 
@@ -960,7 +956,7 @@ class Screens:
         if module is None:
             raise gr.Error(missing_note("qa.lookup", "Citation lookup"))
         try:
-            return module.lookup(self.engine, text, k=int(k), doc_ids=self._known(doc_ids)).to_dict()
+            return module.lookup(self.engine, text, k=int(k), doc_ids=self._wanted(doc_ids)).to_dict()
         except QAError as exc:
             raise gr.Error(str(exc)) from exc
 

@@ -278,3 +278,11 @@ def test_ask_brief_and_lookup_keep_to_the_articles_asked_for(built: tuple[Path, 
     asked = qa("ask", "How much state funding does Noetra get?", "--json", "--doc", doc, corpus=built[0], index=built[1])
     assert asked.returncode == 0, asked.stderr
     assert {c["doc_id"] for c in json.loads(asked.stdout)["citations"]} == {doc}, "the issue's case cited four articles"
+
+
+@pytest.mark.parametrize("command", [("ask", "How much state funding does Noetra get?"), ("brief", "state funding"), ("lookup", "Noetra")])
+def test_an_unknown_article_id_is_one_clear_error(built: tuple[Path, Path], command: tuple[str, str]) -> None:
+    done = qa(*command, "--doc", "no_such_article", corpus=built[0], index=built[1])
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == ("error: Unknown article id(s): no_such_article; an article's id is its file name without the extension, "
+                           "as its citations show it.\n")
