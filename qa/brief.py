@@ -794,12 +794,19 @@ def _cell(text: str) -> str:
     return one_line(text).replace("|", "\\|")
 
 
+def empty_note(topic: str | None) -> str:
+    """What a briefing with nothing to say says: nothing on its topic, or (on the whole corpus) no statements at all."""
+    return "The articles say nothing about this topic." if topic else "The articles hold no statements to brief."
+
+
 def to_markdown(brief: Brief) -> str:
     """The briefing as a Markdown document that reads on its own, sources listed at the end; text from articles is inert (no live HTML)."""
     title = f"Briefing: {one_line(brief.topic)}" if brief.topic else "Briefing: all articles"
     lines = [f"# {title}", ""]
+    if not brief.citations():
+        return "\n".join([*lines, empty_note(brief.topic)]) + "\n"
     if not brief.points and not brief.figures:
-        lines += ["The articles say nothing about this topic.", ""]
+        lines += [empty_note(brief.topic), ""]
     if brief.points:
         lines += ["## Key points", ""]
         lines += [f"{i}. {one_line(p.text)} {_marks(p.citations)}" for i, p in enumerate(brief.points, 1)]

@@ -1110,12 +1110,12 @@ def _brief_marks(citations: Sequence[Mapping[str, Any]], docs: Mapping[str, Docu
 
 def brief_html(brief: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
     """A briefing: key points, a timeline, who said what, a table of figures and where the sources differ, every marker a link to its passage."""
-    from qa.brief import any_dated, figure_dates  # only a build with the briefing makes one
+    from qa.brief import any_dated, empty_note, figure_dates  # only a build with the briefing makes one
 
     topic = brief.get("topic")
     out = [f'<div class="qa-brief"><h2>{esc(f"Briefing: {topic}" if topic else "Briefing: all articles")}</h2>']
     if not brief.get("points") and not brief.get("figures"):
-        out.append('<p class="qa-empty">The articles say nothing about this topic.</p>')
+        out.append(f'<p class="qa-empty">{esc(empty_note(topic))}</p>')
     if brief.get("points"):
         items = "".join(f'<li>{esc(" ".join(p["text"].split()))} {_brief_marks(p["citations"], docs)}</li>' for p in brief["points"])
         out.append(f"<h3>Key points</h3><ol>{items}</ol>")

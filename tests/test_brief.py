@@ -276,7 +276,12 @@ def test_topic_narrows_the_briefing(fake_engine: Engine) -> None:
     assert len(points) < len(make_brief(fake_engine).points)
     nothing = make_brief(fake_engine, "volcanic eruption in Iceland")
     assert not nothing.points and not nothing.figures and not nothing.timeline
-    assert "say nothing" in to_markdown(nothing)
+    assert to_markdown(nothing) == "# Briefing: volcanic eruption in Iceland\n\nThe articles say nothing about this topic.\n"
+
+
+def test_a_corpus_with_nothing_to_brief_says_so_without_empty_sections() -> None:
+    empty = Brief(None, (), (), (), (), ())
+    assert to_markdown(empty) == "# Briefing: all articles\n\nThe articles hold no statements to brief.\n"
 
 
 def test_empty_and_overlong_topics_are_refused(fake_engine: Engine) -> None:
