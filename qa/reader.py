@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -109,6 +110,11 @@ def best_span(start_logits: np.ndarray, end_logits: np.ndarray, feats: Features,
     return feats.offsets[i][0], feats.offsets[j][1]
 
 
+def lines(text: str) -> list[tuple[int, int]]:
+    """The character ranges of a text's lines: an answer never runs from a headline or paragraph into the next."""
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+
+
 def sha256_of(path: Path) -> str:
     """The sha256 of a file, read in blocks."""
     from qa.index import sha256_file
@@ -198,7 +204,7 @@ class Reader(TrainedModel):
             hidden = self.hidden(feats)
             logit = float(self.head(hidden[0], "answer")[0])
             spans = self.head(hidden, "span")
-            span = best_span(spans[:, 0], spans[:, 1], feats, within[i] if within else ())
+            span = best_span(spans[:, 0], spans[:, 1], feats, within[i] if within else lines(text))
             out.append(Reading(1.0 / (1.0 + math.exp(-logit / self.temperature)), *span))
         return out
 

@@ -78,6 +78,12 @@ def test_reader_finds_the_answer_span(question: str, key: str, answer: str) -> N
     assert p > 0.5 and span == answer
 
 
+def test_an_answer_never_runs_from_the_headline_into_the_sentence() -> None:
+    text = "SoftBank Buys Chip Designer\nSoftBank Group agreed to buy Ampere Computing for $6.5bn, the company said."
+    found = shared_reader(str(READER_FILE)).read("Who bought Ampere Computing?", [(text, text.index("\n") + 1)])[0]
+    assert "\n" not in text[found.start:found.end] and "SoftBank" in text[found.start:found.end]
+
+
 KNOWN_MISS = pytest.mark.xfail(strict=True, reason="known weakness: a year or buyer changed inside an otherwise matching sentence still scores over 0.5")
 
 
