@@ -462,19 +462,21 @@ def _points(index: Index, order: list[int], prior: dict[int, float], same: Same,
 # --- the timeline ------------------------------------------------------------------------------------
 
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_WRITTEN = re.compile(rf"(?:(early|mid|late)-)?({MONTHS})\.?(?: (\d{{1,2}})(?:st|nd|rd|th)?)?(?:,? (\d{{4}}))?")
+_WRITTEN = re.compile(rf"(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?)?(?:(?P<part>early|mid|late)-)?(?P<month>{MONTHS})\.?"
+                      rf"(?: (?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?(?:,? (?P<year>\d{{4}}))?")
 
 
-def _resolve(written: str, day_before: str, published: date | None) -> str:
-    """A date as an article writes it, as an ISO day or month; a missing year comes from the article's own date (within six months of it), else ''."""
+def _resolve(written: str, published: date | None) -> str:
+    """A date as an article writes it ('19 March 2025', 'March 19', 'late-May'), as an ISO day or month; a missing year comes from
+    the article's own date (within six months of it), else ''."""
     m = _WRITTEN.fullmatch(written)
     if not m:
         return ""
-    day = m.group(3) or day_before
-    if not day and not m.group(4) and not m.group(1):
+    day = m.group("first") or m.group("day")
+    if not day and not m.group("year") and not m.group("part"):
         return ""
-    month = _MONTH_NAMES.index(m.group(2)[:3]) + 1
-    year = int(m.group(4)) if m.group(4) else None
+    month = _MONTH_NAMES.index(m.group("month")[:3]) + 1
+    year = int(m.group("year")) if m.group("year") else None
     if year is None:
         if published is None:
             return ""
@@ -490,10 +492,9 @@ def _resolve(written: str, day_before: str, published: date | None) -> str:
 def event_date(text: str, published: date | None) -> tuple[str, int, int] | None:
     """The date a sentence gives its event (ISO day or month) and where it says it; a weekday or a date without a year only against the article's own date."""
     for span in candidate_spans(text, Kind.DATE):
-        day_first = re.search(r"\b(\d{1,2}) $", text[:span.start]) if re.fullmatch(rf"{MONTHS} \d{{4}}", span.text) else None
-        iso = _resolve(span.text, day_first.group(1) if day_first else "", published)
+        iso = _resolve(span.text, published)
         if iso:
-            return iso, day_first.start() if day_first else span.start, span.end
+            return iso, span.start, span.end
     weekday = re.search(rf"\bon ({'|'.join(_WEEKDAYS)})\b", text, re.I)
     if weekday and published:
         back = (published.weekday() - _WEEKDAYS.index(weekday.group(1).lower())) % 7

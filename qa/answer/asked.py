@@ -35,7 +35,6 @@ _ASKS = (
                              r"(?:\w+ ){0,2}?(?:revenues?|turnover|profits?|market value|market capitali[sz]ation|valuation|salary|price|cost|fee)\b(?!-)"
                              r"(?! of living)|\bwhat (?:is|was|are|were)\b[^?]* worth\b|\bwhat (?:does|do|did|will|would)\b[^?]*\bcosts?\b", re.I)),
 )
-_DAY_FIRST = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{MONTHS}\b(?:,? \d{{4}})?")
 _WEIGHT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:kg|kilos?|kilograms?|g|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stone)\b", re.I)
 _RANGE_BEFORE = re.compile(r"(?:[¥$€£]\s?)?\d+(?:[.,]\d+)?\s?(?:-|–|to|and)\s?$")
 _BOUND_YEAR = re.compile(rf"\b(?:since|after|before|until|till|between|from|through|by|to|and|or)\s+(?:(?:the|early|late|mid|end of)\s+)?({YEAR_DIGITS}s?)\b", re.I)
@@ -58,8 +57,7 @@ def answer_ranges(text: str, kind: Asked) -> list[tuple[int, int]]:
     elif kind is Asked.WEIGHT:
         found = [(m.start(), m.end()) for m in _WEIGHT.finditer(text)]
     elif kind is Asked.DATE:
-        dates = [(s.start, s.end) for s in candidate_spans(text, Kind.DATE)] + [(m.start(), m.end()) for m in _DAY_FIRST.finditer(text)]
-        found = [(s, e) for s, e in dates if _HAS_MONTH.search(text[s:e])]
+        found = [(s.start, s.end) for s in candidate_spans(text, Kind.DATE) if _HAS_MONTH.search(s.text)]
     elif kind is Asked.YEAR:
         found = [(m.start(), m.end()) for m in _YEAR.finditer(text)]
     else:

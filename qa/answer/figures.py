@@ -33,7 +33,8 @@ _COUNT_RE = re.compile(
     r"(?:[\s-]+(?:[A-Za-z][\w-]*\s){0,2}[A-Za-z][\w-]*)?", re.I
 )
 _DATE_RE = re.compile(
-    rf"\b(?:(?:early|mid|late)-)?{MONTHS}\.?(?: \d{{1,2}}(?:st|nd|rd|th)?)?(?:,? \d{{4}})?\b"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{MONTHS}\b(?:,? \d{{4}})?"
+    rf"|\b(?:(?:early|mid|late)-)?{MONTHS}\.?(?: \d{{1,2}}(?:st|nd|rd|th)?)?(?:,? \d{{4}})?\b"
     r"|\b(?:FY|fiscal (?:year )?)\s?\d{4}\b|\bthis fiscal year\b|\b(?:19|20)\d{2}\b"
 )
 # A fraction is a share only where it is one of something ('a third of the shares', 'half the staff', 'cut by a third.'), not
@@ -86,6 +87,8 @@ def candidate_spans(sentence: str, kind: Kind) -> list[Span]:
             if re.match(r"\s*(?:%|percent|per cent)", sentence[m.end():]) or re.match(r"[\d.]+%", m.group(0)):
                 continue
             if re.match(r"(?i)(?:one|two|three)\s+of\b", m.group(0)) or any(a <= m.start() < b for a, b in money) or re.search(rf"{MONTHS}\.?\s*$", sentence[:m.start()]):
+                continue
+            if re.match(rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\b", m.group(0)):  # a day of a month ('19 March') is a date
                 continue
             raw.append((m.start(), m.end()))
     spans = []
