@@ -97,6 +97,28 @@ def _pdf_text(raw: bytes, name: str) -> tuple[str, dict[str, str]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), {k: v for k, v in meta.items() if v}
 
 
+_MD_LINE = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+)")
+_MD_RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.M)
+_MD_INLINE = (
+    (re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),          # [text](url) and ![alt](src): the words
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),         # **strong**, __strong__
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # *emphasis*
+    (re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"), r"\1"),      # _emphasis_ (not snake_case)
+    (re.compile(r"`([^`\n]+)`"), r"\1"),                                     # `code`
+)
+
+
+def _markdown_text(text: str) -> str:
+    """The words of a Markdown article as plain text (headings, list and quote markers, emphasis and link syntax removed), so
+    answers and citations quote what a reader sees."""
+    text = _MD_RULE.sub("", text)
+    lines = [_MD_LINE.sub("", line) for line in text.split("\n")]
+    text = "\n".join(lines)
+    for pattern, words in _MD_INLINE:
+        text = pattern.sub(words, text)
+    return text
+
+
 def _headed(line: str) -> bool:
     """True for a line in title case ('Japan Targets Sovereign AI Model'): most of its longer words capitalised."""
     words = [w for w in line.split() if len(w) > 3]
@@ -146,6 +168,9 @@ def read_article(path: Path, max_bytes: int = 5_000_000) -> Document:
         text, meta = _pdf_text(raw, name)
     elif suffix in (".html", ".htm"):
         text, meta = _html_text(_decode(raw, name))
+    elif suffix == ".md":
+        written = _decode(raw, name)
+        text, meta = _markdown_text(written), _guess_meta(written, suffix)
     else:
         text, meta = _decode(raw, name), {}
     if not text.strip():

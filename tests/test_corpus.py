@@ -24,6 +24,16 @@ def test_reads_txt_md_html_with_metadata(corpus_dir: Path) -> None:
     assert "alert(" not in gamma.text and "named Jun Okafor as chief engineer" in gamma.text
 
 
+def test_a_markdown_article_reads_as_the_words_a_reader_sees(tmp_path: Path) -> None:
+    path = tmp_path / "election.md"
+    path.write_text("# Election Results\n\n## Reaction\n\n- Turnout was **59.8%**.\n> Keir Starmer said *change begins now*.\n\n"
+                    "See [the full results](https://example.org/results) in `results_2024`.\n\n---\n")
+    doc = read_article(path)
+    assert doc.title == "Election Results"
+    assert doc.text == ("Election Results\n\nReaction\n\nTurnout was 59.8%.\nKeir Starmer said change begins now.\n\n"
+                        "See the full results in results_2024.\n\n\n")
+
+
 @pytest.mark.parametrize(
     ("head", "title"),
     [
