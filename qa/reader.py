@@ -25,6 +25,8 @@ READER_SHA256 = "2ba16fd7ee73953df8ace046ddda5266db94d957efd9b3e8f10429415d225a2
 MAX_TOKENS = 128
 MAX_QUESTION_TOKENS = 40
 MAX_SPAN_TOKENS = 16
+# Tokens two parts of an overlong sentence share, so an answer cut by one part's end is whole in the next.
+PART_OVERLAP = 32
 
 
 @dataclass(frozen=True)
@@ -76,17 +78,27 @@ def tokenizer():  # noqa: ANN201 - tokenizers.Tokenizer
 
 def featurise(question: str, text: str, centre: int, max_tokens: int = MAX_TOKENS, max_first: int = MAX_QUESTION_TOKENS) -> Features:
     """[CLS] question [SEP] window [SEP]; a window too long loses the sentence before, then its own end."""
+    return parts(question, text, centre, max_tokens, max_first)[0]
+
+
+def parts(question: str, text: str, centre: int, max_tokens: int = MAX_TOKENS, max_first: int = MAX_QUESTION_TOKENS) -> list[Features]:
+    """The features a window is read as: one pair, or, for a window too long, its sentence alone (the one before dropped), and a
+    sentence still too long in overlapping parts, each with the question (`PART_OVERLAP` tokens shared)."""
     tok = tokenizer()
     cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
     q = tok.encode(question, add_special_tokens=False).ids[:max_first]
     w = tok.encode(text, add_special_tokens=False)
-    ids, offsets = w.ids, w.offsets
     room = max_tokens - len(q) - 3
-    if len(ids) > room:
-        cut = next((i for i, (s, _) in enumerate(offsets) if s >= centre), 0)
-        ids, offsets = ids[cut:cut + room], offsets[cut:cut + room]
+    cut = next((i for i, (s, _) in enumerate(w.offsets) if s >= centre), 0) if len(w.ids) > room else 0
+    starts = list(range(cut, max(cut, len(w.ids) - room) + 1, max(1, room - PART_OVERLAP)))
+    if starts[-1] + room < len(w.ids):
+        starts.append(len(w.ids) - room)
     first = len(q) + 2
-    return Features([cls, *q, sep, *ids, sep], [0] * first + [1] * (len(ids) + 1), list(offsets), first)
+    out = []
+    for start in starts:
+        ids, offsets = w.ids[start:start + room], w.offsets[start:start + room]
+        out.append(Features([cls, *q, sep, *ids, sep], [0] * first + [1] * (len(ids) + 1), list(offsets), first))
+    return out
 
 
 def best_span(start_logits: np.ndarray, end_logits: np.ndarray, feats: Features, within: Sequence[tuple[int, int]] = ()) -> tuple[int, int]:
@@ -196,15 +208,22 @@ class Reader(TrainedModel):
 
     def read(self, question: str, windows: Sequence[tuple[str, int]], within: Sequence[Sequence[tuple[int, int]]] = ()) -> list[Reading]:
         """For each (window text, centre offset): the probability it answers the question, and the answer span (with `within`,
-        one list of character ranges per window, the best span inside them)."""
+        one list of character ranges per window, the best span inside them). A sentence too long for one run is read in
+        overlapping parts, and the part likeliest to answer gives both."""
         self.load()
         out = []
         for i, (text, centre) in enumerate(windows):
-            feats = featurise(question, text, centre)
-            hidden = self.hidden(feats)
-            logit = float(self.head(hidden[0], "answer")[0])
+            ranges = within[i] if within else lines(text)
+            pieces = parts(question, text, centre)
+            # Of an overlong sentence's parts, those that hold a range the answer must lie in, and of them the likeliest.
+            holding = [f for f in pieces if any(lo < f.offsets[-1][1] and f.offsets[0][0] < hi for lo, hi in ranges)] if len(pieces) > 1 else []
+            read = []
+            for f in holding or pieces:
+                hidden = self.hidden(f)
+                read.append((float(self.head(hidden[0], "answer")[0]), f, hidden))
+            logit, feats, hidden = max(read, key=lambda r: r[0])
             spans = self.head(hidden, "span")
-            span = best_span(spans[:, 0], spans[:, 1], feats, within[i] if within else lines(text))
+            span = best_span(spans[:, 0], spans[:, 1], feats, ranges)
             out.append(Reading(1.0 / (1.0 + math.exp(-logit / self.temperature)), *span))
         return out
 

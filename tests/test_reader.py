@@ -84,6 +84,23 @@ def test_an_answer_never_runs_from_the_headline_into_the_sentence() -> None:
     assert "\n" not in text[found.start:found.end] and "SoftBank" in text[found.start:found.end]
 
 
+LONG_SENTENCE = (
+    "The company, which was founded in a garage in Leeds in 1987 by two brothers who had left school at sixteen, grew over three "
+    "decades into one of the largest makers of kitchen appliances in northern Europe, with factories in Poland, Hungary, Portugal "
+    "and Turkey, a workforce of more than 40,000 people, sales offices in 31 countries, a research centre in Eindhoven that employs "
+    "900 engineers, a design studio in Milan, a logistics hub outside Rotterdam, a training school in Porto for apprentices, a "
+    "recycling plant near Izmir that takes back old machines, a venture fund that has backed 60 start-ups in Berlin and Tallinn, "
+    "a museum of household technology in its home city that draws 200,000 visitors a year, and a charitable foundation that pays "
+    "for cookery lessons in 400 schools, and on Friday it agreed to be bought by the Swedish group Hemma for £2.4bn in cash.")
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Who agreed to buy the kitchen appliance maker?", "Hemma"), ("How much will Hemma pay for the company?", "£2.4bn")])
+def test_a_sentence_too_long_for_one_run_is_read_to_its_end(question: str, answer: str) -> None:
+    found = shared_reader(str(READER_FILE)).read(question, [(LONG_SENTENCE, 0)])[0]
+    assert answer in LONG_SENTENCE[found.start:found.end]
+
+
 KNOWN_MISS = pytest.mark.xfail(strict=True, reason="known weakness: a year or buyer changed inside an otherwise matching sentence still scores over 0.5")
 
 
