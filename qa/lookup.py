@@ -19,8 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.answer.conflicts import differing_figure
-from qa.answer.differences import ABOUT_SHARE, claim_share, diff_kind, differences, phrase, swapped_names, tokens
+from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, phrase, swapped_names, tokens
 from qa.answer.figures import text_figures
 from qa.index import Index, common_stems
 from qa.pipeline import Engine, check_question
@@ -323,7 +322,7 @@ def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) 
         f = _Found(first.doc_id, first.start, last.end, NOT_FOUND, 0.0)
         wider = 0.02 * (len(sids) - 1)
         share, missing = claim_share(index, claim, passage)
-        differing = differing_figure(claim, passage) if share >= ABOUT_SHARE else None
+        differing = changed_figure(index, claim, passage)
         swapped = swapped_names(index, claim, passage, common)
         if differing:
             f.verdict, f.score = CONTRADICTED, max(v.contradicts, share) - wider

@@ -81,6 +81,12 @@ def test_a_reworded_claim_with_a_changed_count_is_contradicted(fake_engine: Engi
     assert "120,000 homes" in best.note and "150,000 homes" in best.note
 
 
+def test_a_changed_amount_in_other_words_is_contradicted(fake_engine: Engine) -> None:
+    """The amount that differs does not count against the passage being about the claim (with it counted the claim was 'not found')."""
+    best = lookup(fake_engine, "The tidal plant in Harbor City is to be paid for with €5 billion").matches[0]
+    assert best.verdict == CONTRADICTED and best.doc_id == "alpha" and "€2 billion" in best.note, best
+
+
 def test_changed_name_is_contradicted(fake_engine: Engine) -> None:
     best = lookup(fake_engine, "Mayor Tomas Reuter said construction will begin in May 2025").matches[0]
     assert best.verdict == CONTRADICTED and best.quote == MAYOR

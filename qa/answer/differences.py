@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from qa.answer.conflicts import differing_figure
 from qa.answer.figures import Figure, text_figures
 from qa.index import Index
 from qa.text import STOPWORDS, is_name, name_form, stem
@@ -89,6 +90,15 @@ def claim_share(index: Index, claim: str, passage: str) -> tuple[float, list[str
     total = sum(weights.values())
     share = sum(w for t, w in weights.items() if t in held) / total if total else 0.0
     return share, [words[t] for t in words if t not in held]
+
+
+def changed_figure(index: Index, claim: str, passage: str) -> tuple[Figure, Figure] | None:
+    """A figure a passage states differently from a claim (the claim's, the passage's), when the passage is about the same thing:
+    it holds half the claim's words counting that figure, or half of the rest (the figure that differs does not count against it)."""
+    differing = differing_figure(claim, passage)
+    if differing is None or max(claim_share(index, c, passage)[0] for c in (claim, _without(claim, [differing[0].text]))) < ABOUT_SHARE:
+        return None
+    return differing
 
 
 def swapped_names(index: Index, claim: str, passage: str, common: frozenset[str]) -> list[str]:
