@@ -78,7 +78,8 @@ def candidate_spans(sentence: str, kind: Kind) -> list[Span]:
     elif kind is Kind.DATE:
         raw = [(m.start(), m.end()) for m in _DATE_RE.finditer(sentence)]
     else:
-        money = [(m.start(), m.end()) for m in _MONEY_RE.finditer(sentence)]
+        # A count never starts inside an amount of money or a date ('19 March 2025', '3rd of May'), nor right after a month.
+        taken = [(m.start(), m.end()) for pattern in (_MONEY_RE, _DATE_RE) for m in pattern.finditer(sentence)]
         raw = []
         for m in _COUNT_RE.finditer(sentence):
             number = re.match(rf"{_APPROX}(\S+)", m.group(0), re.I)
@@ -86,9 +87,7 @@ def candidate_spans(sentence: str, kind: Kind) -> list[Span]:
                 continue
             if re.match(r"\s*(?:%|percent|per cent)", sentence[m.end():]) or re.match(r"[\d.]+%", m.group(0)):
                 continue
-            if re.match(r"(?i)(?:one|two|three)\s+of\b", m.group(0)) or any(a <= m.start() < b for a, b in money) or re.search(rf"{MONTHS}\.?\s*$", sentence[:m.start()]):
-                continue
-            if re.match(rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\b", m.group(0)):  # a day of a month ('19 March') is a date
+            if re.match(r"(?i)(?:one|two|three)\s+of\b", m.group(0)) or any(a <= m.start() < b for a, b in taken) or re.search(rf"{MONTHS}\.?\s*$", sentence[:m.start()]):
                 continue
             raw.append((m.start(), m.end()))
     spans = []
