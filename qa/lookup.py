@@ -322,7 +322,7 @@ def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) 
         f = _Found(first.doc_id, first.start, last.end, NOT_FOUND, 0.0)
         wider = 0.02 * (len(sids) - 1)
         share, missing = claim_share(index, claim, passage)
-        differing = changed_figure(index, claim, passage)
+        differing = changed_figure(index, claim, passage, share)
         swapped = swapped_names(index, claim, passage, common)
         if differing:
             f.verdict, f.score = CONTRADICTED, max(v.contradicts, share) - wider

@@ -92,11 +92,12 @@ def claim_share(index: Index, claim: str, passage: str) -> tuple[float, list[str
     return share, [words[t] for t in words if t not in held]
 
 
-def changed_figure(index: Index, claim: str, passage: str) -> tuple[Figure, Figure] | None:
+def changed_figure(index: Index, claim: str, passage: str, share: float) -> tuple[Figure, Figure] | None:
     """A figure a passage states differently from a claim (the claim's, the passage's), when the passage is about the same thing:
-    it holds half the claim's words counting that figure, or half of the rest (the figure that differs does not count against it)."""
+    it holds half the claim's words counting that figure (`share`, from claim_share), or half of the rest (the figure that
+    differs does not count against it)."""
     differing = differing_figure(claim, passage)
-    if differing is None or max(claim_share(index, c, passage)[0] for c in (claim, _without(claim, [differing[0].text]))) < ABOUT_SHARE:
+    if differing is None or (share < ABOUT_SHARE and claim_share(index, _without(claim, [differing[0].text]), passage)[0] < ABOUT_SHARE):
         return None
     return differing
 
