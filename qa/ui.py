@@ -1116,6 +1116,8 @@ def brief_html(brief: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
     out = [f'<div class="qa-brief"><h2>{esc(f"Briefing: {topic}" if topic else "Briefing: all articles")}</h2>']
     if not brief.get("points") and not brief.get("figures"):
         out.append(f'<p class="qa-empty">{esc(empty_note(topic))}</p>')
+    if not any(brief.get(part) for part in ("points", "timeline", "quotes", "figures", "conflicts")):
+        return "".join(out) + "</div>"
     if brief.get("points"):
         items = "".join(f'<li>{esc(" ".join(p["text"].split()))} {_brief_marks(p["citations"], docs)}</li>' for p in brief["points"])
         out.append(f"<h3>Key points</h3><ol>{items}</ol>")

@@ -454,6 +454,14 @@ def test_brief_html_drops_the_date_column_when_no_article_is_dated() -> None:
     assert "<th>Dates</th>" in dated and "<td>not given</td>" in dated and "not given; not given" not in dated
 
 
+def test_brief_html_with_nothing_to_brief_says_so_without_empty_sections() -> None:
+    from qa.ui import brief_html
+
+    nothing = brief_html({"topic": "volcanic eruption", "points": [], "timeline": [], "quotes": [], "figures": [], "conflicts": []}, {})
+    assert "The articles say nothing about this topic." in nothing
+    assert "<h3>" not in nothing and "No disagreement" not in nothing and nothing.endswith("</div>")
+
+
 def test_lookup_html_shows_verdicts_and_links_matches() -> None:
     """Each match has its verdict, score and note, and links to its passage; nothing from the article is markup."""
     from qa.ui import lookup_html
