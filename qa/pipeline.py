@@ -33,25 +33,50 @@ def check_question(text: str, limit: int, what: str = "The question", hint: str 
     return question
 
 
-_SECOND_PART = re.compile(r",?\s+and\s+(?=(?:for |in |at |by |on |to )?(?:how|what|who|whom|when|where|which|why)\b)", re.I)
+_SECOND_PART = re.compile(r",?\s+and\s+(?=(?:(?:for|in|at|by|on|to|with|from|since|until|after|before|under|according to) )?"
+                          r"(?:how|what|who|whom|when|where|which|why)\b)", re.I)
 
 
-_WH_HEAD = re.compile(r"^\s*(?:who|whom|what|which|when|where|why|how)\b(?:\s+\w+){0,2}?\s+(?:is|are|was|were|will|would|do|does|did|has|have|had|can|could)\s+", re.I)
+# The first part's question words, which an elliptic second part replaces: up to its auxiliary ('Which studio is', 'How many robots
+# does'), or the subject of a question without one ('Who' of 'Who bought Ampere', 'Which minister' of 'Which minister chose X').
+_WH_HEAD = re.compile(r"^\s*(?:(?:(?P<object>who|whom|what|which|how many|how much)|when|where|why|how)\b(?:\s+\w+){0,2}?\s+(?:is|are|was|"
+                      r"were|will|would|do|does|did|has|have|had|can|could)\s+|(?P<subject>(?:which|how many)\s+\w+|who|what)\s+)", re.I)
 
 
-def question_parts(question: str) -> list[tuple[str, str]]:
-    """(asked, read as) for each part of a question: 'Who bought X, and for how much?' is read as two, the second with the first's words."""
+def _first_words(first: str, answer: str) -> str:
+    """The first part's words for an elliptic second part: its question words dropped, and its answer, when known, put where they
+    stood ('Who bought Ampere' -> 'SoftBank bought Ampere'; 'Which studio is Rivera Games buying' -> 'Rivera Games buying
+    Northlight')."""
+    head = _WH_HEAD.match(first)
+    if not head:
+        return first
+    rest = first[head.end():]
+    if answer and head.group("subject"):
+        return f"{answer} {rest}"
+    return f"{rest} {answer}" if answer and head.group("object") else rest
+
+
+def question_parts(question: str, first_answer: str = "") -> list[tuple[str, str]]:
+    """(asked, read as) for each part of a question: 'Who bought X, and for how much?' is read as two, the second with the first's
+    words and, once known, its answer ('for how much SoftBank bought X?')."""
     found = _SECOND_PART.search(question)
     if not found:
         return [(question, question)]
     first, second = question[:found.start()].strip().rstrip("?,"), question[found.end():].strip().rstrip("?")
     elliptic = len(second.split()) <= 3
-    return [(first + "?", first + "?"), (second + "?", f"{second} {_WH_HEAD.sub('', first)}?" if elliptic else second + "?")]
+    return [(first + "?", first + "?"), (second + "?", f"{second} {_first_words(first, first_answer)}?" if elliptic else second + "?")]
 
 
 def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vector: np.ndarray, s: Settings) -> list[tuple[str, list[Found]]]:
-    """What the reader finds for each part of a question among the sentences of the retrieved chunks."""
-    return [(asked, read(reader, read_as, candidates(index, hits, read_as, vector, s.reader_candidates))) for asked, read_as in question_parts(question)]
+    """What the reader finds for each part of a question among the sentences of the retrieved chunks, the first part first, so
+    that its answer can fill the words an elliptic second part leaves out."""
+    parts = question_parts(question)
+    found = [(parts[0][0], read(reader, parts[0][1], candidates(index, hits, parts[0][1], vector, s.reader_candidates)))]
+    if len(parts) > 1:
+        best = found[0][1][0] if found[0][1] else None
+        asked, read_as = question_parts(question, best.text if best and best.p >= s.reader_threshold else "")[1]
+        found.append((asked, read(reader, read_as, candidates(index, hits, read_as, vector, s.reader_candidates))))
+    return found
 
 
 class Engine:
