@@ -85,6 +85,17 @@ def test_a_weak_different_answer_is_no_conflict_but_a_weak_same_one_corroborates
     assert compose(fake_engine.index(), "q", [("q", same)], Judgement(0.5, 0.65)).answer.startswith("40 turbines [1][2].")
 
 
+def test_a_passage_inside_one_already_quoted_is_not_quoted_again(fake_engine: Engine) -> None:
+    """The second part's sentence is part of the first part's quote (its answer stood in the sentence before): one quote, one number."""
+    turbines = _finding(fake_engine, "alpha", "40 turbines", 0.9, "Council member Tomas Reuter")
+    homes = _finding(fake_engine, "alpha", "120,000 homes", 0.8)
+    parts = [("How many turbines will the plant have?", [turbines]), ("how many homes?", [homes])]
+    answer = compose(fake_engine.index(), "How many turbines will the plant have, and how many homes?", parts, Judgement(0.5, 0.65))
+    check_contract(answer, fake_engine)
+    assert answer.answer.startswith("40 turbines [1]. 120,000 homes [1]. “The plant will have 40 turbines")
+    assert len(answer.citations) == 1 and answer.answer.count("“") == 1
+
+
 def test_unrelated_question_abstains_and_lists_nearest_passages(fake_engine: Engine) -> None:
     answer = fake_engine.ask("What is the capital of Australia?")
     assert answer.abstained and answer.answer.startswith("The sources don't say")

@@ -29,7 +29,7 @@ class Found:
 
 
 class Citer:
-    """Numbers citations in order of first use, one number per distinct span."""
+    """Numbers citations in order of first use, one number per distinct span; a span inside one already cited takes its number."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
@@ -38,7 +38,7 @@ class Citer:
     def cite(self, doc_id: str, start: int, end: int) -> int:
         """The marker number of a span of an article, new or reused."""
         for c in self.citations:
-            if (c.doc_id, c.start, c.end) == (doc_id, start, end):
+            if c.doc_id == doc_id and c.start <= start and end <= c.end:
                 return c.n
         doc = self.index.docs[doc_id]
         n = len(self.citations) + 1
@@ -158,9 +158,8 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
     groups = disagreements(statements)
     shown = [best, *(f for f, v in others if v or groups)]
     number = {id(f): citer.cite(f.window.doc_id, *quote_span(f)) for f in shown}
-    qs, qe = quote_span(best)
     lead = f"{best.text} {markers([number[id(best)], *(number[id(f)] for f, v in others if v)])}." if best.text else ""
-    quote = f"“{index.docs[best.window.doc_id].text[qs:qe]}” [{number[id(best)]}]"
+    quote = f"“{citer.citations[number[id(best)] - 1].quote}” [{number[id(best)]}]"
     everyone = [best, *(f for f, _ in others)]
     conflicts = []
     if groups:
