@@ -85,15 +85,21 @@ class Event:
 
 @dataclass(frozen=True)
 class Quote:
-    """Words a named person or body said, quoted exactly, cited to every article that reports them."""
+    """Words a named person or body said, quoted exactly, cited to every article that reports them; direct when the article puts
+    them in quotation marks, else reported speech in the article's words."""
 
     speaker: str
     text: str
     citations: tuple[Citation, ...]
+    direct: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the contract."""
-        return {"speaker": self.speaker, "text": self.text, "citations": [c.to_dict() for c in self.citations]}
+        return {"speaker": self.speaker, "text": self.text, "direct": self.direct, "citations": [c.to_dict() for c in self.citations]}
+
+    def shown(self) -> str:
+        """The words as a line shows them: a direct quotation in quotation marks, reported speech marked as such."""
+        return f"“{one_line(self.text)}”" if self.direct else f"Reported: {one_line(self.text)}"
 
 
 @dataclass(frozen=True)
@@ -657,7 +663,8 @@ def _who_said_what(quoted: list[tuple[str, _Item]], same: Same, citer: _Citer) -
     for key in order:
         for members in sorted(by_speaker[key], key=lambda g: -len(g)):
             cites = _cite(citer, members)
-            rows.append(Quote(names[key], cites[0].quote, cites))
+            direct = citer.index.docs[cites[0].doc_id].text[cites[0].start - 1:cites[0].start] in ('"', "“")
+            rows.append(Quote(names[key], cites[0].quote, cites, direct))
     return rows[:MAX_QUOTES]
 
 
@@ -823,7 +830,7 @@ def to_markdown(brief: Brief) -> str:
             if q.speaker != speaker:
                 lines += ([""] if speaker else []) + [f"**{one_line(q.speaker)}**", ""]
                 speaker = q.speaker
-            lines.append(f"- “{one_line(q.text)}” {_marks(q.citations)}")
+            lines.append(f"- {q.shown()} {_marks(q.citations)}")
         lines.append("")
     if brief.figures:
         dated = any_dated(row.dates for row in brief.figures)

@@ -1129,7 +1129,9 @@ def brief_html(brief: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
         out.append("<h3>Who said what</h3>")
         speakers: dict[str, list[str]] = {}
         for q in brief["quotes"]:
-            speakers.setdefault(q.get("speaker", ""), []).append(f'<li>“{esc(" ".join(q.get("text", "").split()))}” {_brief_marks(q.get("citations", []), docs)}</li>')
+            words = esc(" ".join(q.get("text", "").split()))
+            shown = f"“{words}”" if q.get("direct", True) else f'<span class="qa-reported">Reported:</span> {words}'
+            speakers.setdefault(q.get("speaker", ""), []).append(f'<li>{shown} {_brief_marks(q.get("citations", []), docs)}</li>')
         out += [f"<p><strong>{esc(name)}</strong></p><ul>{''.join(items)}</ul>" for name, items in speakers.items()]
     if brief.get("figures"):
         dated = any_dated(row.get("dates", []) for row in brief["figures"])

@@ -113,6 +113,13 @@ def test_who_said_what_names_the_speaker_and_quotes_exactly(fake_engine: Engine,
     assert ("Anna Vik", "We expect the first container ships to arrive within a week of reopening") in said, "'she said' is the speaker before"
     speakers = [q.speaker for q in brief.quotes]
     assert speakers == sorted(speakers, key=speakers.index), "grouped by speaker"
+    direct = {q.text: q.direct for q in brief.quotes}
+    assert direct["We expect the first container ships to arrive within a week of reopening"], "in quotation marks"
+    assert not direct["the northern quay will reopen to cargo ships in June 2025"], "reported speech, not her words"
+    exported = to_markdown(brief)
+    assert "- “We expect the first container ships" in exported and "- Reported: the northern quay will reopen" in exported
+    said_section = exported[exported.index("## Who said what"):exported.index("## Sources")]
+    assert "“the northern quay" not in said_section, "reported speech is never shown as a quotation"
 
 
 def test_figures_table_lists_amounts_with_articles_and_dates(fake_engine: Engine) -> None:

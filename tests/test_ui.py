@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import threading
@@ -434,6 +435,10 @@ def test_brief_html_links_every_marker_and_escapes_text(fake_engine: Engine) -> 
     for c in (c for part in ("points", "timeline", "quotes") for x in brief[part] for c in x["citations"]):
         assert f'href="#brief-{c["n"]}"' in out
         assert brief_citation(brief, c["n"])["quote"] == docs[c["doc_id"]].text[c["start"]:c["end"]]
+    for q in brief["quotes"]:
+        words = html.escape(" ".join(q["text"].split()))
+        assert (f"“{words}”" if q["direct"] else f'Reported:</span> {words}') in out
+    assert brief["quotes"]
     line = {"text": HOSTILE, "citations": []}
     hostile = {"topic": HOSTILE, "points": [line], "timeline": [line | {"date": "<h1>x</h1>"}], "quotes": [line | {"speaker": "<h1>x</h1>"}],
                "figures": [], "conflicts": []}
