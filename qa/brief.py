@@ -434,16 +434,18 @@ def _cite(citer: _Citer, members: list[_Item]) -> tuple[Citation, ...]:
 
 
 def _opens_a_sentence(text: str) -> bool:
-    """True for words that read as a statement of their own: not a clause cut from inside a sentence ('who has been wooing…')."""
-    return bool(re.match(r"[\"“‘(]?[A-Z0-9¥$€£]", text.strip()))
+    """True for words that read as a statement of their own: not a clause cut from inside a sentence ('who has been wooing…'), nor
+    one that leans on what came before ('This strategy sets…' cut from a quotation)."""
+    return bool(re.match(r"[\"“‘(]?[A-Z0-9¥$€£]", text.strip())) and stands_alone(text)
 
 
-_LEANS_ON_ANOTHER = re.compile(rf"^(?:[\"“‘]|(?:He|She|They|We|I|His|Her|Their)\b)|[,\"”]\s+(?:he|she|they)\s+(?:has |had )?{_SPEECH}\b")
+_LEANS_ON_ANOTHER = re.compile(rf"^(?:[\"“‘]|(?:He|She|They|We|I|His|Her|Their|It|Its|This|That|These|Those|But|And|Yet|However|"
+                               rf"Also)\b)|[,\"”]\s+(?:he|she|they)\s+(?:has |had )?{_SPEECH}\b")
 
 
 def stands_alone(text: str) -> bool:
     """True for a sentence a reader can take as a point without the one before: not a bare quotation, nor one whose subject or
-    speaker is 'he', 'she' or 'they'."""
+    speaker is 'he', 'she' or 'they', nor one that opens on what came before ('This strategy…', 'But it is not yet known…')."""
     return not _LEANS_ON_ANOTHER.search(text.strip())
 
 
