@@ -25,6 +25,9 @@ _ABBREV = re.compile(
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z](?:\.[A-Z])*|\bU\.S|\bU\.K|\bU\.N)\.$"
 )
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9¥$€£])")
+# A run this long with no capital after any full stop (text in lower case, an OCR or chat dump) is cut at every full stop.
+LONG_SENTENCE = 600
+_ANY_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=\S)")
 # Letters of any script ('Chloé', 'Zürich', 'São' are one word each), digits with their decimals, and currency signs.
 _TOKEN = re.compile(r"[^\W_]+(?:[.,][0-9]+)*|[¥$€£]")
 _CURRENCY = {"¥": "yen", "$": "dollar", "€": "euro", "£": "pound"}
@@ -108,19 +111,25 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             runs[-1] = (runs[-1][0], end)
         else:
             runs.append((start, end))
-    spans: list[tuple[int, int]] = []
-    for run_start, run_end in runs:
-        pos = run_start
-        for boundary in _BOUNDARY.finditer(text, run_start, run_end):
-            cut = boundary.start()
-            head = text[pos:cut + 1]
-            if _ABBREV.search(head) or re.search(r"\d\.$", head) and text[cut + 1:cut + 2].isdigit():
-                continue
-            spans.append((pos, cut + len(boundary.group(0).rstrip())))
-            pos = boundary.end()
-        spans.append((pos, run_end))
+    spans = [part for run in runs for sentence in _cut(text, *run, _BOUNDARY)
+             for part in (_cut(text, *sentence, _ANY_BOUNDARY) if sentence[1] - sentence[0] > LONG_SENTENCE else [sentence])]
     trimmed = (_trim(text, s, e) for s, e in spans)
     return [(s, e) for s, e in trimmed if e - s >= 2 and re.search(r"\w", text[s:e])]
+
+
+def _cut(text: str, start: int, end: int, boundary: re.Pattern[str]) -> list[tuple[int, int]]:
+    """A run of text cut into sentences at each boundary that does not follow an abbreviation or split a decimal."""
+    spans: list[tuple[int, int]] = []
+    pos = start
+    for found in boundary.finditer(text, start, end):
+        cut = found.start()
+        head = text[pos:cut + 1]
+        if _ABBREV.search(head) or re.search(r"\d\.$", head) and text[cut + 1:cut + 2].isdigit():
+            continue
+        spans.append((pos, cut + len(found.group(0).rstrip())))
+        pos = found.end()
+    spans.append((pos, end))
+    return spans
 
 
 @lru_cache(maxsize=1)

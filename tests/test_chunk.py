@@ -29,6 +29,16 @@ def test_sentence_splitting_respects_abbreviations_and_decimals() -> None:
     assert got == ["The U.S. and Japan agreed.", "Funding is ¥387.3 billion for FY2026.", "Mr. Son spoke on Jan. 5!", "Is it enough?", "Next point"]
 
 
+def test_a_run_in_lower_case_is_cut_at_its_full_stops_so_no_citation_quotes_a_whole_article() -> None:
+    text = "Fair news: " + "the Nagoya robot fair drew 12,000 visitors on July 5, 2026. " * 40 + "the fair ends on Mr. Sato's birthday."
+    spans = sentence_spans(text)
+    assert len(spans) == 41 and max(e - s for s, e in spans) < 100
+    assert text[spans[1][0]:spans[1][1]] == "the Nagoya robot fair drew 12,000 visitors on July 5, 2026."
+    assert text[spans[-1][0]:spans[-1][1]] == "the fair ends on Mr. Sato's birthday."
+    short = "the fair opened. the fair closed."
+    assert sentence_spans(short) == [(0, len(short))], "a short run is left whole: a full stop before lower case is often no end"
+
+
 def test_terms_stem_and_spell_out_currency() -> None:
     assert terms("Companies began funding ¥1 trillion") == ["compani", "begin", "fund", "yen", "1", "trillion"]
     assert stem("began") == stem("begin")
