@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.answer.conflicts import differing_figure
 from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, phrase, swapped_names, tokens
 from qa.answer.figures import text_figures
 from qa.index import Index, common_stems
@@ -311,7 +312,7 @@ def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) 
 
     A passage about the same thing that states one of the claim's figures differently contradicts it whatever the judge says;
     so does one that holds the rest of the claim but names someone else where the claim names someone it never names.
-    A passage that does not name everyone the claim names does not support it.
+    A passage that does not name everyone the claim names, or states one of its figures differently, does not support it.
     """
     passages = [index.docs[index.sentences[w[0]].doc_id].text[index.sentences[w[0]].start:index.sentences[w[-1]].end] for w in windows]
     verdicts = engine.judge.judge([(claim, p) for p in passages])
@@ -329,7 +330,8 @@ def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) 
             f.note = f"the article says “{differing[1].text}”, not “{differing[0].text}”"
         elif swapped:
             f.verdict, f.score, f.note = CONTRADICTED, max(v.contradicts, share) - wider, "; ".join(swapped)
-        elif v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common):
+        elif (v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common)
+              and not differing_figure(claim, passage)):
             f.verdict, f.score, f.note = SUPPORTED, v.supports - wider, "the passage states this in other words"
         elif v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE:
             f.verdict, f.score = CONTRADICTED, v.contradicts - wider

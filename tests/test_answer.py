@@ -7,7 +7,7 @@ import re
 import pytest
 
 from qa.answer.compose import Found, Judgement, compose, widen, window
-from qa.answer.conflicts import agree
+from qa.answer.conflicts import agree, differing_figure
 from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value, text_figures
 from qa.errors import BadInputError
 from qa.pipeline import Engine
@@ -165,6 +165,19 @@ def test_answer_spans_widen_to_their_unit_and_scale(text: str, span: str, widene
 ])
 def test_answers_agree_within_rounding_and_differ_beyond_it(a: str, b: str, same: bool | None) -> None:
     assert agree(a, b) is same
+
+
+@pytest.mark.parametrize(("claim", "passage", "differs"), [
+    ("Japan gives up to ¥2 trillion.", "METI committed up to ¥1 trillion, with ¥387.3 billion this year.", ("up to ¥2 trillion", "up to ¥1 trillion")),
+    ("Japan gives up to ¥2 trillion.", "The ¥1 trillion figure is a ceiling.", ("up to ¥2 trillion", "¥1 trillion")),
+    ("Japan gives up to ¥1 trillion.", "The ¥1 trillion figure is a ceiling.", None),
+    ("More than 40 companies joined.", "In all, 44 companies joined.", None),
+    ("Noetra was picked on May 30.", "On June 30, Tokyo picked Noetra.", ("May 30", "June 30")),
+    ("Noetra was picked on June 30.", "On 30 June 2026, Tokyo picked Noetra.", None),
+])
+def test_a_figure_or_day_a_passage_states_otherwise(claim: str, passage: str, differs: tuple[str, str] | None) -> None:
+    found = differing_figure(claim, passage)
+    assert (found[0].text, found[1].text) == differs if differs else found is None
 
 
 def test_rrf_prefers_items_ranked_well_by_both() -> None:

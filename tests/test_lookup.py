@@ -205,6 +205,10 @@ def test_real_model_verdicts(real_engine: Engine) -> None:
     leader = lookup(real_engine, "Noetra is led by Toyota")
     assert leader.verdict == CONTRADICTED and leader.matches[0].note == "the article names “SoftBank”, not “Toyota”"
     assert lookup(real_engine, "Tokyo selected Noetra on June 30").verdict == SUPPORTED, "a name the passage holds is no swap"
+    cap = lookup(real_engine, "Japan will give Noetra up to 2 trillion yen")
+    assert cap.verdict == CONTRADICTED and "not “up to 2 trillion yen”" in cap.matches[0].note, "a cap is not stated by an amount under it"
+    day = lookup(real_engine, "Noetra was picked on May 30")
+    assert day.verdict == CONTRADICTED and day.matches[0].note == "the article says “June 30”, not “May 30”"
     assert lookup(real_engine, "The quick brown fox jumps over the lazy dog near the river bank").verdict == NOT_FOUND
     assert lookup(real_engine, "Noetra has 500 employees in Osaka").verdict == NOT_FOUND
     typo = lookup(real_engine, "brilliant press conferance, brutal data hoarding at the factory gate").matches[0]

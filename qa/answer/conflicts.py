@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.answer.figures import Figure, comparable, consistent, currency, money_conversions, number_value, same_value, text_figures
+from qa.answer.figures import Figure, comparable, consistent, currency, day_figures, money_conversions, number_value, same_value, text_figures
 from qa.index import Index
 from qa.text import STOPWORDS, words
 
@@ -24,11 +24,14 @@ def _words(text: str) -> set[str]:
     return {w for w in words(text) if w not in STOPWORDS and w not in ("mr", "mrs", "ms", "dr")}
 
 
-def _same_figure(fa: Figure, fb: Figure) -> bool | None:
-    """Whether two figures state the same amount (None: they measure different things); hedged ones within rounding, exact ones exactly."""
+def _same_figure(fa: Figure, fb: Figure, claimed: bool = False) -> bool | None:
+    """Whether two figures state the same amount (None: they measure different things); hedged ones within rounding, exact ones exactly.
+    A claimed figure fa is stated by a source's fb only where fb's bound admits it, or where fa is a floor that fb meets: a cap
+    ('up to ¥2 trillion') is not stated by an amount under it ('¥1 trillion')."""
     if fa.kind != fb.kind or (fa.kind != "count" and not comparable(fa, fb)) or (fa.kind == "count" and fa.unit and fb.unit and fa.unit != fb.unit):
         return None
-    return consistent(fa, fb) or consistent(fb, fa) or _equal(fa, fb)
+    admitted = consistent(fb, fa) and (not claimed or fa.bound == "lower")
+    return consistent(fa, fb) or admitted or _equal(fa, fb)
 
 
 def _equal(fa: Figure, fb: Figure) -> bool:
@@ -65,15 +68,19 @@ def states(passage: str, answer: str) -> bool:
 
 
 def differing_figure(claim: str, passage: str) -> tuple[Figure, Figure] | None:
-    """A figure a claim states that a passage states differently, and nowhere as the claim does: (the claim's, the passage's); years aside."""
+    """A figure or day a claim states that a passage states differently, and nowhere as the claim does: (the claim's, the
+    passage's); years aside. A bound is weighed against the passage's bound the same way where it states one ('up to ¥2 trillion'
+    against 'up to ¥1 trillion', not against the '¥387.3 billion' it would admit)."""
     said = [f for f in text_figures(passage) if f.kind != "year"]
     for fc in (f for f in text_figures(claim) if f.kind != "year"):
-        verdicts = [(_same_figure(fc, fp), fp) for fp in said]
+        same_way = [fp for fp in said if fc.bound and fp.bound == fc.bound and comparable(fc, fp)]
+        verdicts = [(_same_figure(fc, fp, claimed=True), fp) for fp in same_way or said]
         if not any(v for v, _ in verdicts):
             other = next((fp for v, fp in verdicts if v is False), None)
             if other:
                 return fc, other
-    return None
+    days = day_figures(passage)
+    return next(((fc, days[0]) for fc in day_figures(claim) if days and fc.value not in {d.value for d in days}), None)
 
 
 def disagreements(statements: list[Statement]) -> list[list[Statement]]:

@@ -236,6 +236,23 @@ def text_figures(text: str) -> list[Figure]:
     return list(_figures(text))
 
 
+_DAY = re.compile(rf"\b(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?(?P<month1>{MONTHS})|(?P<month2>{MONTHS})\.? (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b)")
+_MONTH_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def day_figures(text: str) -> list[Figure]:
+    """The days of the year a text states ('June 30', '30 June 2026', '3rd of May'), as figures of kind 'day' (value month * 100 + day)."""
+    out = []
+    for span in candidate_spans(text, Kind.DATE):
+        m = _DAY.search(span.text)
+        if m:
+            month = _MONTH_STARTS.index((m.group("month1") or m.group("month2"))[:3].lower()) + 1
+            day = int(m.group("first") or m.group("day"))
+            if 1 <= day <= 31:
+                out.append(Figure("day", "", month * 100 + day, span.text, span.start, span.end))
+    return out
+
+
 @lru_cache(maxsize=20_000)
 def _figures(text: str) -> tuple[Figure, ...]:
     """The figures of a text, cached: the same sentences are read again and again."""
@@ -272,7 +289,10 @@ def _figures(text: str) -> tuple[Figure, ...]:
 
 
 def consistent(claim: Figure, source: Figure) -> bool:
-    """True when a source's bound ('more than 20%', 'up to ¥1 trillion') admits the claim's figure."""
+    """True when a source's bound ('more than 20%', 'up to ¥1 trillion') admits the claim's figure; a bound the same way admits
+    only the same amount ('up to ¥2 trillion' is not 'up to ¥1 trillion')."""
+    if claim.bound and claim.bound == source.bound:
+        return same_value(claim, source)
     if source.bound == "lower":
         return claim.value >= source.value * 0.99
     if source.bound == "upper":
