@@ -238,10 +238,9 @@ def _relevance(engine: Engine, index: Index, ids: list[int], topic: str | None) 
     """How central each usable sentence is: to the topic when there is one, else to its article and the corpus."""
     vectors = index.sentence_vectors[ids]
     if topic:
-        dense = vectors @ engine.embedder.encode([topic])[0]
-        lexical = index.sentence_lexical.scores(topic)[ids]
-        top = float(lexical.max()) if len(lexical) else 0.0
-        return 0.7 * dense + 0.3 * (lexical / top if top > 0 else lexical)
+        # The share of the topic's words a sentence holds, not its rank among sentences: a topic the articles never name
+        # ('football world cup') gains nothing from the one sentence that says 'world'.
+        return 0.7 * (vectors @ engine.embedder.encode([topic])[0]) + 0.3 * index.sentence_lexical.coverage(topic)[ids]
     docs = [index.sentences[i].doc_id for i in ids]
     centroid = vectors.mean(axis=0)
     centroid /= max(float(np.linalg.norm(centroid)), 1e-9)

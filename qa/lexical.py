@@ -59,6 +59,16 @@ class LexicalIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.weights[:, cols].sum(axis=1)).ravel()
 
+    def coverage(self, query: str) -> np.ndarray:
+        """The idf-weighted share of a query's terms that every passage holds (a term the corpus never uses weighs most)."""
+        wanted = set(terms(query))
+        total = sum(self.idf_of(t) for t in wanted)
+        cols = sorted({self.vocab[t] for t in wanted if t in self.vocab})
+        if not cols or not self.size or total <= 0:
+            return np.zeros(self.size, dtype=np.float32)
+        held = (self.weights[:, cols] > 0).astype(np.float32)
+        return np.asarray(held @ self.idf[cols]).ravel() / total
+
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The k best passages with a positive score, best first; `allowed` masks rows out."""
         scores = self.scores(query)

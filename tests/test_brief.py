@@ -238,7 +238,7 @@ def test_a_target_year_is_not_a_figures_date(fake_engine: Engine, corpus_dir: Pa
 def test_reported_words_lose_stray_quote_marks(fake_engine: Engine, corpus_dir: Path) -> None:
     brief = _brief_with(fake_engine, corpus_dir, "Fans vow to fight takeover\n\nSupporters vowed to fight on. \"We will fight him whatever "
                         "his offer says. We do not want him or anybody else taking over the club,\" said Mark Longden of the supporters' "
-                        "association.\n", "supporters fight the takeover")
+                        "association.\n", "Mark Longden and the supporters against anybody taking over the club")
     _check_grounded(fake_engine, brief)
     said = {q.text for q in brief.quotes if q.speaker == "Mark Longden"}
     assert "We do not want him or anybody else taking over the club" in said
@@ -281,6 +281,8 @@ def test_topic_narrows_the_briefing(fake_engine: Engine) -> None:
     points = [p.text for p in fishing.points]
     assert any("fishing grounds" in t for t in points)
     assert len(points) < len(make_brief(fake_engine).points)
+    one_word = make_brief(fake_engine, "the football world cup final in the city")
+    assert not one_word.points and not one_word.figures, "one shared word ('city') is no coverage of a topic"
     nothing = make_brief(fake_engine, "volcanic eruption in Iceland")
     assert not nothing.points and not nothing.figures and not nothing.timeline
     assert to_markdown(nothing) == "# Briefing: volcanic eruption in Iceland\n\nThe articles say nothing about this topic.\n"
