@@ -162,6 +162,8 @@ def test_answer_spans_widen_to_their_unit_and_scale(text: str, span: str, widene
 @pytest.mark.parametrize(("a", "b", "same"), [
     ("$9.3bn", "$9.4bn", False), ("about 30", "29", True), ("£1.3bn", "£1.35bn", False), ("Malcolm Glazer", "Glazer", True),
     ("Tampa, Florida", "Glendale, Arizona", False), ("2.8 million", "almost 4m", False), ("$150", "£132", None),
+    ("eighth", "ninth", False), ("Hugh Dalton", "Oliver Letwin", False), ("Gregory Ioannidis", "criminal charges in Greece", None),
+    ("domestic AI foundation", "sovereign physical-AI foundation", None),
 ])
 def test_answers_agree_within_rounding_and_differ_beyond_it(a: str, b: str, same: bool | None) -> None:
     assert agree(a, b) is same

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.answer.figures import Figure, comparable, consistent, currency, day_figures, money_conversions, number_value, same_value, text_figures
+from qa.answer.lexicon import NUMBER_WORDS, ORDINALS
 from qa.index import Index
 from qa.text import STOPWORDS, words
 
@@ -53,7 +55,12 @@ def agree(a: str, b: str) -> bool | None:
     wa, wb = _words(a), _words(b)
     if not wa or not wb:
         return None
-    return wa <= wb or wb <= wa
+    if wa <= wb or wb <= wa:
+        return True
+    # Different names, places or ordinals differ; answers that word a description differently ('domestic AI foundation' against
+    # 'sovereign physical-AI foundation') cannot be compared.
+    named = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", f"{a} {b}") if w[0].isupper()}
+    return False if all(w in named or w in ORDINALS or w in NUMBER_WORDS or w[0].isdigit() for w in wa ^ wb) else None
 
 
 def states(passage: str, answer: str) -> bool:
