@@ -96,6 +96,12 @@ def test_a_passage_inside_one_already_quoted_is_not_quoted_again(fake_engine: En
     assert len(answer.citations) == 1 and answer.answer.count("“") == 1
 
 
+def test_a_lead_opens_its_sentence_with_a_capital(fake_engine: Engine) -> None:
+    found = [_finding(fake_engine, "alpha", "construction will begin in May 2025", 0.9)]
+    answer = compose(fake_engine.index(), "What did the mayor say?", [("What did the mayor say?", found)], Judgement(0.5, 0.65))
+    assert answer.answer.startswith("Construction will begin in May 2025 [1]. “Mayor Elena Brandt said construction will begin")
+
+
 def test_unrelated_question_abstains_and_lists_nearest_passages(fake_engine: Engine) -> None:
     answer = fake_engine.ask("What is the capital of Australia?")
     assert answer.abstained and answer.answer.startswith("The sources don't say")

@@ -137,6 +137,12 @@ class Judgement:
     conflict: float
 
 
+def _opening(span: str) -> str:
+    """An answer span as the opening of a sentence of the answer: 'up to ¥1 trillion' -> 'Up to ¥1 trillion' ('eBay' as it is)."""
+    first = span.split(maxsplit=1)[0] if span.strip() else ""
+    return span[:1].upper() + span[1:] if first.isalpha() and first.islower() else span
+
+
 def part_answer(index: Index, citer: Citer, question: str, found: list[Found], judge: Judgement) -> tuple[str, str, list[Conflict]] | None:
     """The lead, its quote and any conflict for one question, or None when the reader finds no answer."""
     if not found or found[0].p < judge.answer:
@@ -158,7 +164,7 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
     groups = disagreements(statements)
     shown = [best, *(f for f, v in others if v or groups)]
     number = {id(f): citer.cite(f.window.doc_id, *quote_span(f)) for f in shown}
-    lead = f"{best.text} {markers([number[id(best)], *(number[id(f)] for f, v in others if v)])}." if best.text else ""
+    lead = f"{_opening(best.text)} {markers([number[id(best)], *(number[id(f)] for f, v in others if v)])}." if best.text else ""
     quote = f"“{citer.citations[number[id(best)] - 1].quote}” [{number[id(best)]}]"
     everyone = [best, *(f for f, _ in others)]
     conflicts = []
