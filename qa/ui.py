@@ -759,8 +759,10 @@ class Screens:
         self, question: str, session: dict[str, Any], ids: list[str], outlets: list[str], date_from: str | None, date_to: str | None,
         mode: str | None = None,
     ) -> Iterator[tuple[Any, ...]]:
-        """Answer a question of the conversation (quoted, or written by the model in the generative mode), streaming it into the chat."""
-        question = " ".join((question or "").split())
+        """Answer a question of the conversation (quoted, or written by the model in the generative mode), streaming it into the chat;
+        a question refused (another language, too long, no article to search) goes back into the box with the reason."""
+        typed = question or ""
+        question = " ".join(typed.split())
         if not question:
             yield _keep(7)
             return
@@ -796,7 +798,7 @@ class Screens:
                 assert answer is not None
         except QAError as exc:
             gr.Warning(str(exc))
-            yield chat, session, *_keep(5)
+            yield chat, session, typed, *_keep(4)
             return
         current = self.engine.index().docs
         aid = f"a{session['next']}"

@@ -411,6 +411,13 @@ def test_the_app_offers_a_model_only_when_one_is_there(monkeypatch: pytest.Monke
     assert app.offered_model() is None
 
 
+def test_a_refused_question_goes_back_into_the_box(fake_engine: Engine) -> None:
+    """Nothing typed is lost: a question in another language is refused with a warning and stays in the box, out of the chat."""
+    question = "ノエトラの 資金は いくら ですか？"
+    steps = list(Screens(fake_engine).on_ask(question, _new_session(), [], [], None, None))
+    assert steps[-1][2] == question and steps[-1][0] == [] and steps[-1][1]["turns"] == []
+
+
 def test_without_a_model_the_answer_is_revealed_word_by_word(fake_engine: Engine) -> None:
     """The extractive answer streams in pieces that never break a marker, then the sources and first passage appear."""
     steps = list(Screens(fake_engine).on_ask("How many turbines will the plant have?", _new_session(), [], [], None, None))
