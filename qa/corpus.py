@@ -19,6 +19,9 @@ META_FIELDS = ("title", "outlet", "author", "date", "url")
 
 _MONTHS = "Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
 _DATE_RE = re.compile(rf"\b(?:(?:{_MONTHS})\.? \d{{1,2}}, \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b")
+# A date written day first counts only on a short line of its own near the top (a dateline), never in the story's sentences.
+_DAY_FIRST = re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b")
+_BYLINE = re.compile(r"^[|*_\s]*By\s+([A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|von|da|di|del|la|le)){0,4})[|*_\s]*$")
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ def _guess_title(lines: list[str]) -> str:
 
 
 def _guess_meta(text: str, suffix: str) -> dict[str, str]:
-    """Title and date read off the text itself, where it shows them."""
+    """Title, date and author read off the text itself, where it shows them (a dateline, a 'By …' line)."""
     meta: dict[str, str] = {}
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     if suffix == ".md":
@@ -147,9 +150,13 @@ def _guess_meta(text: str, suffix: str) -> dict[str, str]:
             meta["title"] = heading
     if "title" not in meta and lines:
         meta["title"] = _guess_title(lines)
-    found = _DATE_RE.search(text[:2000])
+    top = [ln for ln in lines[:8] if len(ln) <= 80]
+    found = _DATE_RE.search(text[:2000]) or next((m for m in map(_DAY_FIRST.search, top) if m), None)
     if found:
         meta["date"] = found.group(0)
+    byline = next((m for m in map(_BYLINE.match, top) if m), None)
+    if byline:
+        meta["author"] = byline.group(1)
     return meta
 
 

@@ -121,3 +121,14 @@ def test_html_articles_keep_the_story_and_drop_the_page_around_it(tmp_path: Path
 
     assert trafilatura.extract(tiny.read_text(), output_format="txt") is None, "a page too small for trafilatura gives its visible text"
     assert read_article(tiny).text == "Noetra hired 250."
+
+
+def test_a_byline_and_a_day_first_dateline_are_read_but_not_a_date_in_the_story(tmp_path: Path) -> None:
+    (tmp_path / "osaka.txt").write_text("Osaka Opens Robot Test Port\nBy Hana Moriyama\n14 July 2026\n\nThe port opened on Tuesday.\n",
+                                        encoding="utf-8")
+    doc = read_article(tmp_path / "osaka.txt")
+    assert (doc.author, doc.date) == ("Hana Moriyama", "14 July 2026")
+    (tmp_path / "story.txt").write_text("Robot port opens\n\nThe port, planned since 3 July 2019 by the city, opened on Tuesday "
+                                        "and was bought by Tamura Freight for a sum nobody would name.\n", encoding="utf-8")
+    doc = read_article(tmp_path / "story.txt")
+    assert (doc.author, doc.date) == ("", ""), "a date or a 'by' inside a sentence is the story's, not the article's"
