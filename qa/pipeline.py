@@ -33,8 +33,10 @@ def check_question(text: str, limit: int, what: str = "The question", hint: str 
     return question
 
 
-_SECOND_PART = re.compile(r",?\s+and\s+(?=(?:(?:for|in|at|by|on|to|with|from|since|until|after|before|under|according to) )?"
-                          r"(?:how|what|who|whom|when|where|which|why)\b)", re.I)
+_ASKS_AGAIN = r"(?=(?:(?:for|in|at|by|on|to|with|from|since|until|after|before|under|according to) )?(?:how|what|who|whom|when|where|which|why)\b)"
+# Where a question asks again: ', and how many…' (the last part), and before it ', how many…' (a middle part of a list of three).
+_LAST_PART = re.compile(rf",?\s+and\s+{_ASKS_AGAIN}", re.I)
+_MIDDLE_PART = re.compile(rf",\s+{_ASKS_AGAIN}", re.I)
 
 
 # The first part's question words, which an elliptic second part replaces: up to its auxiliary ('Which studio is', 'How many robots
@@ -58,13 +60,20 @@ def _first_words(first: str, answer: str) -> str:
 
 def question_parts(question: str, first_answer: str = "") -> list[tuple[str, str]]:
     """(asked, read as) for each part of a question: 'Who bought X, and for how much?' is read as two, the second with the first's
-    words and, once known, its answer ('for how much SoftBank bought X?')."""
-    found = _SECOND_PART.search(question)
-    if not found:
+    words and, once known, its answer ('for how much SoftBank bought X?'); 'A, B, and C?' as three."""
+    last = list(_LAST_PART.finditer(question))
+    if not last:
         return [(question, question)]
-    first, second = question[:found.start()].strip().rstrip("?,"), question[found.end():].strip().rstrip("?")
-    elliptic = len(second.split()) <= 3
-    return [(first + "?", first + "?"), (second + "?", f"{second} {_first_words(first, first_answer)}?" if elliptic else second + "?")]
+    head, tail = question[:last[-1].start()], question[last[-1].end():]
+    cuts = [0, *(m for pair in ((m.start(), m.end()) for m in _MIDDLE_PART.finditer(head)) for m in pair), len(head)]
+    texts = [head[a:b] for a, b in zip(cuts[::2], cuts[1::2])] + [tail]
+    texts = [t.strip().rstrip("?,").strip() for t in texts]
+    first = texts[0]
+    parts = [(first + "?", first + "?")]
+    for part in texts[1:]:
+        elliptic = len(part.split()) <= 3
+        parts.append((part + "?", f"{part} {_first_words(first, first_answer)}?" if elliptic else part + "?"))
+    return parts
 
 
 def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vector: np.ndarray, s: Settings) -> list[tuple[str, list[Found]]]:
@@ -74,8 +83,8 @@ def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vec
     found = [(parts[0][0], read(reader, parts[0][1], candidates(index, hits, parts[0][1], vector, s.reader_candidates)))]
     if len(parts) > 1:
         best = found[0][1][0] if found[0][1] else None
-        asked, read_as = question_parts(question, best.text if best and best.p >= s.reader_threshold else "")[1]
-        found.append((asked, read(reader, read_as, candidates(index, hits, read_as, vector, s.reader_candidates))))
+        for asked, read_as in question_parts(question, best.text if best and best.p >= s.reader_threshold else "")[1:]:
+            found.append((asked, read(reader, read_as, candidates(index, hits, read_as, vector, s.reader_candidates))))
     return found
 
 

@@ -175,11 +175,21 @@ def test_cli_flags_a_disagreement_with_each_side_cited_and_the_later_report_name
     ("Who founded Ampere, and when?", "when founded Ampere?"),
     ("Which studio is Rivera Games buying, and for how much?", "for how much Rivera Games buying?"),
     ("Where is Northlight based, and how many people does it employ?", "how many people does it employ?"),
+    ("How much does Noetra get, how many robots are planned, and by when?", "how many robots are planned?"),
 ])
 def test_an_elliptic_second_part_is_read_with_the_first_parts_words_not_its_question_word(question: str, second: str) -> None:
     from qa.pipeline import question_parts
 
     assert [read_as for _, read_as in question_parts(question)][1] == second
+
+
+def test_a_list_of_three_questions_is_read_as_three() -> None:
+    from qa.pipeline import question_parts
+
+    parts = question_parts("How much does Noetra get, how many robots are planned, and by when?", "¥1 trillion")
+    assert parts == [("How much does Noetra get?", "How much does Noetra get?"), ("how many robots are planned?", "how many robots are planned?"),
+                     ("by when?", "by when Noetra get ¥1 trillion?")]
+    assert question_parts("Who is Akazawa, who chose Noetra?") == [("Who is Akazawa, who chose Noetra?",) * 2], "a relative clause is no part"
 
 
 @pytest.mark.parametrize(("question", "answer", "second"), [
