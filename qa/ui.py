@@ -85,6 +85,7 @@ CSS = """
 @keyframes qa-blink { 50% { opacity: 0; } }
 .qa-panel-title { font-weight: 700; margin: 0 0 6px 0; font-size: 0.95rem; }
 .qa-empty { color: var(--body-text-color-subdued); font-size: 0.9rem; }
+.qa-reported { color: var(--body-text-color-subdued); font-style: italic; }
 .qa-sources, .qa-passage, .qa-sources a.qa-card, .qa-sources a.qa-card * { text-align: left !important; }
 .qa-sources ol { list-style: none; padding: 0 4px 0 0; margin: 0; max-height: 300px; overflow-y: auto; }
 .qa-sources li { margin: 0 0 8px 0; }
