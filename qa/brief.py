@@ -459,8 +459,11 @@ def _points(index: Index, order: list[int], prior: dict[int, float], same: Same,
     for members in groups[:max_points]:
         members = _line_first(index, members)
         if not _opens_a_sentence(_quote(index, members[0])):
-            # Every article states only a clause of the fact: the point is the whole sentence of the one that matters most.
-            members = [replace(max(members, key=lambda m: weight[m.span]), clause=None)]
+            # The line would be a clause cut from inside a sentence: another statement that reads alone is the line, cited with
+            # those that state its amounts; failing one, the whole sentence of the one that matters most.
+            alone = next((m for m in members if _opens_a_sentence(_quote(index, m))), None)
+            members = ([alone, *(m for m in members if m is not alone and _covers(alone.claim, m.claim))] if alone else
+                       [replace(max(members, key=lambda m: weight[m.span]), clause=None)])
         cites = _cite(citer, members)
         points.append(Point(cites[0].quote, cites))
     return points
