@@ -108,6 +108,18 @@ def test_unrelated_question_abstains_and_lists_nearest_passages(fake_engine: Eng
     check_contract(answer, fake_engine)
 
 
+@pytest.mark.parametrize("question", ["Qui dirige le projet de la centrale ?", "Wer leitet das Projekt?", "¿Quién dirige el proyecto?"])
+def test_an_unanswered_question_in_another_language_is_told_to_ask_in_english(fake_engine: Engine, question: str) -> None:
+    answer = fake_engine.ask(question)
+    assert answer.abstained and answer.answer.endswith("This question does not look like English: the articles are indexed in "
+                                                       "English only, so ask in English.")
+
+
+def test_an_english_question_gets_no_language_hint(fake_engine: Engine) -> None:
+    assert "look like English" not in fake_engine.ask("What is the capital of Australia?").answer
+    assert "look like English" not in fake_engine.ask("Le Pen's party, who leads it?").answer
+
+
 def test_restricting_to_articles(fake_engine: Engine) -> None:
     answer = fake_engine.ask("How many turbines will the plant have?", doc_ids=["beta"])
     assert {c.doc_id for c in answer.citations} == {"beta"}

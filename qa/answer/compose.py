@@ -13,6 +13,7 @@ from qa.answer.conflicts import Statement, agree, disagreements, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
 from qa.answer.lexicon import YEAR_DIGITS
 from qa.index import Index
+from qa.language import language_hint
 from qa.reader import Reader, Window
 from qa.types import Answer, Citation, Claim, Conflict, Hit
 
@@ -216,6 +217,7 @@ def compose(index: Index, question: str, parts: list[tuple[str, list[Found]]], j
     if not leads:
         near = [citer.cite(f.window.doc_id, f.window.centre, f.window.end) for _, found in parts for f in found[:2]]
         text = "The sources don't say." + (f" The closest passages are {markers(near)}." if near else "")
+        text += f" {hint}" if (hint := language_hint(question)) else ""
         return Answer(question, text, True, tuple(citer.citations), evidence={"p_answer": best_p})
     dates = {c.n: index.docs[c.doc_id].date for c in citer.citations}
     lines = [conflict_sentence(c, dates) for c in conflicts]
