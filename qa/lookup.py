@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from qa.answer.conflicts import differing_figure
-from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, phrase, swapped_names, tokens
+from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, opposed_words, opposite_pair, phrase, swapped_names, tokens
 from qa.answer.figures import text_figures
 from qa.index import Index, common_stems
 from qa.pipeline import Engine, check_question
@@ -31,6 +31,8 @@ EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND = (
 VERDICTS = (EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND)
 # The order of verdicts among matches: the words themselves, then a passage that states the claim (one source is enough),
 # then one that says otherwise, then part of it.
+# Words that turn a statement into its opposite when one side has them and the other does not.
+NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "none", "nobody", "nothing"})
 _TIER = {EXACT: 0, CLOSE: 0, SUPPORTED: 1, CONTRADICTED: 2, PARTLY: 3, NOT_FOUND: 4}
 
 # The judge's probability at which a passage supports or contradicts a claim (chosen on the dev lookup rows, README). A passage
@@ -274,6 +276,13 @@ def _quote_match(index: Index, query: str, sid: int) -> _Found | None:
     if matched < 3 or matched / len(q_toks) < QUOTE_COVER:
         return None
     b0, b1 = cluster[0].b, cluster[-1].b + cluster[-1].size
+    # A figure the query ends (or opens) on that the article words otherwise is compared with the article's words in its place,
+    # not left out of the passage ('…stamp duty to £150,000' against '…to £120,000').
+    head, tail = cluster[0].a, len(q_toks) - cluster[-1].a - cluster[-1].size
+    if any(t[0].isdigit() for t in q_toks[len(q_toks) - tail:]):
+        b1 = min(len(region), b1 + tail)
+    if any(t[0].isdigit() for t in q_toks[:head]):
+        b0 = max(0, b0 - head)
     if (b0 == 0 and lo > 0) or (b1 == len(region) and hi < len(doc_toks)):
         return None
     doc_text = index.docs[sent.doc_id].text
@@ -288,12 +297,18 @@ def _quote_match(index: Index, query: str, sid: int) -> _Found | None:
     if any(is_name(q_words[i], common) for i in added):
         return None  # a name the article does not give there makes it another claim, for the judge
     start, end = span[0][1], _balanced(doc_text, span[0][1], span[-1][2])
+    negated = [f"the claim has “{q_words[i]}”" for i in added if q_toks[i] in NEGATIONS]
+    negated += [f"the article has “{p_words[j]}”" for j in cut if r_toks[b0 + j] in NEGATIONS]
+    if negated:
+        return _Found(sent.doc_id, start, end, CONTRADICTED, 0.5 + 0.4 * dice, "; ".join(negated) + ": one says the opposite of the other")
     if diffs:
         p_figs, q_figs = text_figures(doc_text[start:end]), text_figures(q_text)
         notes = []
-        for (i1, i2), (j1, j2), _ in diffs:
+        for (i1, i2), (j1, j2), kind in diffs:
             said = phrase(p_figs, doc_text[start:end], span[j1][1] - start, span[j2 - 1][2] - start)
             claimed = phrase(q_figs, q_text, q_raw[i1][1], q_raw[i2 - 1][2])
+            if kind == "opposite":
+                claimed, said = opposite_pair(q_words[i1:i2], p_words[j1:j2])
             notes.append(f"the article says “{said}”, not “{claimed}”")
         return _Found(sent.doc_id, start, end, CONTRADICTED, 0.5 + 0.4 * dice, "; ".join(notes))
     as_written = {tok: word for tok, word in zip(r_toks[b0:b1], p_words)}
@@ -324,7 +339,7 @@ def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) 
         wider = 0.02 * (len(sids) - 1)
         share, missing = claim_share(index, claim, passage)
         differing = changed_figure(index, claim, passage, share)
-        swapped = swapped_names(index, claim, passage, common)
+        swapped = swapped_names(index, claim, passage, common) + opposed_words(index, claim, passage, common)
         if differing:
             f.verdict, f.score = CONTRADICTED, max(v.contradicts, share) - wider
             f.note = f"the article says “{differing[1].text}”, not “{differing[0].text}”"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.answer.lexicon import ANTONYMS
 from qa.judge import JUDGE_FILE, LABELS, MAX_CLAIM_TOKENS, MAX_TOKENS, Judge, claim_features
 from qa.reader import Features, sha256_of
 from qa.text import closest, sentence_spans, terms
@@ -213,16 +214,6 @@ _YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
 _NAME = re.compile(r"(?<![.!?] )(?<!^)\b[A-Z][a-z]+(?: [A-Z][a-z]+)*")
 _SCALES = {"million": "billion", "billion": "million", "thousand": "million", "trillion": "billion", "m": "bn", "bn": "m"}
 _CURRENCIES = {"$": "£", "£": "$", "€": "$", "¥": "$", "dollars": "euros", "euros": "dollars", "pounds": "dollars", "yen": "dollars"}
-_ANTONYMS = dict(pair for a, b in [
-    ("rose", "fell"), ("rise", "fall"), ("increased", "decreased"), ("increase", "decrease"), ("higher", "lower"), ("more", "fewer"),
-    ("won", "lost"), ("win", "lose"), ("approved", "rejected"), ("accepted", "rejected"), ("common", "uncommon"), ("likely", "unlikely"),
-    ("mother", "father"), ("son", "daughter"), ("husband", "wife"), ("before", "after"), ("first", "last"), ("largest", "smallest"),
-    ("biggest", "smallest"), ("opened", "closed"), ("north", "south"), ("east", "west"), ("men", "women"), ("man", "woman"),
-    ("male", "female"), ("gained", "lost"), ("above", "below"), ("began", "ended"), ("earlier", "later"), ("minimum", "maximum"),
-    ("guilty", "innocent"), ("supported", "opposed"), ("allowed", "banned"), ("legal", "illegal"), ("public", "private"),
-    ("domestic", "foreign"), ("strong", "weak"), ("profit", "loss"), ("bought", "sold"), ("buy", "sell"), ("up", "down"),
-    ("success", "failure"), ("best", "worst"), ("cheaper", "dearer"), ("younger", "older"), ("raised", "cut"), ("joined", "left"),
-] for pair in ((a, b), (b, a)))
 _NEGATABLE = re.compile(r"\b(is|was|are|were|will|would|has|have|had|can|could|should|did|does|do)( not| n't|n't)?\b(?! (?:no|never|nothing|none)\b)")
 
 
@@ -277,9 +268,9 @@ def _change(kind: str, s: str, names: list[str], rng: random.Random) -> str | No
     if kind == "negation" and (verbs := list(_NEGATABLE.finditer(s))):
         m = rng.choice(verbs)
         return at(m, m.group(1)) if m.group(2) else at(m, m.group(1) + " not")
-    if kind == "antonym" and (words := [m for m in re.finditer(r"\b[a-z]+\b", s) if m.group(0) in _ANTONYMS]):
+    if kind == "antonym" and (words := [m for m in re.finditer(r"\b[a-z]+\b", s) if m.group(0) in ANTONYMS]):
         m = rng.choice(words)
-        return at(m, _ANTONYMS[m.group(0)])
+        return at(m, ANTONYMS[m.group(0)])
     return None
 
 

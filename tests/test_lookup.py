@@ -75,6 +75,18 @@ def test_changed_figure_is_contradicted_and_named(fake_engine: Engine) -> None:
     assert years.verdict == CONTRADICTED and years.doc_id == "gamma" and "nine years" in years.note
 
 
+def test_a_quote_with_a_negation_added_or_a_figure_changed_at_its_end_is_no_close_quote(fake_engine: Engine) -> None:
+    negated = lookup(fake_engine, "The plant will not have 40 turbines and is expected to supply 120,000 homes").matches[0]
+    assert negated.verdict == CONTRADICTED and negated.note.startswith("the claim has “not”"), negated
+    last = lookup(fake_engine, "The plant will have 40 turbines and is expected to supply 150,000").matches[0]
+    assert last.verdict == CONTRADICTED and "“120,000" in last.note and "150,000”" in last.note, last
+
+
+def test_a_word_put_for_its_opposite_is_contradicted(fake_engine: Engine) -> None:
+    best = lookup(fake_engine, "The Harbor City council on Monday rejected the tidal power plant").matches[0]
+    assert best.verdict == CONTRADICTED and best.doc_id == "alpha" and best.note == "the article says “approved”, not “rejected”", best
+
+
 def test_a_reworded_claim_with_a_changed_count_is_contradicted(fake_engine: Engine) -> None:
     best = lookup(fake_engine, "Around 150,000 homes are expected to get their supply from the 40 tidal turbines").matches[0]
     assert best.verdict == CONTRADICTED and best.doc_id == "alpha" and "120,000 homes" in best.quote

@@ -7,6 +7,7 @@ import re
 
 from qa.answer.conflicts import differing_figure
 from qa.answer.figures import Figure, text_figures
+from qa.answer.lexicon import ANTONYMS
 from qa.index import Index
 from qa.text import STOPWORDS, is_name, name_form, stem
 
@@ -21,13 +22,32 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(0).lower().replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
+def opposite(a: str, b: str) -> bool:
+    """True when one word says the opposite of the other: 'accepted' and 'rejected', 'likely' and 'unlikely', 'rising' and 'falling'."""
+    a, b = a.lower(), b.lower()
+    if not a.isalpha() or not b.isalpha():
+        return False
+    for x, y in ((a, b), (b, a)):
+        against = ANTONYMS.get(x) or ANTONYMS.get(stem(x))
+        if against and stem(against) == stem(y):
+            return True
+    return any(a == prefix + b or b == prefix + a for prefix in ("un", "in", "im", "il", "ir", "dis", "non")) and min(len(a), len(b)) > 3
+
+
+def opposite_pair(q_side: list[str], p_side: list[str]) -> tuple[str, str]:
+    """The first word of one run and the word of the other that says its opposite."""
+    return next((q, p) for q in q_side for p in p_side if opposite(q, p))
+
+
 def diff_kind(q_side: list[str], p_side: list[str], p_all: set[str], common: frozenset[str]) -> str:
-    """'figure' or 'name' when two replaced runs of words state a different number or name, else ''; names that open with the
-    same four letters are one name in two forms ('British' and 'Britain')."""
+    """'figure', 'name' or 'opposite' when two replaced runs of words state a different number or name, or the opposite ('rejected'
+    for 'accepted'), else ''; names that open with the same four letters are one name in two forms ('British' and 'Britain')."""
     if not q_side or not p_side:
         return ""
     if any(w[0].isdigit() for w in q_side) and any(w[0].isdigit() for w in p_side):
         return "figure"
+    if len(q_side) <= 2 and len(p_side) <= 2 and any(opposite(q, p) for q in q_side for p in p_side):
+        return "opposite"
     q_names = [w.lower() for w in q_side if is_name(w, common)]
     p_names = [w.lower() for w in p_side if is_name(w, common)]
     if q_names and p_names and not set(q_names) & p_all and not {name_form(w) for w in q_names} & {name_form(w) for w in p_names}:
@@ -59,6 +79,8 @@ def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[
             kind = diff_kind([claim[s:e] for _, s, e in c_raw[i1:i2]], [passage[s:e] for _, s, e in p_raw[j1:j2]], set(p_toks), common)
             if kind == "name":
                 said, claimed = _names(passage, p_raw[j1:j2], common), _names(claim, c_raw[i1:i2], common)
+            elif kind == "opposite":
+                claimed, said = opposite_pair([claim[cs:ce] for _, cs, ce in c_raw[i1:i2]], [passage[ps:pe] for _, ps, pe in p_raw[j1:j2]])
             else:
                 said = phrase(p_figs, passage, p_raw[j1][1], p_raw[j2 - 1][2])
                 claimed = phrase(c_figs, claim, c_raw[i1][1], c_raw[i2 - 1][2])
@@ -102,9 +124,19 @@ def changed_figure(index: Index, claim: str, passage: str, share: float) -> tupl
     return differing
 
 
-def swapped_names(index: Index, claim: str, passage: str, common: frozenset[str]) -> list[str]:
-    """Notes on the names a passage puts where the claim names someone it never names, when it holds the rest of the claim."""
-    swapped = [(claimed, note) for kind, note, claimed in differences(claim, passage, common) if kind == "name"]
+def _replaced(index: Index, claim: str, passage: str, common: frozenset[str], kind: str) -> list[str]:
+    """Notes on the claim's words of one kind of difference that a passage replaces, when it holds the rest of the claim."""
+    swapped = [(claimed, note) for found, note, claimed in differences(claim, passage, common) if found == kind]
     if not swapped or claim_share(index, _without(claim, [c for c, _ in swapped]), passage)[0] < ABOUT_SHARE:
         return []
     return [note for _, note in swapped]
+
+
+def swapped_names(index: Index, claim: str, passage: str, common: frozenset[str]) -> list[str]:
+    """Notes on the names a passage puts where the claim names someone it never names, when it holds the rest of the claim."""
+    return _replaced(index, claim, passage, common, "name")
+
+
+def opposed_words(index: Index, claim: str, passage: str, common: frozenset[str]) -> list[str]:
+    """Notes on the words a passage puts where the claim's say the opposite ('rejected' for 'accepted'), when it holds the rest."""
+    return _replaced(index, claim, passage, common, "opposite")

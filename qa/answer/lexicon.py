@@ -24,3 +24,15 @@ UPPER_BOUND = r"\b(?:up to|less than|under|at most|below|no more than)\b"
 FIGURE_WORDS = frozenset("yen dollar dollars usd euro euros pound pounds won percent per cent trillion billion million thousand bn mn "
                          "half third thirds quarter quarters fifth fifths tenth tenths one two three four five six seven eight nine ten "
                          "eleven twelve fifteen twenty thirty forty fifty hundred dozen plus".split())
+# Words and their opposites, both ways round: generated contradictions for the judge, and the word a passage puts in place of a
+# claim's that says the opposite.
+ANTONYMS = dict(pair for a, b in [
+    ("rose", "fell"), ("rise", "fall"), ("increased", "decreased"), ("increase", "decrease"), ("higher", "lower"), ("more", "fewer"),
+    ("won", "lost"), ("win", "lose"), ("approved", "rejected"), ("accepted", "rejected"), ("common", "uncommon"), ("likely", "unlikely"),
+    ("mother", "father"), ("son", "daughter"), ("husband", "wife"), ("before", "after"), ("first", "last"), ("largest", "smallest"),
+    ("biggest", "smallest"), ("opened", "closed"), ("north", "south"), ("east", "west"), ("men", "women"), ("man", "woman"),
+    ("male", "female"), ("gained", "lost"), ("above", "below"), ("began", "ended"), ("earlier", "later"), ("minimum", "maximum"),
+    ("guilty", "innocent"), ("supported", "opposed"), ("allowed", "banned"), ("legal", "illegal"), ("public", "private"),
+    ("domestic", "foreign"), ("strong", "weak"), ("profit", "loss"), ("bought", "sold"), ("buy", "sell"), ("up", "down"),
+    ("success", "failure"), ("best", "worst"), ("cheaper", "dearer"), ("younger", "older"), ("raised", "cut"), ("joined", "left"),
+] for pair in ((a, b), (b, a)))
