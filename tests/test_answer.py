@@ -194,6 +194,9 @@ def test_answers_agree_within_rounding_and_differ_beyond_it(a: str, b: str, same
     ("More than 40 companies joined.", "In all, 44 companies joined.", None),
     ("Noetra was picked on May 30.", "On June 30, Tokyo picked Noetra.", ("May 30", "June 30")),
     ("Noetra was picked on June 30.", "On 30 June 2026, Tokyo picked Noetra.", None),
+    ("The threshold rose to £120,000 and homes get £200.", "The threshold rose to £120,000.", None),
+    ("The threshold rose to £150,000 and homes get £200.", "The threshold rose to £120,000.", ("£150,000", "£120,000")),
+    ("Standard Life owns a two per cent stake.", "Standard Life owns a 1% stake.", ("two per cent", "1%")),
 ])
 def test_a_figure_or_day_a_passage_states_otherwise(claim: str, passage: str, differs: tuple[str, str] | None) -> None:
     found = differing_figure(claim, passage)

@@ -78,14 +78,18 @@ def differing_figure(claim: str, passage: str) -> tuple[Figure, Figure] | None:
     """A figure or day a claim states that a passage states differently, and nowhere as the claim does: (the claim's, the
     passage's); years aside. A bound is weighed against the passage's bound the same way where it states one ('up to ¥2 trillion'
     against 'up to ¥1 trillion', not against the '¥387.3 billion' it would admit)."""
-    said = [f for f in text_figures(passage) if f.kind != "year"]
-    for fc in (f for f in text_figures(claim) if f.kind != "year"):
-        same_way = [fp for fp in said if fc.bound and fp.bound == fc.bound and comparable(fc, fp)]
-        verdicts = [(_same_figure(fc, fp, claimed=True), fp) for fp in same_way or said]
-        if not any(v for v, _ in verdicts):
-            other = next((fp for v, fp in verdicts if v is False), None)
-            if other:
-                return fc, other
+    claimed = [f for f in text_figures(claim) if f.kind != "year"]
+    # A passage's figure that states one of the claim's figures is not set against the claim's others ('£120,000' stated, '£200'
+    # of another fact of the claim not contradicted by it).
+    stated = [fp for fp in text_figures(passage) if fp.kind != "year"]
+    said = [fp for fp in stated if not any(_same_figure(fc, fp, claimed=True) for fc in claimed)]
+    for fc in claimed:
+        same_way = [fp for fp in stated if fc.bound and fp.bound == fc.bound and comparable(fc, fp)]
+        if any(_same_figure(fc, fp, claimed=True) for fp in same_way or stated):
+            continue
+        other = next((fp for fp in same_way or said if _same_figure(fc, fp, claimed=True) is False), None)
+        if other:
+            return fc, other
     days = day_figures(passage)
     return next(((fc, days[0]) for fc in day_figures(claim) if days and fc.value not in {d.value for d in days}), None)
 

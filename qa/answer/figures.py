@@ -41,7 +41,7 @@ _DATE_RE = re.compile(
 # an ordinal before a noun ('a third bid', 'a third term') nor a part of a period ('the second half', 'half an hour').
 _SHARE_FOLLOWS = r"(?=\s+(?:of|the|its|their|his|her|our|all|them|those|these)\b|\s*[.,;:!?)]|\s*$)"
 _PERCENT_RE = re.compile(
-    rf"{_APPROX}(?:{_NUM})\s?(?:%|percent\b|per cent\b)|\b(?<!first )(?<!second )(?<!last )"
+    rf"{_APPROX}(?:{_NUM}|\b(?:{'|'.join(NUMBER_WORDS)}))\s?(?:%|percent\b|per cent\b)|\b(?<!first )(?<!second )(?<!last )"
     rf"{_APPROX}(?:half|a third|one[- ]third|two[- ]thirds|a quarter|three[- ]quarters|seven[- ]tenths)\b{_SHARE_FOLLOWS}",
     re.I,
 )
@@ -85,7 +85,7 @@ def candidate_spans(sentence: str, kind: Kind) -> list[Span]:
             number = re.match(rf"{_APPROX}(\S+)", m.group(0), re.I)
             if number and re.fullmatch(r"(?:19|20)\d\d", number.group(1).rstrip(",.")):
                 continue
-            if re.match(r"\s*(?:%|percent|per cent)", sentence[m.end():]) or re.match(r"[\d.]+%", m.group(0)):
+            if re.match(r"\s*(?:%|percent|per cent)", sentence[m.end():]) or re.match(r"[\d.]+%|\S+\s+(?:percent|per cent)\b", m.group(0)):
                 continue
             if re.match(r"(?i)(?:one|two|three)\s+of\b", m.group(0)) or any(a <= m.start() < b for a, b in taken) or re.search(rf"{MONTHS}\.?\s*$", sentence[:m.start()]):
                 continue
@@ -186,6 +186,9 @@ def _percent_value(text: str) -> float | None:
     found = re.search(r"(\d+(?:\.\d+)?)\s?(?:%|percent|per cent)", low)
     if found:
         return float(found.group(1))
+    worded = re.search(r"([a-z]+)\s?(?:percent|per cent)", low)
+    if worded and worded.group(1) in NUMBER_WORDS:
+        return float(NUMBER_WORDS[worded.group(1)])
     for word, value in FRACTIONS.items():
         if re.search(rf"\b{word}s?\b", low):
             count = number_value(low.split(word)[0] + " ") if word != "half" else None
