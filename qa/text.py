@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from qa.answer.lexicon import PLACE_FORMS
+
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below between
     both but by can could did do does doing down during each few for from further had has have having he her here
@@ -181,8 +183,10 @@ def is_name(word: str, common: frozenset[str]) -> bool:
 
 
 def name_form(word: str) -> str:
-    """What a name is matched by: its first four letters, lower-case ('British' and 'Britain's' are one name in two forms)."""
-    return word.lower()[:4]
+    """What a name is matched by: its first four letters, lower-case ('British' and 'Britain's' are one name in two forms), or the
+    country it names ('UK' for 'British', 'US' for 'America')."""
+    low = word.lower().rstrip(".")
+    return PLACE_FORMS.get(low, low)[:4]
 
 
 def unstated_names(claim: str, passage: str, common: frozenset[str]) -> list[str]:

@@ -100,3 +100,6 @@ def test_an_abbreviated_name_is_one_name_however_it_is_written() -> None:
     passage = "The US government ordered Anthropic to suspend access."
     assert unstated_names("The U.S. ordered Anthropic to suspend access.", passage, frozenset()) == []
     assert unstated_names("The U.K. ordered Anthropic to suspend access.", passage, frozenset()) == ["U.K."]
+    assert unstated_names("America ordered Anthropic to suspend access.", passage, frozenset()) == [], "a country's other name"
+    assert unstated_names("Many British shops opened at midnight.", "Shops in the UK opened at midnight.", frozenset()) == []
+    assert unstated_names("Many French shops opened at midnight.", "Shops in the UK opened at midnight.", frozenset()) == ["French"]

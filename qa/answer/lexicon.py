@@ -36,3 +36,11 @@ ANTONYMS = dict(pair for a, b in [
     ("domestic", "foreign"), ("strong", "weak"), ("profit", "loss"), ("bought", "sold"), ("buy", "sell"), ("up", "down"),
     ("success", "failure"), ("best", "worst"), ("cheaper", "dearer"), ("younger", "older"), ("raised", "cut"), ("joined", "left"),
 ] for pair in ((a, b), (b, a)))
+# One-word forms of the same country or union, each read as the first ('British' is the UK, 'American' the US); forms that share
+# their first four letters ('Japan', 'Japanese') need no entry.
+PLACE_FORMS = {form: group[0] for group in [
+    ("uk", "u.k", "britain", "british", "britons"), ("us", "u.s", "usa", "america", "american", "americans"),
+    ("uae", "emirati", "emirates"), ("netherlands", "dutch", "holland"), ("switzerland", "swiss"), ("france", "french"),
+    ("ireland", "irish"), ("spain", "spanish"), ("sweden", "swedish"), ("denmark", "danish"), ("norway", "norwegian"),
+    ("finland", "finnish"), ("poland", "polish"), ("turkey", "turkish"), ("eu", "european"),
+] for form in group}
