@@ -26,6 +26,9 @@ from qa.reader import READER_FILE, Window, shared_reader
     ("How much lighter is the new debt load?", None),
     ("What is the main source of revenue for the club?", None),
     ("What is the price-earnings ratio?", None),
+    ("Who is Malcolm Glazer?", Asked.DEFINITION),
+    ("what is Noetra", Asked.DEFINITION),
+    ("Who is the chief executive of Rivera Games?", None),
 ])
 def test_a_question_names_the_kind_of_answer_or_leaves_it_open(question: str, kind: Asked | None) -> None:
     assert asked(question) is kind
@@ -96,3 +99,26 @@ def test_the_reader_answers_only_with_the_kind_asked_for(question: str, texts: l
     else:
         assert found[0].text in answers and found[0].p > 0
         assert all(f.p == 0.0 for f in found if f.window.text != texts[-1])
+
+
+@pytest.mark.parametrize(("question", "text", "said"), [
+    ("Who is Malcolm Glazer?", "The club had a fresh approach from US business tycoon Malcolm Glazer.", ["US business tycoon"]),
+    ("What is Noetra?", "The project is led by Noetra, a consortium owned by SoftBank, NEC and Sony.", ["a consortium owned by SoftBank"]),
+    ("What is Noetra?", "Tokyo backs Noetra -- a physical AI consortium anchored by SoftBank.", ["a physical AI consortium anchored by SoftBank"]),
+    ("What is Noetra?", "Noetra is a nine-company consortium.", ["a nine-company consortium"]),
+    ("What is Euronext?", "Euronext poised to bid\n\nPan-European group Euronext is poised to bid.", ["Pan-European group"]),
+    ("Who is Ryosei Akazawa?", "Industry Minister Ryosei Akazawa selected Noetra.", ["Industry Minister"]),
+    ("What is Northlight?", "Rivera Games will pay $9.3bn for the Swedish studio Northlight, the company said.", ["Swedish studio"]),
+    ("What is Noetra?", "On June 30, Tokyo picked SoftBank-backed Noetra to build a model.", []),
+    ("What is Noetra?", "METI has committed up to 1 trillion yen to back Noetra.", []),
+    ("Who is Thanou?", "Katerina Thanou, 30, was suspended.", []),
+    ("What is SoftBank?", "The consortium, Noetra, includes SoftBank and Sony.", []),
+])
+def test_what_a_passage_calls_the_name_a_question_asks_about(question: str, text: str, said: list[str]) -> None:
+    """Where a passage describes the name of 'Who is X?': an apposition, a copula or a description before it, never a verb's words."""
+    assert [text[s:e] for s, e in answer_ranges(text, Asked.DEFINITION, question)] == said
+
+
+def test_who_is_is_answered_with_what_the_articles_call_the_name(real_engine) -> None:  # noqa: ANN001 - pytest fixture
+    answer = real_engine.ask("What is Noetra?")
+    assert not answer.abstained and "consortium" in answer.short and "SoftBank" != answer.short, answer.answer

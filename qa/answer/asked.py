@@ -8,6 +8,7 @@ from enum import Enum
 
 from qa.answer.figures import Kind, candidate_spans
 from qa.answer.lexicon import MONTHS, YEAR_DIGITS
+from qa.text import STOPWORDS
 
 
 class Asked(Enum):
@@ -19,6 +20,7 @@ class Asked(Enum):
     MONEY = "money"
     PERCENT = "percent"
     WEIGHT = "weight"
+    DEFINITION = "definition"
 
 
 # Only questions that name the kind: a bare "When" may be answered by "after the election" or "last week".
@@ -43,13 +45,73 @@ _YEAR = re.compile(rf"\b{YEAR_DIGITS}(?:s\b|\b)")
 _AGE = re.compile(r"\b(?:aged?|ages) (\d{1,3})\b|\b(\d{1,3})(?:-year-old|-years-old| years? old)\b|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<=\()(\d{1,3})(?=\))")
 
 
+# 'Who is Malcolm Glazer?', 'What is Noetra?': a name and nothing else, answered by what the articles call it.
+_DEFINITION = re.compile(r"^\s*(?i:who|what)\s+(?i:is|are|was|were)\s+(?:the\s+)?(?P<name>[A-Z][\w.&'’-]*(?:\s+(?:of|de|and|&|for|"
+                         r"[A-Z][\w.&'’-]*))*)\s*\??\s*$")
+# Words after which a description running up to a name opens ('from US business tycoon Malcolm Glazer': 'US business tycoon').
+_OPENS_DESCRIPTION = frozenset("the a an by from of and for in on at with said says told that as its his her their".split())
+_AFTER = r"(?=\s*(?:,|\.|;|:|\)|—|–|\s--|$))"
+
+
 def asked(question: str) -> Asked | None:
-    """The kind of answer a question names ('On what date…' a day or month, 'In what year…' a year, 'How old…' an age), or None when its form is open."""
+    """The kind of answer a question names ('On what date…' a day or month, 'In what year…' a year, 'How old…' an age, 'Who is
+    X?' a description of X), or None when its form is open."""
+    if _DEFINITION.match(question):
+        return Asked.DEFINITION
     return next((kind for kind, pattern in _ASKS if pattern.search(question)), None)
 
 
-def answer_ranges(text: str, kind: Asked) -> list[tuple[int, int]]:
-    """Where a text states an answer of that kind, as character ranges."""
+def _apposition(text: str, end: int) -> tuple[int, int] | None:
+    """What the words after a name say it is: 'Noetra, a consortium…', 'Noetra -- a physical AI consortium…', 'Noetra is a…'
+    (not the attribution of 'Northlight, the company said')."""
+    after = re.match(rf"(?:['’]s)?\s*(?:,|—|–|\s--|\s+(?:is|was|are|were|has been)\s)\s*((?:a|an|the)\s[^,.;:—–()]{{2,150}}?){_AFTER}",
+                     text[end:])
+    if not after or re.search(r"\b(?:said|says|told|added|reported|announced)\b", after.group(1)):
+        return None
+    return end + after.start(1), end + after.end(1)
+
+
+def _title_before(text: str, start: int, name: str) -> tuple[int, int] | None:
+    """What the words just before a name call it: 'US business tycoon Malcolm Glazer', 'the Swedish studio Northlight'. They open
+    after 'the', 'from', punctuation or a line's start (not a verb's 'to back Noetra' nor mid-clause), run two to four words, none a
+    verb's form ('Tokyo picked SoftBank-backed Noetra', 'Noetra includes SoftBank', 'Tokyo backs Noetra'), and a first name before
+    a surname is no description ('Katerina' of 'Katerina Thanou'), where a title before a full name is."""
+    base = max(0, start - 80)
+    run: list[re.Match[str]] = []
+    opener = ""
+    for w in reversed(list(re.finditer(r"[\w'’-]+", text[base:start]))):
+        gap = text[base + w.end():base + run[0].start() if run else start]
+        if gap.strip() or "\n" in gap or w.group(0).lower() in STOPWORDS or len(run) == 4:
+            opener = "," if gap.strip() or "\n" in gap else w.group(0).lower()
+            break
+        run.insert(0, w)
+    first = base + run[0].start() if run else start
+    opens = opener in _OPENS_DESCRIPTION or opener == "," or not text[max(0, first - 2):first].strip()
+    verb = any(re.fullmatch(r"[a-z]+(?:ed|es|ing)", w.group(0))
+               or (n and run[n - 1].group(0)[0].isupper() and re.fullmatch(r"[a-z]+[^su]s", w.group(0))) for n, w in enumerate(run))
+    if len(run) < 2 or not opens or verb or not (any(w.group(0)[0].islower() for w in run) or " " in name):
+        return None
+    return first, base + run[-1].end()
+
+
+def _descriptions(text: str, name: str) -> list[tuple[int, int]]:
+    """Where a text says what a name is: an apposition or copula after it, or a description before it."""
+    found = []
+    for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+        found += [r for r in (_apposition(text, m.end()), _title_before(text, m.start(), name)) if r]
+    return found
+
+
+def answer_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int, int]]:
+    """Where a text states an answer of that kind, as character ranges (for a description, of the name the question asks about)."""
+    if kind is Asked.DEFINITION:
+        named = _DEFINITION.match(question)
+        return sorted(set(_descriptions(text, named.group("name")))) if named else []
+    return _figure_ranges(text, kind)
+
+
+def _figure_ranges(text: str, kind: Asked) -> list[tuple[int, int]]:
+    """Where a text states a date, year, age, amount, percentage or weight."""
     if kind in (Asked.MONEY, Asked.PERCENT):
         # An amount may also be asked as a change in percent ('How much did the price rise?').
         found = [(s.start, s.end) for s in candidate_spans(text, Kind.PERCENT)]

@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from qa.answer.asked import another_year, answer_ranges, asked, enclosing
+from qa.answer.asked import Asked, another_year, answer_ranges, asked, enclosing
 from qa.answer.conflicts import Statement, agree, disagreements, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
 from qa.answer.lexicon import YEAR_DIGITS
@@ -109,7 +109,7 @@ def read(reader: Reader, question: str, windows: list[Window]) -> list[Found]:
     if not windows:
         return []
     kind = asked(question)
-    ranges = [answer_ranges(w.text, kind) if kind else [] for w in windows]
+    ranges = [answer_ranges(w.text, kind, question) if kind else [] for w in windows]
     readable = [i for i, w in enumerate(windows) if (not kind or ranges[i]) and not another_year(question, w.text)]
     readings = dict(zip(readable, reader.read(question, [(windows[i].text, windows[i].centre_offset) for i in readable],
                                               [ranges[i] for i in readable] if kind else ())))
@@ -157,7 +157,9 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
         verdict = agree(best.text, f.text)
         # A different answer read from a passage that also states the lead (or whose answer the lead's passage states) is a
         # misreading of one of them, not a disagreement between articles.
-        differs = verdict is False and f.p >= judge.conflict and not states(f.window.text, best.text) and not states(best.window.text, f.text)
+        # Two articles' descriptions of one name ('Industry Minister', 'Economy Minister') are two sides of it, not a disagreement.
+        differs = (verdict is False and f.p >= judge.conflict and not states(f.window.text, best.text) and not states(best.window.text, f.text)
+                   and asked(question) is not Asked.DEFINITION)
         if verdict or differs:
             seen.append(f.window.doc_id)
             others.append((f, verdict))
