@@ -65,9 +65,9 @@ def question_parts(question: str, first_answer: str = "") -> list[tuple[str, str
     if not last:
         return [(question, question)]
     head, tail = question[:last[-1].start()], question[last[-1].end():]
-    cuts = [0, *(m for pair in ((m.start(), m.end()) for m in _MIDDLE_PART.finditer(head)) for m in pair), len(head)]
-    texts = [head[a:b] for a, b in zip(cuts[::2], cuts[1::2])] + [tail]
-    texts = [t.strip().rstrip("?,").strip() for t in texts]
+    middles = list(_MIDDLE_PART.finditer(head))
+    starts, ends = [0, *(m.end() for m in middles)], [*(m.start() for m in middles), len(head)]
+    texts = [t.strip().rstrip("?,").strip() for t in [*(head[a:b] for a, b in zip(starts, ends)), tail]]
     first = texts[0]
     parts = [(first + "?", first + "?")]
     for part in texts[1:]:
