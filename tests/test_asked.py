@@ -29,6 +29,9 @@ from qa.reader import READER_FILE, Window, shared_reader
     ("Who is Malcolm Glazer?", Asked.DEFINITION),
     ("what is Noetra", Asked.DEFINITION),
     ("Who is the chief executive of Rivera Games?", None),
+    ("Who is Japan's Industry Minister?", None),
+    ("Who is the Industry Minister?", None),
+    ("Who is O'Brien?", Asked.DEFINITION),
 ])
 def test_a_question_names_the_kind_of_answer_or_leaves_it_open(question: str, kind: Asked | None) -> None:
     assert asked(question) is kind

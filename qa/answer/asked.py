@@ -45,9 +45,11 @@ _YEAR = re.compile(rf"\b{YEAR_DIGITS}(?:s\b|\b)")
 _AGE = re.compile(r"\b(?:aged?|ages) (\d{1,3})\b|\b(\d{1,3})(?:-year-old|-years-old| years? old)\b|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<=\()(\d{1,3})(?=\))")
 
 
-# 'Who is Malcolm Glazer?', 'What is Noetra?': a name and nothing else, answered by what the articles call it.
-_DEFINITION = re.compile(r"^\s*(?i:who|what)\s+(?i:is|are|was|were)\s+(?:the\s+)?(?P<name>[A-Z][\w.&'’-]*(?:\s+(?:of|de|and|&|for|"
-                         r"[A-Z][\w.&'’-]*))*)\s*\??\s*$")
+# 'Who is Malcolm Glazer?', 'What is Noetra?': a name and nothing else, answered by what the articles call it. A role ('Who is
+# the Industry Minister?', 'Who is Japan's Industry Minister?') is asked for the name that holds it, so is not one.
+_WORD = r"[A-Z][\w.&-]*(?:['’][A-Z][\w-]*)?"  # a capitalised word, 'O'Brien' but not 'Japan's'
+_DEFINITION = re.compile(rf"^\s*(?i:who|what)\s+(?i:is|are|was|were)\s+(?P<name>{_WORD}(?:\s+(?:of|de|and|&|for|{_WORD}))*)"
+                         r"\s*\??\s*$")
 # Words after which a description running up to a name opens ('from US business tycoon Malcolm Glazer': 'US business tycoon').
 _OPENS_DESCRIPTION = frozenset("the a an by from of and for in on at with said says told that as its his her their".split())
 _AFTER = r"(?=\s*(?:,|\.|;|:|\)|—|–|\s--|$))"
