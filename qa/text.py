@@ -40,6 +40,7 @@ _FURNITURE = re.compile(
     r"|^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b",
     re.I,
 )
+_URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
 MIN_WRAP, WRAP_WIDTH = 40, 130
 FULL_LINE = 0.6
 
@@ -67,11 +68,13 @@ def _lines(text: str) -> list[tuple[int, int, int]]:
 
 
 def _furniture(text: str, lines: list[tuple[int, int, int]]) -> set[int]:
-    """The lines that are page furniture, not prose: page numbers, print footers, short lines repeated on every page."""
+    """The lines that are page furniture, not prose: page numbers, print footers, short lines repeated on every page, lists of
+    links (a line that is mostly two or more web addresses)."""
     stripped = [text[s:e].strip() for s, e, _ in lines]
     counts = Counter(stripped)
     return {i for i, line in enumerate(stripped)
-            if _FURNITURE.search(line) or (counts[line] > 1 and len(line) < 80 and not _TERMINAL.search(line))}
+            if _FURNITURE.search(line) or (counts[line] > 1 and len(line) < 80 and not _TERMINAL.search(line))
+            or len(links := _URL.findall(line)) >= 2 and sum(map(len, links)) * 2 > len(line)}
 
 
 def _soft_breaks(text: str, lines: list[tuple[int, int, int]], furniture: set[int]) -> set[int]:

@@ -39,6 +39,12 @@ def test_a_run_in_lower_case_is_cut_at_its_full_stops_so_no_citation_quotes_a_wh
     assert sentence_spans(short) == [(0, len(short))], "a short run is left whole: a full stop before lower case is often no end"
 
 
+def test_a_line_of_links_is_no_sentence_but_a_sentence_with_a_link_is() -> None:
+    text = ("Research Signals\n\nhttps://www.asahi.com/ajw/articles/16686174 https://www.japantimes.co.jp/news/2026/07/01/japan-ai/ "
+            "NHK World — 10 million AI robots by 2040 https://physicalainews.com/japans-answer/\n\nSee https://example.com/a for the report.\n")
+    assert [text[s:e] for s, e in sentence_spans(text)] == ["Research Signals", "See https://example.com/a for the report."]
+
+
 def test_terms_stem_and_spell_out_currency() -> None:
     assert terms("Companies began funding ¥1 trillion") == ["compani", "begin", "fund", "yen", "1", "trillion"]
     assert stem("began") == stem("begin")
