@@ -150,17 +150,19 @@ class Engine:
         when the model is missing or fails, the extractive answer is given instead.
         """
         question = check_question(question, self.settings.max_question_chars)
+        # The models learned from questions that end with a question mark: one typed without it is searched and read with it.
+        asked = question if question.endswith("?") else question + "?"
         index = self.index()
-        vector = self.embedder.encode([question])[0]
+        vector = self.embedder.encode([asked])[0]
         s = self.settings
-        hits = hybrid_search(index, question, vector, s.context_chunks, s.candidates, s.rrf_k, index.searchable(doc_ids), s.retrieval)
+        hits = hybrid_search(index, asked, vector, s.context_chunks, s.candidates, s.rrf_k, index.searchable(doc_ids), s.retrieval)
         if generator is not None:
             try:
                 return generate(index, self.embedder, self.judge, generator, question, hits, vector, on_token)
             except LLMError as exc:
                 note = str(exc)
-        found = read_parts(self.reader, index, question, hits, vector, s)
-        extractive = compose(index, question, found, Judgement(s.reader_threshold, s.conflict_threshold))
+        found = read_parts(self.reader, index, asked, hits, vector, s)
+        extractive = replace(compose(index, asked, found, Judgement(s.reader_threshold, s.conflict_threshold)), question=question)
         if generator is None:
             return extractive
         return replace(extractive, evidence=extractive.evidence | {"fallback": 1.0}, note=note)

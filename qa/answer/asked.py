@@ -99,7 +99,7 @@ def _title_before(text: str, start: int, name: str) -> tuple[int, int] | None:
 def _descriptions(text: str, name: str) -> list[tuple[int, int]]:
     """Where a text says what a name is: an apposition or copula after it, or a description before it."""
     found = []
-    for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+    for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.I):
         found += [r for r in (_apposition(text, m.end()), _title_before(text, m.start(), name)) if r]
     return found
 
