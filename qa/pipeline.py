@@ -33,10 +33,11 @@ def check_question(text: str, limit: int, what: str = "The question", hint: str 
     return question
 
 
-_ASKS_AGAIN = r"(?=(?:(?:for|in|at|by|on|to|with|from|since|until|after|before|under|according to) )?(?:how|what|who|whom|when|where|which|why)\b)"
-# Where a question asks again: ', and how many…' (the last part), and before it ', how many…' (a middle part of a list of three).
-_LAST_PART = re.compile(rf",?\s+and\s+{_ASKS_AGAIN}", re.I)
-_MIDDLE_PART = re.compile(rf",\s+{_ASKS_AGAIN}", re.I)
+_PREPOSITION = r"(?:(?:for|in|at|by|on|to|with|from|since|until|after|before|under|according to) )?"
+# Where a question asks again: ', and how many…' (the last part), and before it ', how many…' (a middle part of a list of three;
+# not ', who…' or ', which…', which after a comma open a relative clause: 'the individual…, who faced…, and who is accused…').
+_LAST_PART = re.compile(rf",?\s+and\s+(?={_PREPOSITION}(?:how|what|who|whom|when|where|which|why)\b)", re.I)
+_MIDDLE_PART = re.compile(rf",\s+(?={_PREPOSITION}(?:how|what|when|where|why)\b)", re.I)
 
 
 # The first part's question words, which an elliptic second part replaces: up to its auxiliary ('Which studio is', 'How many robots

@@ -190,6 +190,8 @@ def test_a_list_of_three_questions_is_read_as_three() -> None:
     assert parts == [("How much does Noetra get?", "How much does Noetra get?"), ("how many robots are planned?", "how many robots are planned?"),
                      ("by when?", "by when Noetra get ¥1 trillion?")]
     assert question_parts("Who is Akazawa, who chose Noetra?") == [("Who is Akazawa, who chose Noetra?",) * 2], "a relative clause is no part"
+    relative = question_parts("Who is the man on trial, as TechCrunch reports, who ran FTX, and who is accused of fraud?")
+    assert [asked for asked, _ in relative] == ["Who is the man on trial, as TechCrunch reports, who ran FTX?", "who is accused of fraud?"]
 
 
 @pytest.mark.parametrize(("question", "answer", "second"), [
