@@ -17,8 +17,7 @@ from typing import Any
 import numpy as np
 
 from qa.answer.conflicts import Statement, conversion_conflicts, disagreements
-from qa.answer.figures import Figure, Kind, candidate_spans, comparable, date_value, money_conversions, same_value, text_figures
-from qa.answer.lexicon import MONTHS
+from qa.answer.figures import WRITTEN_DATE, Figure, Kind, candidate_spans, comparable, date_value, money_conversions, month_number, same_value, text_figures
 from qa.index import Index
 from qa.judge import Judge, shared_judge
 from qa.markdown import one_line
@@ -471,21 +470,16 @@ def _points(index: Index, order: list[int], prior: dict[int, float], same: Same,
 
 # --- the timeline ------------------------------------------------------------------------------------
 
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_WRITTEN = re.compile(rf"(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?)?(?:(?P<part>early|mid|late)-)?(?P<month>{MONTHS})\.?"
-                      rf"(?: (?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?(?:,? (?P<year>\d{{4}}))?")
-
-
 def _resolve(written: str, published: date | None) -> str:
     """A date as an article writes it ('19 March 2025', 'March 19', 'late-May'), as an ISO day or month; a missing year comes from
     the article's own date (within six months of it), else ''."""
-    m = _WRITTEN.fullmatch(written)
+    m = WRITTEN_DATE.fullmatch(written)
     if not m:
         return ""
     day = m.group("first") or m.group("day")
     if not day and not m.group("year") and not m.group("part"):
         return ""
-    month = _MONTH_NAMES.index(m.group("month")[:3]) + 1
+    month = month_number(m.group("month"))
     year = int(m.group("year")) if m.group("year") else None
     if year is None:
         if published is None:

@@ -239,20 +239,26 @@ def text_figures(text: str) -> list[Figure]:
     return list(_figures(text))
 
 
-_DAY = re.compile(rf"\b(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?(?P<month1>{MONTHS})|(?P<month2>{MONTHS})\.? (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b)")
+# A date as articles write it ('19 March 2025', 'March 19', '3rd of May', 'late-May'), read whole: the one reading of a written
+# date for the figures here and the briefing's timeline.
+WRITTEN_DATE = re.compile(rf"(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?)?(?:(?P<part>early|mid|late)-)?(?P<month>{MONTHS})\.?"
+                          rf"(?: (?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?(?:,? (?P<year>\d{{4}}))?")
 _MONTH_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def month_number(name: str) -> int:
+    """1 for 'January' or 'Jan', 12 for 'December'."""
+    return _MONTH_STARTS.index(name[:3].lower()) + 1
 
 
 def day_figures(text: str) -> list[Figure]:
     """The days of the year a text states ('June 30', '30 June 2026', '3rd of May'), as figures of kind 'day' (value month * 100 + day)."""
     out = []
     for span in candidate_spans(text, Kind.DATE):
-        m = _DAY.search(span.text)
-        if m:
-            month = _MONTH_STARTS.index((m.group("month1") or m.group("month2"))[:3].lower()) + 1
-            day = int(m.group("first") or m.group("day"))
-            if 1 <= day <= 31:
-                out.append(Figure("day", "", month * 100 + day, span.text, span.start, span.end))
+        m = WRITTEN_DATE.fullmatch(span.text)
+        day = int(m.group("first") or m.group("day") or 0) if m else 0
+        if 1 <= day <= 31:
+            out.append(Figure("day", "", month_number(m.group("month")) * 100 + day, span.text, span.start, span.end))
     return out
 
 
