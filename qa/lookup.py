@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from qa.answer.conflicts import differing_figure
-from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, opposed_words, opposite_pair, phrase, swapped_names, tokens
+from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, opposite_pair, phrase, replaced, tokens
 from qa.answer.figures import text_figures
 from qa.index import Index, common_stems
 from qa.pipeline import Engine, check_question
@@ -29,10 +29,10 @@ from qa.text import STOPWORDS, is_name, unstated_names
 EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND = (
     "exact quote", "close quote", "supported paraphrase", "partly supported", "contradicted", "not found")
 VERDICTS = (EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND)
-# The order of verdicts among matches: the words themselves, then a passage that states the claim (one source is enough),
-# then one that says otherwise, then part of it.
 # Words that turn a statement into its opposite when one side has them and the other does not.
 NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "none", "nobody", "nothing"})
+# The order of verdicts among matches: the words themselves, then a passage that states the claim (one source is enough),
+# then one that says otherwise, then part of it.
 _TIER = {EXACT: 0, CLOSE: 0, SUPPORTED: 1, CONTRADICTED: 2, PARTLY: 3, NOT_FOUND: 4}
 
 # The judge's probability at which a passage supports or contradicts a claim (chosen on the dev lookup rows, README). A passage
@@ -338,15 +338,16 @@ def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) 
         f = _Found(first.doc_id, first.start, last.end, NOT_FOUND, 0.0)
         wider = 0.02 * (len(sids) - 1)
         share, missing = claim_share(index, claim, passage)
-        differing = changed_figure(index, claim, passage, share)
-        swapped = swapped_names(index, claim, passage, common) + opposed_words(index, claim, passage, common)
+        stated_otherwise = differing_figure(claim, passage)
+        differing = changed_figure(index, claim, passage, share, stated_otherwise)
+        swapped = replaced(index, claim, passage, common, ("name", "opposite"))
         if differing:
             f.verdict, f.score = CONTRADICTED, max(v.contradicts, share) - wider
             f.note = f"the article says “{differing[1].text}”, not “{differing[0].text}”"
         elif swapped:
             f.verdict, f.score, f.note = CONTRADICTED, max(v.contradicts, share) - wider, "; ".join(swapped)
         elif (v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common)
-              and not differing_figure(claim, passage)):
+              and not stated_otherwise):
             f.verdict, f.score, f.note = SUPPORTED, v.supports - wider, "the passage states this in other words"
         elif v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE:
             f.verdict, f.score = CONTRADICTED, v.contradicts - wider

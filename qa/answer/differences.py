@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import re
 
-from qa.answer.conflicts import differing_figure
 from qa.answer.figures import Figure, text_figures
 from qa.answer.lexicon import ANTONYMS
 from qa.index import Index
@@ -114,29 +113,22 @@ def claim_share(index: Index, claim: str, passage: str) -> tuple[float, list[str
     return share, [words[t] for t in words if t not in held]
 
 
-def changed_figure(index: Index, claim: str, passage: str, share: float) -> tuple[Figure, Figure] | None:
-    """A figure a passage states differently from a claim (the claim's, the passage's), when the passage is about the same thing:
-    it holds half the claim's words counting that figure (`share`, from claim_share), or half of the rest (the figure that
-    differs does not count against it)."""
-    differing = differing_figure(claim, passage)
+def changed_figure(index: Index, claim: str, passage: str, share: float, differing: tuple[Figure, Figure] | None) -> tuple[Figure, Figure] | None:
+    """The figure a passage states differently from a claim (`differing`, from differing_figure), when the passage is about the
+    same thing: it holds half the claim's words counting that figure (`share`, from claim_share), or half of the rest (the figure
+    that differs does not count against it)."""
     if differing is None or (share < ABOUT_SHARE and claim_share(index, _without(claim, [differing[0].text]), passage)[0] < ABOUT_SHARE):
         return None
     return differing
 
 
-def _replaced(index: Index, claim: str, passage: str, common: frozenset[str], kind: str) -> list[str]:
-    """Notes on the claim's words of one kind of difference that a passage replaces, when it holds the rest of the claim."""
-    swapped = [(claimed, note) for found, note, claimed in differences(claim, passage, common) if found == kind]
-    if not swapped or claim_share(index, _without(claim, [c for c, _ in swapped]), passage)[0] < ABOUT_SHARE:
-        return []
-    return [note for _, note in swapped]
-
-
-def swapped_names(index: Index, claim: str, passage: str, common: frozenset[str]) -> list[str]:
-    """Notes on the names a passage puts where the claim names someone it never names, when it holds the rest of the claim."""
-    return _replaced(index, claim, passage, common, "name")
-
-
-def opposed_words(index: Index, claim: str, passage: str, common: frozenset[str]) -> list[str]:
-    """Notes on the words a passage puts where the claim's say the opposite ('rejected' for 'accepted'), when it holds the rest."""
-    return _replaced(index, claim, passage, common, "opposite")
+def replaced(index: Index, claim: str, passage: str, common: frozenset[str], kinds: tuple[str, ...] = ("name",)) -> list[str]:
+    """Notes on what a passage puts in place of the claim's words, of each kind asked for, when it holds the rest of the claim:
+    a name where the claim names someone it never names ('name'), a word that says the opposite ('opposite')."""
+    found = differences(claim, passage, common)
+    notes = []
+    for kind in kinds:
+        swapped = [(claimed, note) for seen, note, claimed in found if seen == kind]
+        if swapped and claim_share(index, _without(claim, [c for c, _ in swapped]), passage)[0] >= ABOUT_SHARE:
+            notes += [note for _, note in swapped]
+    return notes

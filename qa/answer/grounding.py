@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from qa.answer.conflicts import differing_figure
-from qa.answer.differences import swapped_names
+from qa.answer.differences import replaced
 from qa.embed import Embedder
 from qa.index import Index, common_stems
 from qa.judge import Judge
@@ -99,7 +99,7 @@ def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Ind
         readings.append((a, b, f"{index.sentences[a].text} {index.sentences[b].text}"))
     verdicts = judge.judge([(text, passage) for _, _, passage in readings])
     differing = [differing_figure(text, passage) for _, _, passage in readings]
-    swapped = [swapped_names(index, text, passage, common) for _, _, passage in readings]
+    swapped = [replaced(index, text, passage, common) for _, _, passage in readings]
     plausible = [k for k, v in enumerate(verdicts) if v.supports >= GROUNDED_AT and not differing[k] and not swapped[k]]
     added = {k: new_words(text, readings[k][2], [i for i in readings[k][:2] if i is not None], index) for k in plausible}
     k = next((k for k in plausible if not added[k] or verdicts[k].supports >= NEW_WORDS_GROUNDED_AT), None)
