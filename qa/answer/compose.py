@@ -151,15 +151,16 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
     best = found[0]
     others: list[tuple[Found, bool]] = []
     seen = [best.window.doc_id]
+    # Two articles' descriptions of one name ('Industry Minister', 'Economy Minister') are two sides of it, not a disagreement.
+    describes = asked(question) is Asked.DEFINITION
     for f in found[1:]:
         if f.p < judge.answer or f.window.doc_id in seen:
             continue
         verdict = agree(best.text, f.text)
         # A different answer read from a passage that also states the lead (or whose answer the lead's passage states) is a
         # misreading of one of them, not a disagreement between articles.
-        # Two articles' descriptions of one name ('Industry Minister', 'Economy Minister') are two sides of it, not a disagreement.
         differs = (verdict is False and f.p >= judge.conflict and not states(f.window.text, best.text) and not states(best.window.text, f.text)
-                   and asked(question) is not Asked.DEFINITION)
+                   and not describes)
         if verdict or differs:
             seen.append(f.window.doc_id)
             others.append((f, verdict))
