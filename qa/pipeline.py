@@ -40,52 +40,65 @@ _LAST_PART = re.compile(rf",?\s+and\s+(?={_PREPOSITION}(?:how|what|who|whom|when
 _MIDDLE_PART = re.compile(rf",\s+(?={_PREPOSITION}(?:how|what|when|where|why)\b)", re.I)
 
 
-# The first part's question words, which an elliptic second part replaces: up to its auxiliary ('Which studio is', 'How many robots
-# does'), or the subject of a question without one ('Who' of 'Who bought Ampere', 'Which minister' of 'Which minister chose X').
-_WH_HEAD = re.compile(r"^\s*(?:(?:(?P<object>who|whom|what|which|how many|how much)|when|where|why|how)\b(?:\s+\w+){0,2}?\s+(?:is|are|was|"
-                      r"were|will|would|do|does|did|has|have|had|can|could)\s+|(?P<subject>(?:which|how many)\s+\w+|who|what)\s+)", re.I)
+# A part's question words, which an elliptic later part replaces: up to its auxiliary ('Which studio is', 'How many robots are'), or
+# the subject of a question without one ('Who' of 'Who bought Ampere', 'Which minister' of 'Which minister chose X').
+_WH_HEAD = re.compile(r"^\s*(?:(?:(?P<object>who|whom|what|which|how many|how much)|when|where|why|how)\b(?P<noun>(?:\s+\w+){0,2}?)\s+"
+                      r"(?P<aux>is|are|was|were|will|would|do|does|did|has|have|had|can|could)\s+|(?P<subject>(?:which|how many)\s+\w+|who|what)\s+)", re.I)
+_COPULA = frozenset("is are was were".split())
 
 
-def _first_words(first: str, answer: str) -> str:
-    """The first part's words for an elliptic second part: its question words dropped, and its answer, when known, put where they
-    stood ('Who bought Ampere' -> 'SoftBank bought Ampere'; 'Which studio is Rivera Games buying' -> 'Rivera Games buying
-    Northlight')."""
-    head = _WH_HEAD.match(first)
+def _base_words(base: str, answer: str) -> str:
+    """The words of the part an elliptic part leans on, its question words dropped and its answer, when known, put where they stood
+    ('Who bought Ampere' -> 'SoftBank bought Ampere'; 'Which studio is Rivera Games buying' -> 'Rivera Games buying Northlight';
+    'how many robots are planned' -> '10 million robots are planned')."""
+    head = _WH_HEAD.match(base)
     if not head:
-        return first
-    rest = first[head.end():]
-    if answer and head.group("subject"):
-        return f"{answer} {rest}"
+        return base
+    rest = base[head.end():]
+    if head.group("subject"):
+        return f"{answer} {rest}" if answer else rest
+    if head.group("object") and head.group("noun") and head.group("aux").lower() in _COPULA and len(rest.split()) == 1:
+        # The asked thing is the subject of a passive ('how many robots are planned'): the answer counts it.
+        return f"{answer}{head.group('noun')} {head.group('aux')} {rest}".strip()
     return f"{rest} {answer}" if answer and head.group("object") else rest
 
 
-def question_parts(question: str, first_answer: str = "") -> list[tuple[str, str]]:
-    """(asked, read as) for each part of a question: 'Who bought X, and for how much?' is read as two, the second with the first's
-    words and, once known, its answer ('for how much SoftBank bought X?'); 'A, B, and C?' as three."""
+def question_parts(question: str) -> list[str]:
+    """The parts of a question, each ending in '?': 'Who bought X, and for how much?' is two; 'A, B, and C?' is three."""
     last = list(_LAST_PART.finditer(question))
     if not last:
-        return [(question, question)]
+        return [question]
     head, tail = question[:last[-1].start()], question[last[-1].end():]
     middles = list(_MIDDLE_PART.finditer(head))
     starts, ends = [0, *(m.end() for m in middles)], [*(m.start() for m in middles), len(head)]
-    texts = [t.strip().rstrip("?,").strip() for t in [*(head[a:b] for a, b in zip(starts, ends)), tail]]
-    first = texts[0]
-    parts = [(first + "?", first + "?")]
-    for part in texts[1:]:
-        elliptic = len(part.split()) <= 3
-        parts.append((part + "?", f"{part} {_first_words(first, first_answer)}?" if elliptic else part + "?"))
-    return parts
+    return [t.strip().rstrip("?,").strip() + "?" for t in [*(head[a:b] for a, b in zip(starts, ends)), tail]]
 
 
-def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vector: np.ndarray, s: Settings) -> list[tuple[str, list[Found]]]:
-    """What the reader finds for each part of a question among the sentences of the retrieved chunks, the first part first, so
-    that its answer can fill the words an elliptic second part leaves out."""
-    parts = question_parts(question)
-    found = [(parts[0][0], read(reader, parts[0][1], candidates(index, hits, parts[0][1], vector, s.reader_candidates)))]
-    if len(parts) > 1:
-        best = found[0][1][0] if found[0][1] else None
-        for asked, read_as in question_parts(question, best.text if best and best.p >= s.reader_threshold else "")[1:]:
-            found.append((asked, read(reader, read_as, candidates(index, hits, read_as, vector, s.reader_candidates))))
+def is_elliptic(part: str) -> bool:
+    """True for a later part too short to stand alone ('and for how much?', 'and by when?')."""
+    return len(part.split()) <= 3
+
+
+def read_as(part: str, base: str, answer: str) -> str:
+    """How a later part is read: an elliptic one with the words of the part before it that stands alone, and that part's answer
+    ('for how much SoftBank bought Ampere?', 'by when 10 million robots are planned?'); any other as asked."""
+    return f"{part[:-1]} {_base_words(base[:-1], answer)}?" if is_elliptic(part) else part
+
+
+def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vector: np.ndarray, s: Settings,
+               search: Callable[[str], tuple[list[Hit], np.ndarray]] | None = None) -> list[tuple[str, list[Found]]]:
+    """What the reader finds for each part of a question among the sentences of the retrieved chunks, in order, so that the answer
+    of a part that stands alone can fill the words an elliptic part after it leaves out."""
+    found: list[tuple[str, list[Found]]] = []
+    base, answer = "", ""
+    for i, part in enumerate(question_parts(question)):
+        text = read_as(part, base, answer) if i else part
+        part_hits, part_vector = search(text) if i and search else (hits, vector)
+        findings = read(reader, text, candidates(index, part_hits, text, part_vector, s.reader_candidates))
+        found.append((part, findings))
+        if not i or not is_elliptic(part):
+            best = findings[0] if findings else None
+            base, answer = part, (best.text if best and best.p >= s.reader_threshold else "")
     return found
 
 
@@ -162,7 +175,10 @@ class Engine:
                 return generate(index, self.embedder, self.judge, generator, question, hits, vector, on_token)
             except LLMError as exc:
                 note = str(exc)
-        found = read_parts(self.reader, index, asked, hits, vector, s)
+        def search(text: str) -> tuple[list[Hit], np.ndarray]:
+            v = self.embedder.encode([text])[0]
+            return hybrid_search(index, text, v, s.context_chunks, s.candidates, s.rrf_k, index.searchable(doc_ids), s.retrieval), v
+        found = read_parts(self.reader, index, asked, hits, vector, s, search)
         extractive = replace(compose(index, asked, found, Judgement(s.reader_threshold, s.conflict_threshold)), question=question)
         if generator is None:
             return extractive
