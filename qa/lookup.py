@@ -23,6 +23,7 @@ from qa.answer.conflicts import differing_figure
 from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, opposite_pair, phrase, replaced, tokens
 from qa.answer.figures import text_figures
 from qa.index import Index, common_stems
+from qa.judge import Verdict
 from qa.pipeline import Engine, check_question
 from qa.text import STOPWORDS, is_name, unstated_names
 
@@ -322,42 +323,41 @@ def _quote_match(index: Index, query: str, sid: int) -> _Found | None:
 
 # --- the claim matcher: the trained judge ----------------------------------------------------------
 
-def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) -> list[_Found]:
-    """Each passage (a sentence, or two adjacent ones) with the judge's verdict on the claim (the judge runs once for all).
+def compare(index: Index, claim: str, passage: str, v: Verdict, common: frozenset[str]) -> tuple[str, float, str]:
+    """What a passage does with a claim, given the judge's verdict on the pair: (verdict, score, note).
 
     A passage about the same thing that states one of the claim's figures differently contradicts it whatever the judge says;
     so does one that holds the rest of the claim but names someone else where the claim names someone it never names.
     A passage that does not name everyone the claim names, or states one of its figures differently, does not support it.
     """
+    share, missing = claim_share(index, claim, passage)
+    stated_otherwise = differing_figure(claim, passage)
+    differing = changed_figure(index, claim, passage, share, stated_otherwise)
+    swapped = replaced(index, claim, passage, common, ("name", "opposite"))
+    if differing:
+        return CONTRADICTED, max(v.contradicts, share), f"the article says “{differing[1].text}”, not “{differing[0].text}”"
+    if swapped:
+        return CONTRADICTED, max(v.contradicts, share), "; ".join(swapped)
+    if v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common) and not stated_otherwise:
+        return SUPPORTED, v.supports, "the passage states this in other words"
+    if v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE:
+        return CONTRADICTED, v.contradicts, "; ".join(note for _, note, _ in differences(claim, passage, common)) or "the passage states otherwise"
+    if share >= ABOUT_SHARE and missing:
+        return PARTLY, share * (1 - v.unaddressed), "not in this passage: " + ", ".join(f"“{w}”" for w in missing[:6])
+    return NOT_FOUND, share / 2, ""
+
+
+def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) -> list[_Found]:
+    """Each passage (a sentence, or two adjacent ones) with its verdict on the claim (compare; the judge runs once for all), a
+    passage of two sentences scoring a little under one of one."""
     passages = [index.docs[index.sentences[w[0]].doc_id].text[index.sentences[w[0]].start:index.sentences[w[-1]].end] for w in windows]
     verdicts = engine.judge.judge([(claim, p) for p in passages])
     common = common_stems(index)
     found = []
     for sids, passage, v in zip(windows, passages, verdicts):
         first, last = index.sentences[sids[0]], index.sentences[sids[-1]]
-        f = _Found(first.doc_id, first.start, last.end, NOT_FOUND, 0.0)
-        wider = 0.02 * (len(sids) - 1)
-        share, missing = claim_share(index, claim, passage)
-        stated_otherwise = differing_figure(claim, passage)
-        differing = changed_figure(index, claim, passage, share, stated_otherwise)
-        swapped = replaced(index, claim, passage, common, ("name", "opposite"))
-        if differing:
-            f.verdict, f.score = CONTRADICTED, max(v.contradicts, share) - wider
-            f.note = f"the article says “{differing[1].text}”, not “{differing[0].text}”"
-        elif swapped:
-            f.verdict, f.score, f.note = CONTRADICTED, max(v.contradicts, share) - wider, "; ".join(swapped)
-        elif (v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common)
-              and not stated_otherwise):
-            f.verdict, f.score, f.note = SUPPORTED, v.supports - wider, "the passage states this in other words"
-        elif v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE:
-            f.verdict, f.score = CONTRADICTED, v.contradicts - wider
-            f.note = "; ".join(note for _, note, _ in differences(claim, passage, common)) or "the passage states otherwise"
-        elif share >= ABOUT_SHARE and missing:
-            f.verdict, f.score = PARTLY, share * (1 - v.unaddressed) - wider
-            f.note = "not in this passage: " + ", ".join(f"“{w}”" for w in missing[:6])
-        else:
-            f.score = share / 2
-        found.append(f)
+        verdict, score, note = compare(index, claim, passage, v, common)
+        found.append(_Found(first.doc_id, first.start, last.end, verdict, score - 0.02 * (len(sids) - 1) * (verdict != NOT_FOUND), note))
     return found
 
 
