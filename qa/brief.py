@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from qa.answer.conflicts import Statement, conversion_conflicts, disagreements
+from qa.answer.conflicts import Statement, conversion_conflicts, disagreements, stated_differently
 from qa.answer.figures import WRITTEN_DATE, Figure, Kind, candidate_spans, comparable, date_value, money_conversions, month_number, same_value, text_figures
+from qa.answer.lexicon import WEEKDAYS
 from qa.index import Index
 from qa.judge import Judge, shared_judge
 from qa.markdown import one_line
@@ -48,7 +49,6 @@ SAME_SUBJECT = 0.45
 _DURATIONS = frozenset({"year", "month", "day", "week", "hour", "minut", "decad"})
 _NUMBERISH = frozenset(terms("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred dozen "
                              "thousand million billion trillion plus about around roughly nearly approximately"))
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NAME = r"(?:[A-Z][\w'’.-]*\s){0,4}[A-Z][\w'’.-]*"
 _SPEECH = r"(?:said|says|told|stated|noted|added|argued|warned|explained|wrote|reported|reports|flags|flagged)"
 _TITLES = re.compile(r"^(?:.*\b(?:Minister|President|Secretary|Chairman|Chair|CEO|Director|Governor|Mayor|Professor|Senator|Spokesperson|"
@@ -499,9 +499,9 @@ def event_date(text: str, published: date | None) -> tuple[str, int, int] | None
         iso = _resolve(span.text, published)
         if iso:
             return iso, span.start, span.end
-    weekday = re.search(rf"\bon ({'|'.join(_WEEKDAYS)})\b", text, re.I)
+    weekday = re.search(rf"\bon ({'|'.join(WEEKDAYS)})\b", text, re.I)
     if weekday and published:
-        back = (published.weekday() - _WEEKDAYS.index(weekday.group(1).lower())) % 7
+        back = (published.weekday() - WEEKDAYS.index(weekday.group(1).lower())) % 7
         return (published - timedelta(days=back)).isoformat(), weekday.start(1), weekday.end(1)
     return None
 
@@ -751,6 +751,25 @@ def _count_disagreements(index: Index, ids: list[int], citer: _Citer) -> list[Di
     return out
 
 
+def _wording_disagreements(index: Index, ids: list[int], citer: _Citer) -> list[Disagreement]:
+    """Sentences of different articles that say one thing two ways ('…Mr Brown's eighth since…' against '…ninth since…'), each way
+    once with the articles that state it; about the words they share, the differing ones left out."""
+    vectors = index.sentence_vectors
+    found: dict[frozenset[str], tuple[str, dict[str, list[Citation]]]] = {}
+    for a, b in combinations(ids, 2):
+        sa, sb = index.sentences[a], index.sentences[b]
+        if sa.doc_id == sb.doc_id or float(vectors[a] @ vectors[b]) < SAME_SUBJECT:
+            continue
+        differs = stated_differently(sa.text, sb.text)
+        if differs is None:
+            continue
+        about, sides = found.setdefault(frozenset(d.lower() for d in differs), (sa.text.replace(differs[0], "…", 1), {}))
+        for text, sent in zip(differs, (sa, sb)):
+            sides.setdefault(text, []).append(citer.cite(sent.doc_id, sent.start, sent.end))
+    return [Disagreement(f"“{about}”", tuple(Side(text, tuple(dict.fromkeys(cites))) for text, cites in sides.items()))
+            for about, sides in found.values()]
+
+
 # --- the briefing ----------------------------------------------------------------------------------
 
 def make_brief(engine: Engine, topic: str | None = None, doc_ids: Iterable[str] | None = None, judge: Judge | None = None,
@@ -773,7 +792,9 @@ def make_brief(engine: Engine, topic: str | None = None, doc_ids: Iterable[str] 
     timeline = _timeline(dated, same, citer)
     quotes = _who_said_what(quoted, same, citer)
     figures = _figure_rows(index, ids, citer)
-    conflicts = _conversion_disagreements(index, ids, citer) + _count_disagreements(index, ids, citer)
+    counted = _conversion_disagreements(index, ids, citer) + _count_disagreements(index, ids, citer)
+    stated = {side.text.lower() for d in counted for side in d.claims}
+    conflicts = counted + [d for d in _wording_disagreements(index, ids, citer) if not {side.text.lower() for side in d.claims} <= stated]
     return Brief(topic, tuple(points), tuple(timeline), tuple(quotes), tuple(figures), tuple(conflicts))
 
 
@@ -845,7 +866,7 @@ def to_markdown(brief: Brief) -> str:
             sides = "; ".join(f"{_cell(side.text)} {_marks(side.citations)}" for side in conflict.claims)
             lines.append(f"- On {one_line(conflict.about)}: {sides}.")
     else:
-        lines.append("No disagreement on figures was found.")
+        lines.append("No disagreement between the articles was found.")
     lines += ["", "## Sources", ""]
     for c in brief.citations():
         lines.append(f"[{c.n}] {one_line(c.title or c.doc_id)} ({one_line(c.doc_id)}, characters {c.start}-{c.end}): “{one_line(c.quote)}”")

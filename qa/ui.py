@@ -1154,7 +1154,7 @@ def brief_html(brief: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
             items.append(f'<li><span class="qa-badge qa-badge-conflict">differ</span> On {esc(conflict.get("about", ""))}: {sides}.</li>')
         out.append(f'<ul>{"".join(items)}</ul>')
     else:
-        out.append('<p class="qa-empty">No disagreement on figures was found.</p>')
+        out.append('<p class="qa-empty">No disagreement between the articles was found.</p>')
     out.append("</div>")
     return "".join(out)
 

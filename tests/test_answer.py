@@ -7,7 +7,7 @@ import re
 import pytest
 
 from qa.answer.compose import Found, Judgement, compose, widen, window
-from qa.answer.conflicts import agree, differing_figure
+from qa.answer.conflicts import agree, differing_figure, stated_differently
 from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value, text_figures
 from qa.errors import BadInputError
 from qa.pipeline import Engine
@@ -206,3 +206,23 @@ def test_a_figure_or_day_a_passage_states_otherwise(claim: str, passage: str, di
 def test_rrf_prefers_items_ranked_well_by_both() -> None:
     fused = rrf([[(1, 9.0), (2, 8.0), (3, 7.0)], [(3, 0.9), (1, 0.8), (4, 0.1)]], k=60)
     assert max(fused, key=fused.get) == 1 and fused[3] > fused[2] and set(fused) == {1, 2, 3, 4}
+
+
+def test_a_weekday_or_month_is_not_a_name_to_set_against_a_date() -> None:
+    """'Sunday' and '12 December' may be the same day; '12 December' and '16 December' are not."""
+    assert agree("Sunday", "12 December") is None and agree("March", "December") is None
+    assert agree("12 December", "16 December") is False
+
+
+@pytest.mark.parametrize(("a", "b", "runs"), [
+    ("Next month's Budget will be Mr Brown's eighth since Labour came to power in 1997.",
+     "The Budget will be Mr Brown's ninth since Labour came to power in 1997.", ("eighth", "ninth")),
+    ("Kenteris, 31, and Thanou, 30, who won silver in Sydney, face a two-year ban.",
+     "Kenteris, 31, and Thanou, 29, who won silver in Sydney, face a two-year ban.", ("30", "29")),
+    ("The console went on sale in Japan on Sunday.", "The console went on sale in Japan on 12 December.", None),
+    ("Sony said it would ship 500,000 consoles by the end of the year.", "Nintendo has sold almost 4m DS consoles since launch.", None),
+    ("The LSE rejected the £1.3bn offer in December.", "The LSE rejected the £1.3bn offer last month.", None),
+])
+def test_sentences_that_say_one_thing_two_ways(a: str, b: str, runs: tuple[str, str] | None) -> None:
+    """Most words the same and one short run stating a different figure, name, ordinal or date: the two runs; else nothing."""
+    assert stated_differently(a, b) == runs

@@ -144,6 +144,18 @@ def test_conflicts_cite_each_side(fake_engine: Engine) -> None:
         assert all(side.text in c.quote for c in side.citations)
 
 
+def test_articles_that_say_one_thing_two_ways_differ(fake_engine: Engine, corpus_dir: Path) -> None:
+    """Two articles whose sentences differ only in an ordinal are a disagreement, each side cited to its article."""
+    (corpus_dir / "delta.txt").write_text("Harbor City budget\n\nThe tidal plant vote was the council's eighth on energy since 2019.\n")
+    (corpus_dir / "epsilon.txt").write_text("Council energy votes\n\nThe tidal plant vote was the council's ninth on energy since 2019.\n")
+    fake_engine.build()
+    brief = make_brief(fake_engine)
+    differing = [c for c in brief.conflicts if "on energy since 2019" in c.about]
+    assert len(differing) == 1 and "…" in differing[0].about
+    assert {side.text: [c.doc_id for c in side.citations] for side in differing[0].claims} == {"eighth": ["delta"], "ninth": ["epsilon"]}
+    assert "No disagreement" not in to_markdown(brief)
+
+
 def test_json_shape(fake_engine: Engine) -> None:
     data = json.loads(json.dumps(make_brief(fake_engine, "tidal plant").to_dict(), ensure_ascii=False))
     assert set(data) == {"topic", "points", "timeline", "quotes", "figures", "conflicts"} and data["topic"] == "tidal plant"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.answer.figures import Figure, comparable, consistent, currency, day_figures, money_conversions, number_value, same_value, text_figures
-from qa.answer.lexicon import NUMBER_WORDS, ORDINALS
+from qa.answer.differences import tokens
+from qa.answer.lexicon import MONTHS, NUMBER_WORDS, ORDINALS, WEEKDAYS
 from qa.index import Index
 from qa.text import STOPWORDS, words
 
@@ -58,9 +60,32 @@ def agree(a: str, b: str) -> bool | None:
     if wa <= wb or wb <= wa:
         return True
     # Different names, places or ordinals differ; answers that word a description differently ('domestic AI foundation' against
-    # 'sovereign physical-AI foundation') cannot be compared.
-    named = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", f"{a} {b}") if w[0].isupper()}
+    # 'sovereign physical-AI foundation') cannot be compared, nor can a weekday or month with another time ('Sunday', '12 December').
+    named = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", f"{a} {b}") if w[0].isupper() and not _TIME_WORD.fullmatch(w)}
     return False if all(w in named or w in ORDINALS or w in NUMBER_WORDS or w[0].isdigit() for w in wa ^ wb) else None
+
+
+_TIME_WORD = re.compile(rf"(?i:{'|'.join(WEEKDAYS)})|{MONTHS}")
+# Two sentences say one thing when their words in common make up this share of the shorter one's.
+SAME_WORDING = 0.6
+
+
+def stated_differently(a: str, b: str) -> tuple[str, str] | None:
+    """Where two sentences say one thing two ways: most of their words the same, and a short run of one (three words at most) in
+    place of the other's stating a different figure, name, ordinal or date ('Mr Brown's eighth since…' against '…ninth since…'):
+    the two runs, a figure's run as the figure; else None."""
+    ta, tb = tokens(a), tokens(b)
+    wa, wb = [t[0] for t in ta], [t[0] for t in tb]
+    blocks = difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes()
+    if sum(i2 - i1 for op, i1, i2, _, _ in blocks if op == "equal") < SAME_WORDING * min(len(wa), len(wb)):
+        return None
+    for op, i1, i2, j1, j2 in blocks:
+        if op == "replace" and i2 - i1 <= 3 and j2 - j1 <= 3:
+            ra, rb = a[ta[i1][1]:ta[i2 - 1][2]], b[tb[j1][1]:tb[j2 - 1][2]]
+            if agree(ra, rb) is False:
+                fa, fb = text_figures(ra), text_figures(rb)
+                return (fa[0].text if fa else ra), (fb[0].text if fb else rb)
+    return None
 
 
 def states(passage: str, answer: str) -> bool:
