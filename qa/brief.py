@@ -335,7 +335,8 @@ def _point_pairs(index: Index, order: list[int]) -> list[Pair]:
     sharing it, with the clause around it in one stating every amount the other's does), for the judge; a sentence with none opens a
     fact of its own.
     One pair per sentence keeps the judge's work small."""
-    figs = {i: _figures(index.sentences[i].text) for i in order}
+    # A bare number ('Thanou, 30,') anchors no fact: the clause around it need not be a statement ('Kenteris, 31, and Thanou, 30').
+    figs = {i: [f for f in _figures(index.sentences[i].text) if f.kind != "count" or f.unit] for i in order}
     row = {sid: n for n, sid in enumerate(order)}
     sims = index.sentence_vectors[order] @ index.sentence_vectors[order].T
     seeds: dict[int, str | None] = {}

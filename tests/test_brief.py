@@ -156,6 +156,15 @@ def test_articles_that_say_one_thing_two_ways_differ(fake_engine: Engine, corpus
     assert "No disagreement" not in to_markdown(brief)
 
 
+def test_a_bare_number_anchors_no_clause_of_a_point(fake_engine: Engine, corpus_dir: Path) -> None:
+    """Two articles giving the same ages: the point is a statement, not the clause around the ages ('Elena Brandt, 52, and Tomas Reuter, 47')."""
+    (corpus_dir / "delta.txt").write_text("Tidal feud\n\nElena Brandt, 52, and Tomas Reuter, 47, have argued about the tidal plant for two years.\n")
+    (corpus_dir / "epsilon.txt").write_text("Council ages\n\nElena Brandt, 52, and Tomas Reuter, 47, have argued about the tidal plant since 2023.\n")
+    fake_engine.build()
+    points = [p.text for p in make_brief(fake_engine).points if "Reuter, 47" in p.text]
+    assert points and all("have argued about the tidal plant" in text for text in points), points
+
+
 def test_json_shape(fake_engine: Engine) -> None:
     data = json.loads(json.dumps(make_brief(fake_engine, "tidal plant").to_dict(), ensure_ascii=False))
     assert set(data) == {"topic", "points", "timeline", "quotes", "figures", "conflicts"} and data["topic"] == "tidal plant"
