@@ -8,6 +8,7 @@ each supports the other; only statements that are already close (and share their
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -560,15 +561,18 @@ _NOT_NAMES = frozenset({"officials", "sources", "analysts", "critics", "experts"
 
 
 def _speaker(text: str) -> tuple[str, int, int] | None:
-    """The person or body a sentence says is speaking ('Minister Ryosei Akazawa said', 'according to Ary News'), title stripped,
-    and the words it reports as said: what follows 'X said' or a leading 'According to X,', else what comes before the attribution."""
-    before = re.search(rf"({_NAME})\s+(?:has |had )?{_SPEECH}\b", text)
+    """The person or body a sentence says is speaking ('Minister Ryosei Akazawa said', 'according to Ary News', 'his lawyer, Gregory
+    Ioannidis, said'), title, possessor ('Xbox's') and opening stopwords ('But') stripped, and the words it reports as said: what
+    follows 'X said' or a leading 'According to X,', else what comes before the attribution."""
+    before = re.search(rf"(?:(?<=, )({_NAME}),|({_NAME}))\s+(?:has |had )?{_SPEECH}\b", text)
     found = before or re.search(rf"\b(said|says|[Aa]ccording to)\s+({_NAME})", text)
     if not found:
         return None
-    raw = found.group(1) if before else found.group(2)
+    raw = (found.group(1) or found.group(2)) if before else found.group(2)
     lead = _TITLES.match(raw)
-    name = raw[lead.end() if lead else 0:].strip(" .,")
+    name = re.sub(r"^.*['’]s\s+", "", raw[lead.end() if lead else 0:].strip(" .,"))
+    while " " in name and name.split()[0].lower() in STOPWORDS:
+        name = name.split(maxsplit=1)[1]
     if not name or name.lower() in _NOT_NAMES:
         return None
     end = len(text.rstrip(" ."))
@@ -636,6 +640,14 @@ def _quoted(index: Index, ids: list[int]) -> list[tuple[str, _Item]]:
             if len(words.split()) >= 4:
                 out.append((found[0], _Item(sent.doc_id, sent.start + lo, sent.start + lo + len(words), words, words)))
     return out
+
+
+def _articles_of(index: Index, ids: list[int]) -> list[int]:
+    """The usable sentences of the articles most of the chosen ones come from (two or more, or the first's): an article on the topic
+    quotes people on it in words the topic need not share."""
+    counts = Counter(index.sentences[sid].doc_id for sid in ids)
+    docs = {doc for doc, n in counts.items() if n >= 2} | ({index.sentences[ids[0]].doc_id} if ids else set())
+    return [sid for sid, sent in enumerate(index.sentences) if sent.doc_id in docs and usable(sent)]
 
 
 def _person(name: str) -> str:
@@ -785,7 +797,7 @@ def make_brief(engine: Engine, topic: str | None = None, doc_ids: Iterable[str] 
     ids, rel = _select(engine, index, topic, doc_ids)
     prior = {sid: _prior(index, sid, rel) for sid in ids}
     order = sorted(ids, key=lambda sid: -prior[sid])
-    dated, quoted = _dated(index, ids), _quoted(index, ids)
+    dated, quoted = _dated(index, ids), _quoted(index, _articles_of(index, ids))
     pairs = _point_pairs(index, order) + _event_pairs(index, dated) + _quote_pairs(quoted)
     same = _judged(judge, pairs)
     citer = _Citer(index)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.brief import MAX_POINTS, Brief, _covers, human_date, make_brief, to_markdown
+from qa.brief import MAX_POINTS, Brief, _covers, _speaker, human_date, make_brief, to_markdown
 from qa.errors import BadInputError, ModelError
 from qa.judge import Judge
 from qa.pipeline import Engine
@@ -120,6 +120,29 @@ def test_who_said_what_names_the_speaker_and_quotes_exactly(fake_engine: Engine,
     assert "- “We expect the first container ships" in exported and "- Reported: the northern quay will reopen" in exported
     said_section = exported[exported.index("## Who said what"):exported.index("## Sources")]
     assert "“the northern quay" not in said_section, "reported speech is never shown as a quotation"
+
+
+@pytest.mark.parametrize(("sentence", "speaker"), [
+    ("\"We refute both charges,\" his lawyer, Gregory Ioannidis, said.", "Gregory Ioannidis"),
+    ("But Deutsche Boerse told Reuters such a move would have to wait until May.", "Deutsche Boerse"),
+    ("Xbox's Peter Moore said the game would outsell any film.", "Peter Moore"),
+    ("\"The law was broken,\" said a lecturer at the University of Buckingham.", None),
+])
+def test_the_speaker_of_a_sentence(sentence: str, speaker: str | None) -> None:
+    """A name set off by commas before 'said' speaks; an opening 'But' or a possessor is no part of the name; a place is no speaker."""
+    found = _speaker(sentence)
+    assert (found[0] if found else None) == speaker
+
+
+def test_who_said_what_draws_on_the_whole_of_the_articles_on_the_topic(fake_engine: Engine, corpus_dir: Path) -> None:
+    """A quotation in an article on the topic is in who said what though it shares no word with the topic."""
+    (corpus_dir / "port.txt").write_text(
+        "Tidal plant harbour\n\nThe tidal plant will sit beside the harbour, where the tidal plant's turbines face the sea.\n"
+        "The tidal plant has 40 turbines in the harbour.\n"
+        "\"We will keep every berth open while the work goes on,\" harbour master Ola Berg said.\n", encoding="utf-8")
+    fake_engine.build()
+    brief = make_brief(fake_engine, "tidal plant")
+    assert any(q.speaker == "Ola Berg" and q.text.startswith("We will keep every berth open") for q in brief.quotes)
 
 
 def test_figures_table_lists_amounts_with_articles_and_dates(fake_engine: Engine) -> None:
