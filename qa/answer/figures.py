@@ -89,6 +89,11 @@ def candidate_spans(sentence: str, kind: Kind) -> list[Span]:
                 continue
             if re.match(r"(?i)(?:one|two|three)\s+of\b", m.group(0)) or any(a <= m.start() < b for a, b in taken) or re.search(rf"{MONTHS}\.?\s*$", sentence[:m.start()]):
                 continue
+            # A number right after a capitalised word is part of a name ('PlayStation 2', 'Nintendo 64', 'Channel 4'), unless that
+            # word is one written in lower case mid-sentence ('Only 15 games', 'The 44 firms').
+            named = re.search(r"\b([A-Z][\w'’-]*)\s$", sentence[:m.start()])
+            if named and m.group(0)[:1].isdigit() and named.group(1).lower() not in STOPWORDS | HEDGES:
+                continue
             raw.append((m.start(), m.end()))
     spans = []
     for start, end in raw:
