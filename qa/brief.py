@@ -701,7 +701,10 @@ def _figure_rows(index: Index, ids: list[int], citer: _Citer) -> list[FigureRow]
             if fig.kind == "count" and (not fig.unit or fig.unit in _DURATIONS):
                 continue
             lo, hi = _clause(sent.text, fig.start, fig.end)
-            when = _stated_date(sent.text, lo, hi, fig.start) or index.docs[sent.doc_id].date
+            doc = index.docs[sent.doc_id]
+            stated = _stated_date(sent.text, lo, hi, fig.start)
+            # A date the clause states, its year from the article's own date where it leaves it out ('July 1'), else the article's date.
+            when = (_resolve(stated, date_value(doc.date) if doc.date else None) or stated) if stated else doc.date
             place = (sent.doc_id, sent.start + lo, sent.start + hi, when)
             row = next((r for r in rows if same_value(r[0], fig, loose=False) and comparable(r[0], fig) and r[0].bound == fig.bound), None)
             if row is None:
