@@ -837,6 +837,9 @@ def _cell(text: str) -> str:
     return one_line(text).replace("|", "\\|")
 
 
+NO_TIMELINE = "No event here has a date that can be placed in time (a day without its year needs the article's own date)."
+
+
 def empty_note(topic: str | None) -> str:
     """What a briefing with nothing to say says: nothing on its topic, or (on the whole corpus) no statements at all."""
     return "The articles say nothing about this topic." if topic else "The articles hold no statements to brief."
@@ -858,6 +861,8 @@ def to_markdown(brief: Brief) -> str:
         lines += ["## Timeline", "", "| Date | Event | Sources |", "| --- | --- | --- |"]
         lines += [f"| {human_date(e.date)} | {_cell(e.text)} | {_marks(e.citations)} |" for e in brief.timeline]
         lines.append("")
+    elif brief.points:
+        lines += ["## Timeline", "", NO_TIMELINE, ""]
     if brief.quotes:
         lines += ["## Who said what", ""]
         speaker = None

@@ -1113,7 +1113,7 @@ def _brief_marks(citations: Sequence[Mapping[str, Any]], docs: Mapping[str, Docu
 
 def brief_html(brief: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
     """A briefing: key points, a timeline, who said what, a table of figures and where the sources differ, every marker a link to its passage."""
-    from qa.brief import any_dated, empty_note, figure_dates  # only a build with the briefing makes one
+    from qa.brief import NO_TIMELINE, any_dated, empty_note, figure_dates  # only a build with the briefing makes one
 
     topic = brief.get("topic")
     out = [f'<div class="qa-brief"><h2>{esc(f"Briefing: {topic}" if topic else "Briefing: all articles")}</h2>']
@@ -1128,6 +1128,8 @@ def brief_html(brief: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
         rows = "".join(f'<tr><td>{esc(human_date(e.get("date", "")))}</td><td>{esc(" ".join(e.get("text", "").split()))}</td>'
                        f'<td>{_brief_marks(e.get("citations", []), docs)}</td></tr>' for e in brief["timeline"])
         out.append(f'<h3>Timeline</h3><table class="qa-figures"><thead><tr><th>Date</th><th>Event</th><th>Sources</th></tr></thead><tbody>{rows}</tbody></table>')
+    elif brief.get("points"):
+        out.append(f'<h3>Timeline</h3><p class="qa-empty">{esc(NO_TIMELINE)}</p>')
     if brief.get("quotes"):
         out.append("<h3>Who said what</h3>")
         speakers: dict[str, list[str]] = {}

@@ -188,6 +188,17 @@ def test_a_bare_number_anchors_no_clause_of_a_point(fake_engine: Engine, corpus_
     assert points and all("have argued about the tidal plant" in text for text in points), points
 
 
+def test_a_briefing_without_dated_events_says_why_it_has_no_timeline(fake_engine: Engine, corpus_dir: Path) -> None:
+    """An article with no date of its own cannot place '16 December': the timeline section says so rather than vanishing."""
+    (corpus_dir / "delta.txt").write_text("Harbour hearing\n\nThe harbour board will hear the fishermen's appeal on 16 December in the town hall.\n"
+                                          "The fishermen say the tidal plant will close their traditional grounds for good.\n")
+    fake_engine.build()
+    brief = make_brief(fake_engine, doc_ids=["delta"])
+    assert brief.points and not brief.timeline
+    exported = to_markdown(brief)
+    assert "## Timeline\n\nNo event here has a date that can be placed in time" in exported
+
+
 def test_json_shape(fake_engine: Engine) -> None:
     data = json.loads(json.dumps(make_brief(fake_engine, "tidal plant").to_dict(), ensure_ascii=False))
     assert set(data) == {"topic", "points", "timeline", "quotes", "figures", "conflicts"} and data["topic"] == "tidal plant"
