@@ -444,9 +444,10 @@ _LEANS_ON_ANOTHER = re.compile(rf"^(?:[\"“‘]|(?:He|She|They|We|I|His|Her|The
 
 
 def stands_alone(text: str) -> bool:
-    """True for a sentence a reader can take as a point without the one before: not a bare quotation, nor one whose subject or
-    speaker is 'he', 'she' or 'they', nor one that opens on what came before ('This strategy…', 'But it is not yet known…')."""
-    return not _LEANS_ON_ANOTHER.search(text.strip())
+    """True for a sentence a reader can take as a point without the one before: not a bare quotation, nor part of one opened or
+    closed in another sentence (an odd number of quotation marks: '…resigned after he leaked the Budget."'), nor one whose subject
+    or speaker is 'he', 'she' or 'they', nor one that opens on what came before ('This strategy…', 'But it is not yet known…')."""
+    return not _LEANS_ON_ANOTHER.search(text.strip()) and len(re.findall(r"[\"“”]", text)) % 2 == 0
 
 
 def _points(index: Index, order: list[int], prior: dict[int, float], same: Same, citer: _Citer, max_points: int) -> list[Point]:
@@ -560,6 +561,10 @@ _NOT_NAMES = frozenset({"officials", "sources", "analysts", "critics", "experts"
                         "the", "a", "an", "we", "i", "and", "but", "government", "company"})
 
 
+# When the words were said, between the attribution and the words: 'on June 30:', 'in December that', 'last week that'.
+_WHEN_SAID = r"(?:\s*(?:on|in|at|last|this|earlier|late)\s+(?:[\w-]+\s+){0,3}?[\w-]+(?=\s*:|\s+that\b))"
+
+
 def _speaker(text: str) -> tuple[str, int, int] | None:
     """The person or body a sentence says is speaking ('Minister Ryosei Akazawa said', 'according to Ary News', 'his lawyer, Gregory
     Ioannidis, said'), title, possessor ('Xbox's') and opening stopwords ('But') stripped, and the words it reports as said: what
@@ -579,7 +584,7 @@ def _speaker(text: str) -> tuple[str, int, int] | None:
     if before and (found.start() == 0 or text[found.end():].strip(" .")):
         # Whom it was told to ('told reporters', 'told BBC Sport:') and when ('on June 30:') are not the words said.
         told = r"(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*(?=\s*[:,])" if found.group(0).endswith("told") else "(?!)"
-        tail = re.match(rf"\s*(?:reporters\s+|{told})?(?:on [^:,]+)?(?:that\s+)?[\s:,]*", text[found.end():])
+        tail = re.match(rf"\s*(?:reporters\s+|{told})?{_WHEN_SAID}?(?:\s*that\s+)?[\s:,]*", text[found.end():])
         return name, found.end() + (tail.end() if tail else 0), end
     if not before and found.start() == 0:
         comma = next((m.end() for m in re.finditer(r",\s", text[found.end():]) if not re.search(r"\([^)]*$", text[:found.end() + m.start()])), None)
@@ -636,7 +641,12 @@ def _quoted(index: Index, ids: list[int]) -> list[tuple[str, _Item]]:
             # Reported words cut from a quotation the sentence splitter opened or closed elsewhere lose their stray quote marks.
             lo += len(text[lo:hi]) - len(text[lo:hi].lstrip(" \"“"))
             doc = index.docs[sent.doc_id].text
-            words = doc[sent.start + lo:index.sentences[last].end if last > sid else sent.start + hi].rstrip(" ,.;:\"”")
+            words = doc[sent.start + lo:index.sentences[last].end if last > sid else sent.start + hi].rstrip(" ,.;:")
+            # A closing mark stays where it closes a quotation opened inside the words ('came up with "definitive proposals"'), not
+            # one that closes the speaker's (news copy reopens it at each new sentence: 'ferries. "It has to be widened…"').
+            inner = re.search(r"(?<![.!?] )(?<!^)[\"“][^\"“”]*[\"”]$", words)
+            if not inner:
+                words = words.rstrip("\"”").rstrip(" ,.;:")
             if len(words.split()) >= 4:
                 out.append((found[0], _Item(sent.doc_id, sent.start + lo, sent.start + lo + len(words), words, words)))
     return out
@@ -674,7 +684,11 @@ def _who_said_what(quoted: list[tuple[str, _Item]], same: Same, citer: _Citer) -
     for key in order:
         for members in sorted(by_speaker[key], key=lambda g: -len(g)):
             cites = _cite(citer, members)
-            direct = citer.index.docs[cites[0].doc_id].text[cites[0].start - 1:cites[0].start] in ('"', "“")
+            # In quotation marks: opened right before the words, or, holding no mark of their own, closed right after them (a
+            # quotation the sentence splitter opened in the sentence before: '…United," said Mark Longden').
+            text = citer.index.docs[cites[0].doc_id].text
+            closed = not re.search(r"[\"“”]", cites[0].quote) and bool(re.match(r"[,.!?]?[\"”]", text[cites[0].end:cites[0].end + 2]))
+            direct = text[cites[0].start - 1:cites[0].start] in ('"', "“") or closed
             rows.append(Quote(names[key], cites[0].quote, cites, direct))
     return rows[:MAX_QUOTES]
 

@@ -134,6 +134,30 @@ def test_the_speaker_of_a_sentence(sentence: str, speaker: str | None) -> None:
     assert (found[0] if found else None) == speaker
 
 
+@pytest.mark.parametrize(("sentence", "words"), [
+    ("Mr Gill said in December that talks would not resume.", "talks would not resume"),
+    ("Sony said on Monday that the plan would fail, adding that it was sad.", "the plan would fail, adding that it was sad"),
+    ("Akazawa told reporters on June 30: the plan is set.", "the plan is set"),
+])
+def test_when_words_were_said_is_not_part_of_them(sentence: str, words: str) -> None:
+    found = _speaker(sentence)
+    assert found and sentence[found[1]:found[2]] == words
+
+
+def test_quoted_words_keep_the_marks_of_a_quotation_inside_them_and_are_direct_when_closed_after(fake_engine: Engine, corpus_dir: Path) -> None:
+    """'…came up with "definitive proposals"' keeps its closing mark; words closed by a quotation mark right after them are the speaker's own."""
+    (corpus_dir / "port.txt").write_text(
+        "Tidal plant talks\n\nHarbour chief Ola Berg said in May that tidal plant talks would not resume without \"definitive proposals\".\n"
+        "\"We will fight the tidal plant at every turn. We do not want the tidal plant or anything like it in our harbour,\" said Kari Lund of the "
+        "fishing association.\n", encoding="utf-8")
+    fake_engine.build()
+    brief = make_brief(fake_engine, "tidal plant")
+    quotes = {q.speaker: q for q in brief.quotes}
+    assert quotes["Ola Berg"].text.endswith('"definitive proposals"') and not quotes["Ola Berg"].direct
+    assert quotes["Kari Lund"].direct and quotes["Kari Lund"].text.startswith("We do not want the tidal plant")
+    assert not any("in our harbour" in p.text for p in brief.points), "the end of a quotation is no key point"
+
+
 def test_who_said_what_draws_on_the_whole_of_the_articles_on_the_topic(fake_engine: Engine, corpus_dir: Path) -> None:
     """A quotation in an article on the topic is in who said what though it shares no word with the topic."""
     (corpus_dir / "port.txt").write_text(
