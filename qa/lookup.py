@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from qa.answer.conflicts import differing_figure
-from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, opposite_pair, phrase, replaced, tokens
+from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, opposite_pair, phrase, replaced, swapped_roles, tokens
 from qa.answer.figures import text_figures
 from qa.index import Index, common_stems
 from qa.judge import Verdict
@@ -327,7 +327,8 @@ def compare(index: Index, claim: str, passage: str, v: Verdict, common: frozense
     """What a passage does with a claim, given the judge's verdict on the pair: (verdict, score, note).
 
     A passage about the same thing that states one of the claim's figures differently contradicts it whatever the judge says;
-    so does one that holds the rest of the claim but names someone else where the claim names someone it never names.
+    so does one that holds the rest of the claim but names someone else where the claim names someone it never names, or has
+    two of its names the other way round ('TCI said it would prefer to see Deutsche Boerse return…').
     A passage that does not name everyone the claim names, or states one of its figures differently, does not support it.
     """
     share, missing = claim_share(index, claim, passage)
@@ -338,6 +339,9 @@ def compare(index: Index, claim: str, passage: str, v: Verdict, common: frozense
         return CONTRADICTED, max(v.contradicts, share), f"the article says “{differing[1].text}”, not “{differing[0].text}”"
     if swapped:
         return CONTRADICTED, max(v.contradicts, share), "; ".join(swapped)
+    roles = swapped_roles(claim, passage, common) if share >= ABOUT_SHARE else ""
+    if roles:
+        return CONTRADICTED, max(v.contradicts, share), roles
     if v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common) and not stated_otherwise:
         return SUPPORTED, v.supports, "the passage states this in other words"
     if v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE:

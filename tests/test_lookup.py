@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.answer.differences import swapped_roles
 from qa.config import REPO_ROOT
 from qa.errors import BadInputError
 from qa.evaluate import evaluate
@@ -113,6 +114,29 @@ def test_a_quote_put_in_another_name_is_no_close_quote(fake_engine: Engine) -> N
 def test_a_name_swapped_for_another_is_contradicted_with_both_names(fake_engine: Engine) -> None:
     best = lookup(fake_engine, "The project is led by the utility Northwind").matches[0]
     assert best.verdict == CONTRADICTED and best.doc_id == "beta" and best.note == "the article names “Seaforce”, not “Northwind”"
+
+
+def test_two_names_the_other_way_round_are_contradicted(fake_engine: Engine, corpus_dir: Path) -> None:
+    """Who pays whom: the claim's names swapped about the verb is a contradiction, not a paraphrase."""
+    (corpus_dir / "deal.txt").write_text("Turbine deal\n\nSeaforce will pay Northwind €40 million for the turbines, the utility said.\n", encoding="utf-8")
+    fake_engine.build()
+    best = lookup(fake_engine, "Northwind will pay Seaforce €40 million for the turbines").matches[0]
+    assert best.verdict == CONTRADICTED and best.doc_id == "deal" and best.note == "the article has Seaforce and Northwind the other way round", best
+    assert lookup(fake_engine, "Seaforce will pay Northwind €40 million for the turbines").matches[0].verdict in (EXACT, CLOSE)
+
+
+@pytest.mark.parametrize(("claim", "passage", "swapped"), [
+    ("Halden said it would like to see Brightwater return $200m to its owners.",
+     "In a letter, Brightwater said it would like to see Halden return $200m to its owners.", True),
+    ("Maria Lopez has criticised Tom Evans's plan as reckless.", "Party leader Tom Evans has criticised Maria Lopez's plan as reckless.", True),
+    ("Northgate was bought by Alvarion.", "Alvarion bought Northgate last year.", False),
+    ("Rivera ran the 100m final at the Games in Lisbon.", "At the Lisbon Games, Rivera ran the 100m final.", False),
+    ("Shares in Halden rose 4% on Monday after the offer from Brightwater.", "Shares in Halden closed up 4% on Monday after Brightwater's offer.", False),
+])
+def test_names_the_other_way_round(claim: str, passage: str, swapped: bool) -> None:
+    """Two names put the other way round about a word both sentences put between them, in one clause and with no preposition
+    between ('bought by', 'the Games in Lisbon', 'on Monday' say the same thing another way)."""
+    assert bool(swapped_roles(claim, passage, frozenset({"letter", "party", "leader", "shares", "offer", "games", "final"}))) is swapped
 
 
 def test_paraphrase_is_supported(fake_engine: Engine) -> None:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.answer.figures import Figure, comparable, consistent, currency, day_figures, money_conversions, number_value, same_value, text_figures
-from qa.answer.differences import tokens
-from qa.answer.lexicon import MONTHS, NUMBER_WORDS, ORDINALS, WEEKDAYS
+from qa.answer.differences import TIME_WORD, tokens
+from qa.answer.lexicon import NUMBER_WORDS, ORDINALS
 from qa.index import Index
 from qa.text import STOPWORDS, words
 
@@ -61,11 +61,10 @@ def agree(a: str, b: str) -> bool | None:
         return True
     # Different names, places or ordinals differ; answers that word a description differently ('domestic AI foundation' against
     # 'sovereign physical-AI foundation') cannot be compared, nor can a weekday or month with another time ('Sunday', '12 December').
-    named = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", f"{a} {b}") if w[0].isupper() and not _TIME_WORD.fullmatch(w)}
+    named = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", f"{a} {b}") if w[0].isupper() and not TIME_WORD.fullmatch(w)}
     return False if all(w in named or w in ORDINALS or w in NUMBER_WORDS or w[0].isdigit() for w in wa ^ wb) else None
 
 
-_TIME_WORD = re.compile(rf"(?i:{'|'.join(WEEKDAYS)})|{MONTHS}")
 # Two sentences say one thing when their words in common make up this share of the shorter one's.
 SAME_WORDING = 0.6
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 
 from qa.answer.figures import Figure, text_figures
-from qa.answer.lexicon import ANTONYMS
+from qa.answer.lexicon import ANTONYMS, MONTHS, WEEKDAYS
 from qa.index import Index
 from qa.text import STOPWORDS, is_name, name_form, stem
 
 # A passage is about the same thing as a claim when it holds this share of the claim's idf-weighted content words.
 ABOUT_SHARE = 0.5
 
+# A weekday or a month: a time, not a name.
+TIME_WORD = re.compile(rf"(?i:{'|'.join(WEEKDAYS)})|{MONTHS}")
 _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+|[¥$€£%]")
 
 
@@ -51,6 +54,70 @@ def diff_kind(q_side: list[str], p_side: list[str], p_all: set[str], common: fro
     p_names = [w.lower() for w in p_side if is_name(w, common)]
     if q_names and p_names and not set(q_names) & p_all and not {name_form(w) for w in q_names} & {name_form(w) for w in p_names}:
         return "name"
+    return ""
+
+
+# Two names are in a relation with a word between them when each stands within this many words of it, in one clause, with no
+# preposition between ('the Games in Sydney' is 'the Sydney Games'; 'bought by SoftBank' is 'SoftBank bought').
+ROLE_REACH = 12
+_CLAUSE_BREAK = re.compile(r"[.;!?]\s|,\s+(?:and|but|while|whereas|although)\b")
+_PREPOSITIONS = frozenset("by of in at on from with for into onto over under against after before since during between among "
+                          "about across through via per than as".split())
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A run of name words in a text: the form it is matched by, its first and last words' positions among the text's tokens, its
+    words and its offsets."""
+
+    form: str
+    first: int
+    last: int
+    words: str
+    start: int
+    end: int
+
+
+def _roles(text: str, common: frozenset[str]) -> tuple[list[_Name], dict[str, list[int]], set[int]]:
+    """A text's names (not a weekday or month), the positions of each of its other content words' stems, and of its prepositions."""
+    names: list[_Name] = []
+    content: dict[str, list[int]] = {}
+    prepositions = set()
+    for i, (low, s, e) in enumerate(tokens(text)):
+        if is_name(text[s:e], common) and not TIME_WORD.fullmatch(text[s:e]):
+            joined = names[-1] if names and names[-1].last == i - 1 else None
+            name = _Name(name_form(low), joined.first if joined else i, i, text[joined.start if joined else s:e], joined.start if joined else s, e)
+            names[-1:] = [name] if joined else [*names[-1:], name]
+        elif low in _PREPOSITIONS:
+            prepositions.add(i)
+        elif low.isalpha() and low not in STOPWORDS:
+            content.setdefault(stem(low), []).append(i)
+    return names, content, prepositions
+
+
+def _around(text: str, names: list[_Name], at: int, prepositions: set[int]) -> set[tuple[str, str]]:
+    """The ordered pairs of names a word at position `at` stands between: within ROLE_REACH words of it, in one clause, and with no
+    preposition between either and the word."""
+    pairs = set()
+    for a in (n for n in names if at - ROLE_REACH <= n.last < at and not any(n.last < k < at for k in prepositions)):
+        for b in (n for n in names if at < n.first <= at + ROLE_REACH and not any(at < k < n.first for k in prepositions)):
+            if a.form != b.form and not _CLAUSE_BREAK.search(text[a.end:b.start]):
+                pairs.add((a.form, b.form))
+    return pairs
+
+
+def swapped_roles(claim: str, passage: str, common: frozenset[str]) -> str:
+    """A note when a passage puts two of the claim's names the other way round about a word both put between them ('TCI said it
+    would prefer to see Deutsche Boerse return…' for 'Deutsche Boerse said it would prefer to see TCI return…'), else ''."""
+    c_names, c_words, c_prepositions = _roles(claim, common)
+    p_names, p_words, p_prepositions = _roles(passage, common)
+    shown = {n.form: n.words for n in c_names}
+    for word in c_words.keys() & p_words.keys():
+        claimed = set().union(*(_around(claim, c_names, at, c_prepositions) for at in c_words[word]))
+        stated = set().union(*(_around(passage, p_names, at, p_prepositions) for at in p_words[word]))
+        for a, b in claimed:
+            if (b, a) in stated and (a, b) not in stated and (b, a) not in claimed:
+                return f"the article has {shown[b]} and {shown[a]} the other way round"
     return ""
 
 
