@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from qa.answer.conflicts import differing_figure
-from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, opposite_pair, phrase, replaced, swapped_roles, tokens
+from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, opposite_pair, phrase, replaced, tokens
 from qa.answer.figures import text_figures
 from qa.index import Index, common_stems
 from qa.judge import Verdict
@@ -334,14 +334,11 @@ def compare(index: Index, claim: str, passage: str, v: Verdict, common: frozense
     share, missing = claim_share(index, claim, passage)
     stated_otherwise = differing_figure(claim, passage)
     differing = changed_figure(index, claim, passage, share, stated_otherwise)
-    swapped = replaced(index, claim, passage, common, ("name", "opposite"))
+    swapped = replaced(index, claim, passage, common, ("name", "opposite", "role"))
     if differing:
         return CONTRADICTED, max(v.contradicts, share), f"the article says “{differing[1].text}”, not “{differing[0].text}”"
     if swapped:
         return CONTRADICTED, max(v.contradicts, share), "; ".join(swapped)
-    roles = swapped_roles(claim, passage, common) if share >= ABOUT_SHARE else ""
-    if roles:
-        return CONTRADICTED, max(v.contradicts, share), roles
     if v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common) and not stated_otherwise:
         return SUPPORTED, v.supports, "the passage states this in other words"
     if v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE:

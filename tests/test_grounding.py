@@ -27,7 +27,7 @@ ARTICLE = (
     "Will the plant pay off?"
 )
 
-# Changes the shipped judge still calls supported: a role swap, a scale or currency swap, a year stated elsewhere in the sentence.
+# Changes the shipped judge still calls supported: a word put for its opposite, a year stated elsewhere in the sentence.
 KNOWN_MISS = pytest.mark.xfail(strict=True, reason="known miss of the shipped judge (README, What still fails)")
 # Synonyms the judge is not sure of (under NEW_WORDS_GROUNDED_AT): the price of cutting the model's own words (README, Grounding).
 NEW_WORD_COST = pytest.mark.xfail(strict=True, reason="a synonym the judge is unsure of is cut as a word the source does not use")
@@ -54,7 +54,7 @@ def check(engine: Engine, reply: str, question: str = "") -> list[bool]:
 @pytest.mark.parametrize("sentence", [
     "Dredging work will start before June 2025.",
     pytest.param("Council member Tomas Reuter voted for the plan.", marks=KNOWN_MISS),
-    pytest.param("Tomas Reuter replaced Jun Okafor as chief engineer.", marks=KNOWN_MISS),
+    "Tomas Reuter replaced Jun Okafor as chief engineer.",
     "Sales fell 12% in the third quarter.",
     "Sales rose 12% in the fourth quarter.",
     "The plant has a budget of €2 million.",
@@ -108,6 +108,8 @@ def test_a_name_put_in_anothers_place_is_not_supported_and_the_reason_names_both
     assert not checked.supported and checked.reason == "the cited sentence names “Tomas Reuter”, not “Anna Holt”"
     [same] = verify("Tomas Reuter, a council member, voted against the plan.", shown, engine.embedder, index, engine.judge)
     assert same.supported, "the same name in another order is no swap"
+    [swapped] = verify("Tomas Reuter replaced Jun Okafor as chief engineer.", shown, engine.embedder, index, engine.judge)
+    assert not swapped.supported and swapped.reason.startswith("the cited sentence has") and swapped.reason.endswith("Okafor and Tomas Reuter the other way round")
 
 
 def test_citations_are_exact_and_markers_sit_before_the_full_stop(engine: Engine) -> None:

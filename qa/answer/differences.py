@@ -191,10 +191,15 @@ def changed_figure(index: Index, claim: str, passage: str, share: float, differi
 
 def replaced(index: Index, claim: str, passage: str, common: frozenset[str], kinds: tuple[str, ...] = ("name",)) -> list[str]:
     """Notes on what a passage puts in place of the claim's words, of each kind asked for, when it holds the rest of the claim:
-    a name where the claim names someone it never names ('name'), a word that says the opposite ('opposite')."""
+    a name where the claim names someone it never names ('name'), a word that says the opposite ('opposite'), two of the claim's
+    names the other way round ('role')."""
     found = differences(claim, passage, common)
     notes = []
     for kind in kinds:
+        if kind == "role":
+            roles = swapped_roles(claim, passage, common)
+            notes += [roles] if roles and claim_share(index, claim, passage)[0] >= ABOUT_SHARE else []
+            continue
         swapped = [(claimed, note) for seen, note, claimed in found if seen == kind]
         if swapped and claim_share(index, _without(claim, [c for c, _ in swapped]), passage)[0] >= ABOUT_SHARE:
             notes += [note for _, note in swapped]

@@ -76,9 +76,9 @@ def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Ind
     """Whether the passages' sentences closest to a generated one state it: one alone, one with the sentence before, or the two closest together.
 
     A bare answer (a name or figure without a verb) states nothing to judge; it must be quoted from the closest sentence. A
-    reading that states one of the sentence's figures differently, or names someone else where the sentence names someone
-    it never names (`common`: the corpus's lower-case stems, which tell names from words), does not support it, whatever
-    the judge says.
+    reading that states one of the sentence's figures differently, names someone else where the sentence names someone it
+    never names (`common`: the corpus's lower-case stems, which tell names from words), or has two of its names the other way
+    round, does not support it, whatever the judge says.
     """
     ids = [i for p in shown for i in p.sentence_ids if not index.sentences[i].text.rstrip().endswith("?")]
     if not ids:
@@ -99,7 +99,7 @@ def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Ind
         readings.append((a, b, f"{index.sentences[a].text} {index.sentences[b].text}"))
     verdicts = judge.judge([(text, passage) for _, _, passage in readings])
     differing = [differing_figure(text, passage) for _, _, passage in readings]
-    swapped = [replaced(index, text, passage, common) for _, _, passage in readings]
+    swapped = [replaced(index, text, passage, common, ("name", "role")) for _, _, passage in readings]
     plausible = [k for k, v in enumerate(verdicts) if v.supports >= GROUNDED_AT and not differing[k] and not swapped[k]]
     added = {k: new_words(text, readings[k][2], [i for i in readings[k][:2] if i is not None], index) for k in plausible}
     k = next((k for k in plausible if not added[k] or verdicts[k].supports >= NEW_WORDS_GROUNDED_AT), None)
