@@ -30,6 +30,8 @@ from qa.text import STOPWORDS, is_name, unstated_names
 EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND = (
     "exact quote", "close quote", "supported paraphrase", "partly supported", "contradicted", "not found")
 VERDICTS = (EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND)
+# Two runs of words are one spelt two ways at this similarity of their letters ('then' and 'than': 0.75).
+RESPELT = 0.75
 # Words that turn a statement into its opposite when one side has them and the other does not.
 NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "none", "nobody", "nothing"})
 # The order of verdicts among matches: the words themselves, then a passage that states the claim (one source is enough),
@@ -221,9 +223,15 @@ def _best_cluster(blocks: list[difflib.Match], gap: int) -> list[difflib.Match]:
     return max(clusters, key=lambda c: sum(b.size for b in c), default=[])
 
 
+def _respelt(q_side: list[str], p_side: list[str]) -> bool:
+    """True when a run of one or two words is the other's words spelt another way ('years' for 'year's', 'then' for 'than')."""
+    return len(q_side) <= 2 and len(p_side) <= 2 and difflib.SequenceMatcher(None, "".join(q_side), "".join(p_side)).ratio() >= RESPELT
+
+
 def _compare_words(q_words: list[str], q_toks: list[str], p_words: list[str], p_toks: list[str],
                    common: frozenset[str]) -> tuple[list[int], list[int], list[tuple[tuple[int, int], tuple[int, int], str]], int]:
-    """Aligned word lists: query words not in the passage, passage words not in the query, changed figures or names, words swapped."""
+    """Aligned word lists: query words not in the passage, passage words not in the query, changed figures or names (and words
+    spelt another way, kind 'spelling'), words swapped."""
     swapped = 0
     added: list[int] = []
     cut: list[int] = []
@@ -237,6 +245,9 @@ def _compare_words(q_words: list[str], q_toks: list[str], p_words: list[str], p_
         kind = diff_kind(q_words[i1:i2], p_words[j1:j2], p_all, common) if op == "replace" and anchored else ""
         if kind and i2 - i1 <= 4 and j2 - j1 <= 4:
             diffs.append(((i1, i2), (j1, j2), kind))
+            continue
+        if op == "replace" and anchored and _respelt(q_toks[i1:i2], p_toks[j1:j2]) and not {*q_toks[i1:i2], *p_toks[j1:j2]} & NEGATIONS:
+            diffs.append(((i1, i2), (j1, j2), "spelling"))
             continue
         added += [i for i in range(i1, i2) if len(q_toks[i]) > 1]
         cut += [j for j in range(j1, j2) if len(p_toks[j]) > 1]
@@ -302,6 +313,8 @@ def _quote_match(index: Index, query: str, sid: int) -> _Found | None:
     negated += [f"the article has “{p_words[j]}”" for j in cut if r_toks[b0 + j] in NEGATIONS]
     if negated:
         return _Found(sent.doc_id, start, end, CONTRADICTED, 0.5 + 0.4 * dice, "; ".join(negated) + ": one says the opposite of the other")
+    respelt = [(i1, i2, j1, j2) for (i1, i2), (j1, j2), kind in diffs if kind == "spelling"]
+    diffs = [d for d in diffs if d[2] != "spelling"]
     if diffs:
         p_figs, q_figs = text_figures(doc_text[start:end]), text_figures(q_text)
         notes = []
@@ -314,6 +327,7 @@ def _quote_match(index: Index, query: str, sid: int) -> _Found | None:
         return _Found(sent.doc_id, start, end, CONTRADICTED, 0.5 + 0.4 * dice, "; ".join(notes))
     as_written = {tok: word for tok, word in zip(r_toks[b0:b1], p_words)}
     notes = [f"“{q_words[i]}” is spelt “{as_written.get(fixed[t], fixed[t])}” in the article" for i, (t, _, _) in enumerate(q_raw) if t in fixed]
+    notes += [f"“{q_text[q_raw[i1][1]:q_raw[i2 - 1][2]]}” is “{doc_text[span[j1][1]:span[j2 - 1][2]]}” in the article" for i1, i2, j1, j2 in respelt]
     if cut:
         notes.append("the article also has " + ", ".join(f"“{p_words[j]}”" for j in cut[:6]))
     if added:

@@ -58,6 +58,12 @@ def test_quote_with_typos_is_found_at_the_same_place(fake_engine: Engine) -> Non
     assert "Brandt" in typo.note and "construction" in typo.note
 
 
+def test_a_real_word_typed_for_another_is_a_close_quote(fake_engine: Engine) -> None:
+    """'too' for 'to' (both words the articles use) is a slip of spelling, not another claim for the judge."""
+    typo = lookup(fake_engine, "Council member Tomas Reuter voted against the plan, citing the risk too local fisheries").matches[0]
+    assert typo.verdict == CLOSE and typo.doc_id == "alpha" and "“too” is “to” in the article" in typo.note, typo
+
+
 def test_quote_with_changed_punctuation_and_cut_words_is_close(fake_engine: Engine) -> None:
     punct = lookup(fake_engine, "Mayor Elena Brandt said: construction will begin in May, 2025!").matches[0]
     assert (punct.verdict, punct.quote) == (CLOSE, MAYOR)
