@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
 
-from qa.answer.lexicon import APPROX, CURRENCIES, CURRENCY_WORDS, FIGURE_WORDS, FRACTIONS, HEDGES, LOWER_BOUND, MONTHS, NUMBER_WORDS, SCALES, UPPER_BOUND
+from qa.answer.lexicon import APPROX, CURRENCIES, CURRENCY_WORDS, FIGURE_WORDS, FRACTIONS, HEDGES, LOWER_BOUND, MONTHS, NUMBER_WORDS, RACE_WORDS, SCALES, UPPER_BOUND
 from qa.text import STOPWORDS, stem, words
 
 
@@ -66,6 +66,9 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_RACE = re.compile(rf"(?:^|\s)\d[\d,]*m\s+(?:{'|'.join(RACE_WORDS)})\b", re.I)
+
+
 def candidate_spans(sentence: str, kind: Kind) -> list[Span]:
     """The spans of a sentence that state a figure of one kind."""
     if kind is Kind.MONEY:
@@ -93,6 +96,9 @@ def candidate_spans(sentence: str, kind: Kind) -> list[Span]:
             # word is one written in lower case mid-sentence ('Only 15 games', 'The 44 firms').
             named = re.search(r"\b([A-Z][\w'’-]*)\s$", sentence[:m.start()])
             if named and m.group(0)[:1].isdigit() and named.group(1).lower() not in STOPWORDS | HEDGES:
+                continue
+            # '100m silver', 'the 3,000m steeplechase': metres of a race, not millions ('1.5m people' are).
+            if _RACE.search(m.group(0)) or _RACE.match(sentence[m.start():]):
                 continue
             raw.append((m.start(), m.end()))
     spans = []

@@ -15,6 +15,10 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
+# What follows a distance in metres ('the 100m final', 'a 200m champion'), where 'm' is not a million.
+RACE_WORDS = ("title", "final", "finals", "champion", "championship", "race", "silver", "gold", "bronze", "medal", "medallist", "hurdles",
+              "freestyle", "relay", "steeplechase", "record", "sprint", "sprinter", "breaststroke", "butterfly", "backstroke", "heat",
+              "heats", "event", "world record", "runner", "swim", "dash")
 ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
                      "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())
 FRACTIONS = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}
