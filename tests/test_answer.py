@@ -174,6 +174,8 @@ def test_a_count_ends_with_its_noun_not_the_verb_after_it(text: str, count: str 
     ("Ayanz received a patent in 1606 for fifty steam-powered inventions.", "1606", "1606"),
     ("The army of 1500 soldiers marched north.", "1500", "1500"),
     ("Some 1,500 soldiers marched north.", "1,500", "Some 1,500 soldiers"),
+    ("Only the first two years are locked in.", "first two", "first two years"),
+    ("The plant will have forty turbines.", "forty", "forty turbines"),
 ])
 def test_answer_spans_widen_to_their_unit_and_scale(text: str, span: str, widened: str) -> None:
     start = text.index(span)
@@ -186,6 +188,7 @@ def test_answer_spans_widen_to_their_unit_and_scale(text: str, span: str, widene
     ("Tampa, Florida", "Glendale, Arizona", False), ("2.8 million", "almost 4m", False), ("$150", "£132", None),
     ("eighth", "ninth", False), ("Hugh Dalton", "Oliver Letwin", False), ("Gregory Ioannidis", "criminal charges in Greece", None),
     ("domestic AI foundation", "sovereign physical-AI foundation", None),
+    ("More than 2.8 million DS consoles", "almost 4m DS consoles", False), ("up to ¥1 trillion", "¥1 trillion", True),
 ])
 def test_answers_agree_within_rounding_and_differ_beyond_it(a: str, b: str, same: bool | None) -> None:
     assert agree(a, b) is same

@@ -11,7 +11,7 @@ import numpy as np
 from qa.answer.asked import Asked, another_year, answer_ranges, asked, enclosing
 from qa.answer.conflicts import Statement, agree, disagreements, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
-from qa.answer.lexicon import YEAR_DIGITS
+from qa.answer.lexicon import HEDGES, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
 from qa.index import Index
 from qa.language import language_hint
 from qa.reader import Reader, Window
@@ -75,6 +75,7 @@ def candidates(index: Index, hits: list[Hit], question: str, query_vector: np.nd
     return [window(index, sid) for sid in chosen]
 
 
+_NUMBERISH = frozenset(NUMBER_WORDS) | ORDINALS | frozenset(SCALES) | HEDGES
 _YEARLIKE = re.compile(rf"{YEAR_DIGITS}\b(?!,\d)")
 
 
@@ -85,7 +86,9 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
     spans += [(f.start, f.end, f.kind) for f in text_figures(text)]
     for s, e, kind in spans:
         # A count never swallows a year: '1606 for fifty steam' is the figure model's count of a pre-1900 year.
-        counted = kind == "count" and not re.search(r"[A-Za-z]", text[start:end]) and not _YEARLIKE.match(text[s:e])
+        # A span of figures or number words ('two', 'first two') takes the count's noun ('first two years'); one of other words does not.
+        counted = (kind == "count" and all(w.lower() in _NUMBERISH for w in re.findall(r"[A-Za-z]+", text[start:end]))
+                   and not _YEARLIKE.match(text[s:e]))
         if s < end and start < e and (kind != "count" or counted):
             start, end = min(start, s), max(end, e)
     while end > start and text[end - 1] in " ,;:.—–-'\"”’(":

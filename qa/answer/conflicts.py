@@ -34,8 +34,11 @@ def _same_figure(fa: Figure, fb: Figure, claimed: bool = False) -> bool | None:
     ('up to ¥2 trillion') is not stated by an amount under it ('¥1 trillion')."""
     if fa.kind != fb.kind or (fa.kind != "count" and not comparable(fa, fb)) or (fa.kind == "count" and fa.unit and fb.unit and fa.unit != fb.unit):
         return None
-    admitted = consistent(fb, fa) and (not claimed or fa.bound == "lower")
-    return consistent(fa, fb) or admitted or _equal(fa, fb)
+    if not claimed:
+        # Two answers state the same amount, hedged or bounded or not ('up to ¥1 trillion' and '¥1 trillion'); a bound that merely
+        # admits the other's amount ('more than 2.8 million' and 'almost 4m') states another.
+        return _equal(fa, fb)
+    return consistent(fa, fb) or (consistent(fb, fa) and fa.bound == "lower") or _equal(fa, fb)
 
 
 def _equal(fa: Figure, fb: Figure) -> bool:
