@@ -31,6 +31,8 @@ MAX_POINTS = 15
 MAX_EVENTS = 15
 MAX_QUOTES = 12
 MAX_FIGURES = 20
+# The smallest count the figures table lists.
+MIN_COUNT = 10
 # Two statements are the same fact when the judge finds each supports the other at least this surely ...
 SAME_FACT = 0.5
 # ... or, when their clauses state the same amounts and are close in meaning, when it finds one supports the other at least this
@@ -712,7 +714,8 @@ def _figure_rows(index: Index, ids: list[int], citer: _Citer) -> list[FigureRow]
     for sid in ids:
         sent = index.sentences[sid]
         for fig in _figures(sent.text):
-            if fig.kind == "count" and (not fig.unit or fig.unit in _DURATIONS):
+            # A count of fewer than ten ('three drugs tests', 'one London-based broker') is a detail of a sentence, not a figure.
+            if fig.kind == "count" and (not fig.unit or fig.unit in _DURATIONS or fig.value < MIN_COUNT):
                 continue
             lo, hi = _clause(sent.text, fig.start, fig.end)
             doc = index.docs[sent.doc_id]

@@ -158,6 +158,8 @@ def test_a_fraction_is_a_share_only_where_it_is_one_of_something(text: str, shar
     ("Sales of the PlayStation 2 console have slowed.", None),
     ("Only 15 games will be on sale at launch.", "15 games"),
     ("She won the 100m silver in Sydney.", None),
+    ("The statement is due at about 1230 GMT on Wednesday.", None),
+    ("The market opens at 9am on Monday.", None),
     ("The company says it has 1.5m people on its books.", "1.5m people"),
 ])
 def test_a_count_ends_with_its_noun_not_the_verb_after_it(text: str, count: str | None) -> None:

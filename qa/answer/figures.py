@@ -66,6 +66,7 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_CLOCK = re.compile(r"(?:about |around |at )?\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|(?:about |around )?\d{1,4}(?:[:.]\d\d)?\s?(?:GMT|BST|UTC|CET|EST|EDT|PST|JST|ET|PT)\b", re.I)
 _RACE = re.compile(rf"(?:^|\s)\d[\d,]*m\s+(?:{'|'.join(RACE_WORDS)})\b", re.I)
 
 
@@ -100,6 +101,8 @@ def candidate_spans(sentence: str, kind: Kind) -> list[Span]:
             # '100m silver', 'the 3,000m steeplechase': metres of a race, not millions ('1.5m people' are).
             if _RACE.search(m.group(0)) or _RACE.match(sentence[m.start():]):
                 continue
+            if _CLOCK.match(sentence[m.start():]) or re.search(r"\d[:.]$", sentence[:m.start()]):
+                continue  # a time of day ('1230 GMT', '9am', '10:30 BST'), no count
             raw.append((m.start(), m.end()))
     spans = []
     for start, end in raw:
