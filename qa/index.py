@@ -470,4 +470,6 @@ def _write_files(
 @lru_cache(maxsize=8)
 def common_stems(index: Index) -> frozenset[str]:
     """Stems the corpus writes in lower case somewhere: ordinary words, not names."""
-    return frozenset(stem(m.group(0)) for doc in index.docs.values() for m in re.finditer(r"(?<![\w'’])[a-z]+", doc.text))
+    # Web and mail addresses ('https://www.noetra.co.jp/…') are not prose: a name written in one is still a name.
+    return frozenset(stem(m.group(0)) for doc in index.docs.values()
+                     for m in re.finditer(r"(?<![\w'’])[a-z]+", re.sub(r"\S*(?:://|www\.|@)\S*", " ", doc.text)))

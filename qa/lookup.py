@@ -242,7 +242,7 @@ def _compare_words(q_words: list[str], q_toks: list[str], p_words: list[str], p_
         if op == "equal":
             continue
         anchored = (n > 0 and ops[n - 1][0] == "equal") or (n + 1 < len(ops) and ops[n + 1][0] == "equal")
-        kind = diff_kind(q_words[i1:i2], p_words[j1:j2], p_all, common) if op == "replace" and anchored else ""
+        kind = diff_kind(q_words[i1:i2], p_words[j1:j2], p_all, common, set(q_toks)) if op == "replace" and anchored else ""
         if kind and i2 - i1 <= 4 and j2 - j1 <= 4:
             diffs.append(((i1, i2), (j1, j2), kind))
             continue

@@ -246,6 +246,12 @@ def test_real_model_verdicts(real_engine: Engine) -> None:
     assert subject.verdict == CONTRADICTED and "Hitachi" in subject.note, "a claim put in another name's mouth is neither quoted nor supported"
     leader = lookup(real_engine, "Noetra is led by Toyota")
     assert leader.verdict == CONTRADICTED and leader.matches[0].note == "the article names “SoftBank”, not “Toyota”"
+    year = lookup(real_engine, "Japan aims to have 10 million robots by 2050.")
+    assert year.verdict == CONTRADICTED and year.matches[0].note == "the article says “2040”, not “2050”", "a year put for another"
+    picked = lookup(real_engine, "Noetra picked Tokyo to build a sovereign physical-AI foundation model.")
+    assert picked.verdict == CONTRADICTED and "the other way round" in picked.matches[0].note, "a name in a web address is still a name"
+    split = lookup(real_engine, "The investor base will grow to 44 companies, 16 manufacturers and 28 non-manufacturers.")
+    assert split.verdict == CONTRADICTED and "28 manufacturers" in split.matches[0].note, "non-manufacturers are counted apart"
     assert lookup(real_engine, "Tokyo selected Noetra on June 30").verdict == SUPPORTED, "a name the passage holds is no swap"
     cap = lookup(real_engine, "Japan will give Noetra up to 2 trillion yen")
     assert cap.verdict == CONTRADICTED and "not “up to 2 trillion yen”" in cap.matches[0].note, "a cap is not stated by an amount under it"

@@ -102,8 +102,8 @@ def states(passage: str, answer: str) -> bool:
 
 
 def differing_figure(claim: str, passage: str) -> tuple[Figure, Figure] | None:
-    """A figure or day a claim states that a passage states differently, and nowhere as the claim does: (the claim's, the
-    passage's); years aside. A bound is weighed against the passage's bound the same way where it states one ('up to ¥2 trillion'
+    """A figure, day or year a claim states that a passage states differently, and nowhere as the claim does: (the claim's, the
+    passage's). A bound is weighed against the passage's bound the same way where it states one ('up to ¥2 trillion'
     against 'up to ¥1 trillion', not against the '¥387.3 billion' it would admit)."""
     claimed = [f for f in text_figures(claim) if f.kind != "year"]
     # A passage's figure that states one of the claim's figures is not set against the claim's others ('£120,000' stated, '£200'
@@ -118,7 +118,15 @@ def differing_figure(claim: str, passage: str) -> tuple[Figure, Figure] | None:
         if other:
             return fc, other
     days = day_figures(passage)
-    return next(((fc, days[0]) for fc in day_figures(claim) if days and fc.value not in {d.value for d in days}), None)
+    day = next(((fc, days[0]) for fc in day_figures(claim) if days and fc.value not in {d.value for d in days}), None)
+    if day:
+        return day
+    # A year the claim states that the passage does not, where the passage states one the claim does not ('by 2050' against 'by 2040').
+    c_years = [f for f in text_figures(claim) if f.kind == "year"]
+    p_years = [f for f in text_figures(passage) if f.kind == "year"]
+    unstated = [f for f in c_years if f.value not in {g.value for g in p_years}]
+    other = [g for g in p_years if g.value not in {f.value for f in c_years}]
+    return (unstated[0], other[0]) if unstated and other else None
 
 
 def disagreements(statements: list[Statement]) -> list[list[Statement]]:

@@ -41,9 +41,10 @@ def opposite_pair(q_side: list[str], p_side: list[str]) -> tuple[str, str]:
     return next((q, p) for q in q_side for p in p_side if opposite(q, p))
 
 
-def diff_kind(q_side: list[str], p_side: list[str], p_all: set[str], common: frozenset[str]) -> str:
+def diff_kind(q_side: list[str], p_side: list[str], p_all: set[str], common: frozenset[str], q_all: set[str] = frozenset()) -> str:
     """'figure', 'name' or 'opposite' when two replaced runs of words state a different number or name, or the opposite ('rejected'
-    for 'accepted'), else ''; names that open with the same four letters are one name in two forms ('British' and 'Britain')."""
+    for 'accepted'), else ''; names that open with the same four letters are one name in two forms ('British' and 'Britain'), and
+    a name the claim gives elsewhere (`q_all`) is no other name ('Noetra is led by Toyota' against 'The project is led by Noetra')."""
     if not q_side or not p_side:
         return ""
     if any(w[0].isdigit() for w in q_side) and any(w[0].isdigit() for w in p_side):
@@ -52,7 +53,8 @@ def diff_kind(q_side: list[str], p_side: list[str], p_all: set[str], common: fro
         return "opposite"
     q_names = [w.lower() for w in q_side if is_name(w, common)]
     p_names = [w.lower() for w in p_side if is_name(w, common)]
-    if q_names and p_names and not set(q_names) & p_all and not {name_form(w) for w in q_names} & {name_form(w) for w in p_names}:
+    if (q_names and p_names and not set(q_names) & p_all and not set(p_names) & q_all
+            and not {name_form(w) for w in q_names} & {name_form(w) for w in p_names}):
         return "name"
     return ""
 
@@ -142,7 +144,8 @@ def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[
         if op == "replace" and j2 - j1 > 4 and i1 == 0:  # the claim's first words, against as many of the passage's before them
             j1 = j2 - i2
         if op == "replace" and i2 - i1 <= 4 and j2 - j1 <= 4:
-            kind = diff_kind([claim[s:e] for _, s, e in c_raw[i1:i2]], [passage[s:e] for _, s, e in p_raw[j1:j2]], set(p_toks), common)
+            kind = diff_kind([claim[s:e] for _, s, e in c_raw[i1:i2]], [passage[s:e] for _, s, e in p_raw[j1:j2]], set(p_toks), common,
+                             set(c_toks))
             if kind == "name":
                 said, claimed = _names(passage, p_raw[j1:j2], common), _names(claim, c_raw[i1:i2], common)
             elif kind == "opposite":

@@ -158,11 +158,13 @@ def figures(text: str) -> list[tuple[str, float | None]]:
 def unit_noun(span_text: str) -> str:
     """The stem of the thing a count counts ('44 companies' -> 'compani')."""
     synonyms = {"firm": "compani", "compani": "compani", "busi": "compani", "member": "compani"}
-    for tok in reversed(words(span_text)):
-        for part in reversed(tok.split("-")):
-            if part and not part[0].isdigit() and part not in NUMBER_WORDS and part not in SCALES and part not in HEDGES:
-                s = stem(part)
-                return synonyms.get(s, s)
+    parts = [part for tok in words(span_text) for part in tok.split("-")]
+    for i in range(len(parts) - 1, -1, -1):
+        part = parts[i]
+        if part and not part[0].isdigit() and part not in NUMBER_WORDS and part not in SCALES and part not in HEDGES:
+            s = stem(part)
+            # 'non-manufacturers' count other things than 'manufacturers'.
+            return "non-" + s if i and parts[i - 1] == "non" else synonyms.get(s, s)
     return ""
 
 
