@@ -25,6 +25,7 @@ COPULA = frozenset("is are was were".split())
 LIGHT_VERBS = frozenset("get gets got getting receive receives received make makes made say says said".split())
 CONNECTIVES = ("and what about", "and how about", "what about", "how about", "and", "but", "also", "so", "then", "or", "plus", "ok", "okay", "well")
 PERSONAL = frozenset("it they them he she him".split())
+PERSON = frozenset("he she him his her".split())
 POSSESSIVE = frozenset("its their his her".split())
 DEMONSTRATIVE = frozenset("that this those these".split())
 _TOKEN = re.compile(r"[\w$¥€£][\w$¥€£.,'’-]*[\w]|[\w$¥€£]")
@@ -252,10 +253,10 @@ def _merge_fragment(fragment: str, previous: str) -> str:
 
 
 def _substitute(text: str, previous: str, named: str = "") -> str:
-    """Pronouns that point back replaced by what the previous question was about (or the name its answer gave)."""
-    about = topic(previous)
-    if named:
-        about = Topic(subject=named, focus="", thing="")
+    """Pronouns that point back replaced by what the previous question was about; 'he', 'she', 'his', 'her' by the person its
+    answer named, where it named one ('Who is the chief engineer?' 'Jun Okafor': 'he' is Jun Okafor, while after 'Who leads
+    Noetra?' 'SoftBank', 'it' is still Noetra)."""
+    asked_about = topic(previous)
     tokens = _tokens(text)
     positions = set(_pointing(tokens))
     if not positions:
@@ -264,6 +265,7 @@ def _substitute(text: str, previous: str, named: str = "") -> str:
     for match in _TOKEN.finditer(text):
         if index in positions:
             tok = match.group(0).lower()
+            about = Topic(subject=named, focus="", thing="") if named and tok in PERSON else asked_about
             plural_focus = about.focus.split()[-1].endswith("s") if about.focus else False
             if tok in DEMONSTRATIVE or (tok in ("they", "them", "their") and plural_focus):
                 repl = about.phrase() or about.subject
@@ -292,8 +294,7 @@ def rewrite(question: str, previous: str | None, previous_answer: str | None = N
     lower = {t.lower() for t in tokens}
     pointing = _pointing(tokens)
     if pointing:
-        personal = any(tokens[i].lower() in PERSONAL | POSSESSIVE for i in pointing)
-        named = answer_name(previous, previous_answer) if personal else ""
+        named = answer_name(previous, previous_answer) if any(tokens[i].lower() in PERSON for i in pointing) else ""
         return _question(_substitute(text, previous, named))
     if not (lower & WH) and not (tokens and tokens[0].lower() in AUX):
         return _merge_fragment(text, previous)

@@ -98,7 +98,8 @@ def test_resolve_chains_follow_ups_through_the_conversation() -> None:
         "In which sectors will Japan's robots work?",
         "In which sectors will Korea's robots work?",
     ]
-    assert resolve(["Which company leads Noetra?", "how much does it invest?"], ["SoftBank [1]. “...” [1]"])[-1] == "How much does SoftBank invest?"
+    assert resolve(["Who leads Noetra?", "and how much funding does it get?"], ["SoftBank [1]. “...” [1]"])[-1] == "How much funding does Noetra get?", (
+        "'it' stays with what the conversation asks about; only 'he' or 'she' is the person an answer named")
 
 
 FOLLOW = "and how much of that comes this year?"
