@@ -50,7 +50,8 @@ _COPULA = frozenset("is are was were".split())
 def _base_words(base: str, answer: str) -> str:
     """The words of the part an elliptic part leans on, its question words dropped and its answer, when known, put where they stood
     ('Who bought Ampere' -> 'SoftBank bought Ampere'; 'Which studio is Rivera Games buying' -> 'Rivera Games buying Northlight';
-    'how many robots are planned' -> '10 million robots are planned')."""
+    'how many robots are planned' -> '10 million robots are planned'; 'how many robots does Japan want' -> 'Japan want 10
+    million robots')."""
     head = _WH_HEAD.match(base)
     if not head:
         return base
@@ -60,6 +61,10 @@ def _base_words(base: str, answer: str) -> str:
     if head.group("object") and head.group("noun") and head.group("aux").lower() in _COPULA and len(rest.split()) == 1:
         # The asked thing is the subject of a passive ('how many robots are planned'): the answer counts it.
         return f"{answer}{head.group('noun')} {head.group('aux')} {rest}".strip()
+    counted = (head.group("object") or "").lower().startswith("how")
+    if answer and counted and head.group("noun") and head.group("noun").split()[-1].lower() not in answer.lower():
+        # The answer counts or names the asked thing: 'how many robots does Japan want' -> 'Japan want 10 million robots'.
+        return f"{rest} {answer}{head.group('noun')}"
     return f"{rest} {answer}" if answer and head.group("object") else rest
 
 

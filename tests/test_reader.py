@@ -200,6 +200,7 @@ def test_a_list_of_three_questions_is_read_as_three() -> None:
     ("Who bought Ampere, and for how much?", "SoftBank", "for how much SoftBank bought Ampere?"),
     ("Which studio is Rivera Games buying, and for how much?", "Northlight", "for how much Rivera Games buying Northlight?"),
     ("When was Ampere founded, and by whom?", "2017", "by whom Ampere founded?"),
+    ("How many robots does Japan want, and by when?", "10 million", "by when Japan want 10 million robots?"),
 ])
 def test_the_first_parts_answer_stands_where_its_question_word_stood(question: str, answer: str, second: str) -> None:
     from qa.pipeline import question_parts, read_as
