@@ -854,7 +854,7 @@ def _cell(text: str) -> str:
     return one_line(text).replace("|", "\\|")
 
 
-NO_TIMELINE = "No event here has a date that can be placed in time (a day without its year needs the article's own date)."
+NO_TIMELINE = "No dated events: these articles give no full date (day or month with its year) for what they report."
 
 
 def empty_note(topic: str | None) -> str:

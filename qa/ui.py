@@ -47,6 +47,8 @@ MODE_CHOICES = [("Quoted from the articles (fast)", EXTRACTIVE), ("Written by a 
 NO_MODEL = "Written answers are not available here: no language model is set up on this server."
 MODEL_FAILED = "The language model did not answer, so this answer is quoted from the articles."
 DOWNLOAD_MINUTES = 60
+# The most characters of what a download is about that its file name keeps.
+DOWNLOAD_NAME_CHARS = 48
 LOG = logging.getLogger("qa.ui")
 STREAM_SECONDS = 0.6
 STREAM_STEP_WORDS = 3
@@ -696,10 +698,11 @@ class Screens:
         if not turn:
             return "", gr.update(value=None, interactive=False)
         text = answer_markdown(turn["answer"], current, turn.get("written_by", ""))
-        return text, gr.update(value=str(self.download_file("answer", text)), interactive=True)
+        return text, gr.update(value=str(self.download_file("answer", text, turn.get("question", ""))), interactive=True)
 
-    def download_file(self, kind: str, text: str) -> Path:
-        """A file to download holding a text: one per distinct text, and files untouched for an hour removed (Gradio serves its own copy)."""
+    def download_file(self, kind: str, text: str, about: str = "") -> Path:
+        """A file to download holding a text, named after what it is about ('briefing-state-funding-….md'): one per distinct text,
+        and files untouched for an hour removed (Gradio serves its own copy)."""
         cutoff = time.time() - DOWNLOAD_MINUTES * 60
         for old in self.downloads.glob("*.md"):
             try:
@@ -707,7 +710,9 @@ class Screens:
                     old.unlink()
             except FileNotFoundError:
                 continue
-        path = self.downloads / f"{kind}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.md"
+        words = re.findall(r"[a-z0-9]+", about.lower())
+        slug = "".join(f"-{w}" for w in words)[:DOWNLOAD_NAME_CHARS].rstrip("-")
+        path = self.downloads / f"{kind}{slug}-{hashlib.sha256(text.encode()).hexdigest()[:8]}.md"
         path.write_text(text, encoding="utf-8")
         return path
 
@@ -875,7 +880,7 @@ class Screens:
             brief = module.make_brief(self.engine, topic=(topic or "").strip() or None, doc_ids=selected)
         except QAError as exc:
             return f'<div class="qa-warn">{esc(str(exc))}</div>', {}, empty_passage_html(), gr.update(value=None, interactive=False)
-        path = self.download_file("briefing", module.to_markdown(brief))
+        path = self.download_file("briefing", module.to_markdown(brief), brief.topic or "all articles")
         data = brief.to_dict()
         scope = f'<div class="qa-scope">{esc(scope_line(selected, len(current)))}</div>'
         return scope + brief_html(data, current), data, empty_passage_html("a marker like [1] in the briefing"), gr.update(value=str(path), interactive=True)

@@ -220,7 +220,7 @@ def test_a_briefing_without_dated_events_says_why_it_has_no_timeline(fake_engine
     brief = make_brief(fake_engine, doc_ids=["delta"])
     assert brief.points and not brief.timeline
     exported = to_markdown(brief)
-    assert "## Timeline\n\nNo event here has a date that can be placed in time" in exported
+    assert "## Timeline\n\nNo dated events:" in exported
 
 
 def test_json_shape(fake_engine: Engine) -> None:

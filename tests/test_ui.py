@@ -516,6 +516,12 @@ def test_download_files_do_not_pile_up(fake_engine: Engine) -> None:
     assert build_app(fake_engine).delete_cache == (3600, 3600), "Gradio's own copies of the downloads are deleted too"
 
 
+def test_a_download_is_named_after_what_it_is_about(fake_engine: Engine) -> None:
+    """'briefing-state-funding-….md', not a bare hash: a user finds the file again among their downloads."""
+    path = Screens(fake_engine).download_file("briefing", "# Briefing", "State funding (¥1 trillion)?")
+    assert path.name.startswith("briefing-state-funding-1-trillion-") and path.suffix == ".md"
+
+
 def test_an_upload_recounts_the_articles_searched(fake_engine: Engine, tmp_path: Path) -> None:
     """After an upload the scope line counts the new article, with or without filters."""
     path = tmp_path / "ferry.txt"
