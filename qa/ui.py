@@ -119,7 +119,9 @@ CSS = """
 .qa-brief li { margin: 3px 0; line-height: 1.5; }
 .qa-brief a.qa-cite, #qa-lookup-results a.qa-cite.qa-inline { display: inline-block; padding: 0 4px; margin: 0 1px; border-radius: 6px; font-size: 0.8em;
   font-weight: 600; text-decoration: none !important; background: #dbeafe; color: #1e40af !important; border: 1px solid #93c5fd; }
-#qa-brief-passage, #qa-lookup-passage { position: sticky; top: 8px; }
+#qa-brief-side, #qa-lookup-side { position: sticky; top: 8px; align-self: flex-start; }
+/* Gradio's container hides its overflow, which makes it the scroll box sticky panels stick to; clip hides without that. */
+.gradio-container { overflow: clip !important; }
 .qa-figures { border-collapse: collapse; width: 100%; font-size: 0.88em; }
 .qa-figures th, .qa-figures td { border: 1px solid var(--border-color-primary); padding: 4px 6px; text-align: left; vertical-align: top; }
 .qa-draft { color: var(--body-text-color-subdued); }
@@ -1031,7 +1033,7 @@ def build_app(
                             brief_btn = gr.Button("Write the briefing", variant="primary", scale=1, min_width=200, elem_id="qa-brief-go")
                         brief_out = gr.HTML("", elem_id="qa-brief")
                         brief_download = gr.DownloadButton("Download .md", value=None, interactive=False, size="sm", elem_id="qa-brief-download")
-                    with gr.Column(scale=2):
+                    with gr.Column(scale=2, elem_id="qa-brief-side"):
                         brief_passage = gr.HTML(empty_passage_html("a marker like [1] in the briefing"), elem_id="qa-brief-passage")
             with gr.Tab("Citation lookup", id="lookup"):
                 gr.Markdown("Paste a quote or a claim: see where the articles say it, and how closely."
@@ -1043,7 +1045,7 @@ def build_app(
                             lookup_k = gr.Slider(1, 10, value=5, step=1, label="Matches")
                             lookup_btn = gr.Button("Find it in the articles", variant="primary", elem_id="qa-lookup-go")
                         lookup_out = gr.HTML("", elem_id="qa-lookup-results")
-                    with gr.Column(scale=2):
+                    with gr.Column(scale=2, elem_id="qa-lookup-side"):
                         lookup_passage = gr.HTML(empty_passage_html("a match"), elem_id="qa-lookup-passage")
 
         cite_req = gr.Textbox(visible="hidden", elem_id="qa-cite-req")
