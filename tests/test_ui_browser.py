@@ -175,6 +175,16 @@ def test_briefing_markers_open_their_passages(page: Any, app: tuple[str, Engine]
     cite = brief_citation(make_brief(app[1], topic="tidal plant").to_dict(), n)
     assert page.inner_text("#qa-brief-passage mark") == cite["quote"]
 
+    page.set_viewport_size({"width": 1400, "height": 400})  # a briefing longer than the window
+    last = page.locator("#qa-brief a.qa-cite").last
+    last.scroll_into_view_if_needed()
+    scrolled = page.evaluate("window.scrollY")
+    last.click()
+    page.wait_for_timeout(800)
+    assert page.evaluate("window.scrollY") == scrolled, "a marker at the foot of the briefing does not jump the page"
+    box = page.locator("#qa-brief-passage").bounding_box()
+    assert box["y"] < 400 and box["y"] + box["height"] > 0, "the passage panel stays in view beside the marker"
+
 
 def test_lookup_shows_the_verdict_and_the_passage(page: Any) -> None:
     """The lookup tab: a misquoted figure is found, marked contradicted, and shown in its article."""
