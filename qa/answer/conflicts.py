@@ -112,8 +112,13 @@ def differing_figure(claim: str, passage: str) -> tuple[Figure, Figure] | None:
     said = [fp for fp in stated if not any(_same_figure(fc, fp, claimed=True) for fc in claimed)]
     for fc in claimed:
         same_way = [fp for fp in stated if fc.bound and fp.bound == fc.bound and comparable(fc, fp)]
+        # Where a passage gives a cap and amounts under it ('up to ¥1 trillion, with 387.3 billion yen for FY2026'), a claim's
+        # plain amount is stated by one of them or by the cap's own figure, not merely admitted by the cap ('¥487.3 billion').
+        exact = [fp for fp in stated if not fc.bound and not fp.bound and comparable(fc, fp)]
         if any(_same_figure(fc, fp, claimed=True) for fp in same_way or stated):
-            continue
+            if not exact or any(_equal(fc, fp) for fp in stated):
+                continue
+            return fc, exact[0]
         other = next((fp for fp in same_way or said if _same_figure(fc, fp, claimed=True) is False), None)
         if other:
             return fc, other
