@@ -20,6 +20,7 @@ import numpy as np
 from qa.answer.conflicts import Statement, conversion_conflicts, disagreements, stated_differently
 from qa.answer.figures import WRITTEN_DATE, Figure, Kind, candidate_spans, comparable, date_value, money_conversions, month_number, same_value, text_figures
 from qa.answer.lexicon import WEEKDAYS
+from qa.answer.speech import QUOTED, SPEECH, said
 from qa.index import Index
 from qa.judge import Judge, shared_judge
 from qa.markdown import one_line
@@ -52,11 +53,6 @@ SAME_SUBJECT = 0.45
 _DURATIONS = frozenset({"year", "month", "day", "week", "hour", "minut", "decad"})
 _NUMBERISH = frozenset(terms("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred dozen "
                              "thousand million billion trillion plus about around roughly nearly approximately"))
-_NAME = r"(?:[A-Z][\w'’.-]*\s){0,4}[A-Z][\w'’.-]*"
-_SPEECH = r"(?:said|says|told|stated|noted|added|argued|warned|explained|wrote|reported|reports|flags|flagged)"
-_TITLES = re.compile(r"^(?:.*\b(?:Minister|President|Secretary|Chairman|Chair|CEO|Director|Governor|Mayor|Professor|Senator|Spokesperson|"
-                     r"Spokesman|Spokeswoman|Chief|Head|Analyst|Economist|Mr|Mrs|Ms|Dr)\.?\s)?(?:The\s)?", re.S)
-_QUOTED = re.compile(r"[\"“]([^\"“”]{20,}?)[\"”]")
 
 
 @dataclass(frozen=True)
@@ -442,7 +438,7 @@ def _opens_a_sentence(text: str) -> bool:
 
 
 _LEANS_ON_ANOTHER = re.compile(rf"^(?:[\"“‘]|(?:He|She|They|We|I|His|Her|Their|It|Its|This|That|These|Those|But|And|Yet|However|"
-                               rf"Also)\b)|[,\"”]\s+(?:he|she|they)\s+(?:has |had )?{_SPEECH}\b")
+                               rf"Also)\b)|[,\"”]\s+(?:he|she|they)\s+(?:has |had )?{SPEECH}\b")
 
 
 def stands_alone(text: str) -> bool:
@@ -559,41 +555,6 @@ def _timeline(dated: list[Dated], same: Same, citer: _Citer) -> list[Event]:
 
 # --- who said what -----------------------------------------------------------------------------------
 
-_NOT_NAMES = frozenset({"officials", "sources", "analysts", "critics", "experts", "reports", "it", "he", "she", "they", "this", "that",
-                        "the", "a", "an", "we", "i", "and", "but", "government", "company"})
-
-
-# When the words were said, between the attribution and the words: 'on June 30:', 'in December that', 'last week that'.
-_WHEN_SAID = r"(?:\s*(?:on|in|at|last|this|earlier|late)\s+(?:[\w-]+\s+){0,3}?[\w-]+(?=\s*:|\s+that\b))"
-
-
-def _speaker(text: str) -> tuple[str, int, int] | None:
-    """The person or body a sentence says is speaking ('Minister Ryosei Akazawa said', 'according to Ary News', 'his lawyer, Gregory
-    Ioannidis, said'), title, possessor ('Xbox's') and opening stopwords ('But') stripped, and the words it reports as said: what
-    follows 'X said' or a leading 'According to X,', else what comes before the attribution."""
-    before = re.search(rf"(?:(?<=, )({_NAME}),|({_NAME}))\s+(?:has |had )?{_SPEECH}\b", text)
-    found = before or re.search(rf"\b(said|says|[Aa]ccording to)\s+({_NAME})", text)
-    if not found:
-        return None
-    raw = (found.group(1) or found.group(2)) if before else found.group(2)
-    lead = _TITLES.match(raw)
-    name = re.sub(r"^.*['’]s\s+", "", raw[lead.end() if lead else 0:].strip(" .,"))
-    while " " in name and name.split()[0].lower() in STOPWORDS:
-        name = name.split(maxsplit=1)[1]
-    if not name or name.lower() in _NOT_NAMES:
-        return None
-    end = len(text.rstrip(" ."))
-    if before and (found.start() == 0 or text[found.end():].strip(" .")):
-        # Whom it was told to ('told reporters', 'told BBC Sport:') and when ('on June 30:') are not the words said.
-        told = r"(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*(?=\s*[:,])" if found.group(0).endswith("told") else "(?!)"
-        tail = re.match(rf"\s*(?:reporters\s+|{told})?{_WHEN_SAID}?(?:\s*that\s+)?[\s:,]*", text[found.end():])
-        return name, found.end() + (tail.end() if tail else 0), end
-    if not before and found.start() == 0:
-        comma = next((m.end() for m in re.finditer(r",\s", text[found.end():]) if not re.search(r"\([^)]*$", text[:found.end() + m.start()])), None)
-        return (name, found.end() + comma, end) if comma is not None else None
-    return name, 0, len(text[:found.start()].rstrip(" ,—–"))
-
-
 # A quotation left open at a sentence's end runs on through at most this many of the sentences after it.
 QUOTE_RUNS_ON = 2
 
@@ -612,7 +573,7 @@ def _runs_on(index: Index, sid: int, words_start: int) -> int:
         return last
     while last - sid < QUOTE_RUNS_ON and last + 1 < len(index.sentences):
         nxt = index.sentences[last + 1]
-        if nxt.doc_id != index.sentences[sid].doc_id or _speaker(nxt.text):
+        if nxt.doc_id != index.sentences[sid].doc_id or said(nxt.text):
             break
         last += 1
         # A sentence with no quote mark goes on with the open quotation; one whose last mark closes it ends it.
@@ -629,15 +590,15 @@ def _quoted(index: Index, ids: list[int]) -> list[tuple[str, _Item]]:
     for sid in sorted(ids):
         sent = index.sentences[sid]
         text = sent.text
-        found = _speaker(text)
-        quotes = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(text) if len(m.group(1).split()) >= 6]
-        if found is None and (re.match(r"[\"“]", text) or re.search(rf"\b(?:he|she)\s+{_SPEECH}\b", text, re.I)) and sid > 0:
+        found = said(text)
+        quotes = [(m.start(1), m.end(1)) for m in QUOTED.finditer(text) if len(m.group(1).split()) >= 6]
+        if found is None and (re.match(r"[\"“]", text) or re.search(rf"\b(?:he|she)\s+{SPEECH}\b", text, re.I)) and sid > 0:
             before = index.sentences[sid - 1]
-            found = _speaker(before.text) if before.doc_id == sent.doc_id else None
-            found = found and (found[0], 0, 0)
+            found = said(before.text) if before.doc_id == sent.doc_id else None
+            found = found and replace(found, start=0, end=0)
         if not found or sid in covered:
             continue
-        for lo, hi in quotes or [found[1:]]:
+        for lo, hi in quotes or [(found.start, found.end)]:
             last = sid if quotes or hi < len(text.rstrip(" .")) else _runs_on(index, sid, lo)
             covered.update(range(sid + 1, last + 1))
             # Reported words cut from a quotation the sentence splitter opened or closed elsewhere lose their stray quote marks.
@@ -650,7 +611,7 @@ def _quoted(index: Index, ids: list[int]) -> list[tuple[str, _Item]]:
             if not inner:
                 words = words.rstrip("\"”").rstrip(" ,.;:")
             if len(words.split()) >= 4:
-                out.append((found[0], _Item(sent.doc_id, sent.start + lo, sent.start + lo + len(words), words, words)))
+                out.append((found.speaker, _Item(sent.doc_id, sent.start + lo, sent.start + lo + len(words), words, words)))
     return out
 
 
@@ -765,9 +726,9 @@ def _count_disagreements(index: Index, ids: list[int], citer: _Citer) -> list[Di
     asked: dict[tuple[str, frozenset[str]], list[Statement]] = {}
     for sid in ids:
         for fig in _figures(index.sentences[sid].text):
-            if fig.kind == "count" and fig.unit and fig.unit not in _DURATIONS:
-                bound = {"lower": "more than ", "upper": "up to "}.get(fig.bound, "")
-                asked.setdefault((fig.unit, _qualifiers(fig)), []).append(Statement(index.sentences[sid].doc_id, bound + fig.text, sid))
+            # A bound ('more than a dozen sectors') is no side against a count it admits ('18 sectors'), nor one it does not.
+            if fig.kind == "count" and fig.unit and fig.unit not in _DURATIONS and not fig.bound:
+                asked.setdefault((fig.unit, _qualifiers(fig)), []).append(Statement(index.sentences[sid].doc_id, fig.text, sid))
     vectors = index.sentence_vectors
     out = []
     for statements in asked.values():

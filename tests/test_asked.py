@@ -32,6 +32,11 @@ from qa.reader import READER_FILE, Window, shared_reader
     ("Who is Japan's Industry Minister?", None),
     ("Who is the Industry Minister?", None),
     ("Who is O'Brien?", Asked.DEFINITION),
+    ("What did Kenteris's lawyer say?", Asked.SAID),
+    ("What has the IAAF said about the ban?", Asked.SAID),
+    ("what did Akazawa tell reporters", Asked.SAID),
+    ("What did the investor executive say ¥1 trillion falls short of?", None),
+    ("What did Sony sell?", None),
 ])
 def test_a_question_names_the_kind_of_answer_or_leaves_it_open(question: str, kind: Asked | None) -> None:
     assert asked(question) is kind
@@ -128,3 +133,25 @@ def test_who_is_is_answered_with_what_the_articles_call_the_name(real_engine, qu
     answer = real_engine.ask(question)
     assert not answer.abstained and "consortium" in answer.short and "SoftBank" != answer.short, answer.answer
     assert answer.question == question
+
+
+@pytest.mark.parametrize(("question", "text", "said"), [
+    ("What did Kenteris's lawyer say?", "The ruling came on Friday. Kenteris's lawyer, Gregory Ioannidis, said: \"The decision clears him.\"",
+     ["The decision clears him"]),
+    ("What did Akazawa say about robots?", "\"We set a target of 10 million robots,\" Minister Ryosei Akazawa told reporters. \"We will build the data.\"",
+     ["We set a target of 10 million robots", "We will build the data"]),
+    ("What did the Asahi Shimbun report?", "The Asahi Shimbun reported Tokyo does not want to chase the U.S. and China in general AI.",
+     ["Tokyo does not want to chase the U.S. and China in general AI"]),
+    ("What did Akazawa say?", "The IAAF said the pair had missed three tests. Akazawa was not there.", []),
+])
+def test_where_a_passage_gives_the_words_a_speaker_said(question: str, text: str, said: list[str]) -> None:
+    """The words of a sentence whose attribution names the speaker asked about (a role before the name counts), and a quotation in
+    the sentence after it; nothing where someone else speaks."""
+    assert [text[s:e] for s, e in answer_ranges(text, Asked.SAID, question)] == said
+
+
+def test_what_did_x_say_is_answered_with_their_words(real_engine) -> None:  # noqa: ANN001 - pytest fixture
+    """'What did Akazawa say about robots?' had been answered 'Social implementation'; 'What did Ryosei Akazawa say?' 'Noetra'."""
+    answer = real_engine.ask("What did Ryosei Akazawa say?")
+    assert not answer.abstained and len(answer.short.split()) > 8 and not answer.conflicts, answer.answer
+    assert "10 million robots" in real_engine.ask("What did Akazawa say about robots?").short

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.brief import MAX_POINTS, Brief, _covers, _speaker, human_date, make_brief, to_markdown
+from qa.answer.speech import said
+from qa.brief import MAX_POINTS, Brief, _covers, human_date, make_brief, to_markdown
 from qa.errors import BadInputError, ModelError
 from qa.judge import Judge
 from qa.pipeline import Engine
@@ -130,8 +131,8 @@ def test_who_said_what_names_the_speaker_and_quotes_exactly(fake_engine: Engine,
 ])
 def test_the_speaker_of_a_sentence(sentence: str, speaker: str | None) -> None:
     """A name set off by commas before 'said' speaks; an opening 'But' or a possessor is no part of the name; a place is no speaker."""
-    found = _speaker(sentence)
-    assert (found[0] if found else None) == speaker
+    found = said(sentence)
+    assert (found.speaker if found else None) == speaker
 
 
 @pytest.mark.parametrize(("sentence", "words"), [
@@ -140,18 +141,16 @@ def test_the_speaker_of_a_sentence(sentence: str, speaker: str | None) -> None:
     ("Akazawa told reporters on June 30: the plan is set.", "the plan is set"),
 ])
 def test_when_words_were_said_is_not_part_of_them(sentence: str, words: str) -> None:
-    found = _speaker(sentence)
-    assert found and sentence[found[1]:found[2]] == words
+    found = said(sentence)
+    assert found and sentence[found.start:found.end] == words
 
 
 def test_quoted_words_keep_the_marks_of_a_quotation_inside_them_and_are_direct_when_closed_after(fake_engine: Engine, corpus_dir: Path) -> None:
     """'…came up with "definitive proposals"' keeps its closing mark; words closed by a quotation mark right after them are the speaker's own."""
-    (corpus_dir / "port.txt").write_text(
-        "Tidal plant talks\n\nHarbour chief Ola Berg said in May that tidal plant talks would not resume without \"definitive proposals\".\n"
-        "\"We will fight the tidal plant at every turn. We do not want the tidal plant or anything like it in our harbour,\" said Kari Lund of the "
-        "fishing association.\n", encoding="utf-8")
-    fake_engine.build()
-    brief = make_brief(fake_engine, "tidal plant")
+    brief = _brief_with(fake_engine, corpus_dir,
+                        "Tidal plant talks\n\nHarbour chief Ola Berg said in May that tidal plant talks would not resume without \"definitive "
+                        "proposals\".\n\"We will fight the tidal plant at every turn. We do not want the tidal plant or anything like it in our "
+                        "harbour,\" said Kari Lund of the fishing association.\n", "tidal plant")
     quotes = {q.speaker: q for q in brief.quotes}
     assert quotes["Ola Berg"].text.endswith('"definitive proposals"') and not quotes["Ola Berg"].direct
     assert quotes["Kari Lund"].direct and quotes["Kari Lund"].text.startswith("We do not want the tidal plant")
@@ -160,12 +159,10 @@ def test_quoted_words_keep_the_marks_of_a_quotation_inside_them_and_are_direct_w
 
 def test_who_said_what_draws_on_the_whole_of_the_articles_on_the_topic(fake_engine: Engine, corpus_dir: Path) -> None:
     """A quotation in an article on the topic is in who said what though it shares no word with the topic."""
-    (corpus_dir / "port.txt").write_text(
-        "Tidal plant harbour\n\nThe tidal plant will sit beside the harbour, where the tidal plant's turbines face the sea.\n"
-        "The tidal plant has 40 turbines in the harbour.\n"
-        "\"We will keep every berth open while the work goes on,\" harbour master Ola Berg said.\n", encoding="utf-8")
-    fake_engine.build()
-    brief = make_brief(fake_engine, "tidal plant")
+    brief = _brief_with(fake_engine, corpus_dir,
+                        "Tidal plant harbour\n\nThe tidal plant will sit beside the harbour, where the tidal plant's turbines face the sea.\n"
+                        "The tidal plant has 40 turbines in the harbour.\n"
+                        "\"We will keep every berth open while the work goes on,\" harbour master Ola Berg said.\n", "tidal plant")
     assert any(q.speaker == "Ola Berg" and q.text.startswith("We will keep every berth open") for q in brief.quotes)
 
 

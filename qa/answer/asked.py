@@ -8,6 +8,7 @@ from enum import Enum
 
 from qa.answer.figures import Kind, candidate_spans
 from qa.answer.lexicon import MONTHS, YEAR_DIGITS
+from qa.answer.speech import QUOTED, said
 from qa.text import STOPWORDS
 
 
@@ -21,6 +22,7 @@ class Asked(Enum):
     PERCENT = "percent"
     WEIGHT = "weight"
     DEFINITION = "definition"
+    SAID = "said"
 
 
 # Only questions that name the kind: a bare "When" may be answered by "after the election" or "last week".
@@ -55,11 +57,19 @@ _OPENS_DESCRIPTION = frozenset("the a an by from of and for in on at with said s
 _AFTER = r"(?=\s*(?:,|\.|;|:|\)|—|–|\s--|$))"
 
 
+# 'What did Akazawa say?', 'What has the IAAF said about the ban?': the words a speaker said, read only where a sentence says X said them.
+_SAID = re.compile(r"^\s*what\s+(?:did|does|do|has|have|had|will|would)\s+(?P<name>.+?)\s+(?:say|said|tell|told|write|wrote|report|reported|"
+                   r"add|added|claim|claimed|argue|argued|warn|warned|announce|announced|state|stated)\b(?:\s+(?:reporters|journalists|the press))?"
+                   r"(?:\s+(?:about|of|on|regarding)\b.*)?\s*\??\s*$", re.I)
+
+
 def asked(question: str) -> Asked | None:
     """The kind of answer a question names ('On what date…' a day or month, 'In what year…' a year, 'How old…' an age, 'Who is
-    X?' a description of X), or None when its form is open."""
+    X?' a description of X, 'What did X say?' X's words), or None when its form is open."""
     if _DEFINITION.match(question):
         return Asked.DEFINITION
+    if _SAID.match(question):
+        return Asked.SAID
     return next((kind for kind, pattern in _ASKS if pattern.search(question)), None)
 
 
@@ -104,11 +114,48 @@ def _descriptions(text: str, name: str) -> list[tuple[int, int]]:
     return found
 
 
+# Where a sentence of a window ends: after its full stop (and closing quotation mark) before a capital, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘]?[A-Z])|\n+")
+
+
+def _words_of(text: str, speaker: str) -> list[tuple[int, int]]:
+    """Where a text gives the words a speaker said: the words of each sentence whose attribution names the speaker (every content
+    word of 'Kenteris's lawyer' in 'Kenteris's lawyer, Gregory Ioannidis, said'), and a quotation in the sentence after one that does."""
+    wanted = {w for w in re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", "", speaker.lower())) if w not in STOPWORDS}
+    found: list[tuple[int, int]] = []
+    named_before = False
+    cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
+    for base, stop in zip(cuts, cuts[1:]):
+        sentence = text[base:stop]
+        attribution = said(sentence)
+        if attribution:
+            held = set(re.findall(r"[a-z0-9]+", sentence[slice(*attribution.named_at)].lower()))
+            named_before = bool(wanted) and wanted <= held
+            if named_before and attribution.end > attribution.start:
+                found.append(_unquoted(sentence, base, attribution.start, attribution.end))
+        elif named_before:
+            found += [_unquoted(sentence, base, q.start(1), q.end(1)) for q in QUOTED.finditer(sentence)]
+    return [(a, b) for a, b in found if b > a]
+
+
+def _unquoted(sentence: str, base: int, start: int, end: int) -> tuple[int, int]:
+    """Words said without the quotation marks and punctuation at their edges."""
+    while start < end and (sentence[start] in "\"“‘:" or sentence[start].isspace()):
+        start += 1
+    while end > start and sentence[end - 1] in " \"”’,.;:":
+        end -= 1
+    return base + start, base + end
+
+
 def answer_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int, int]]:
-    """Where a text states an answer of that kind, as character ranges (for a description, of the name the question asks about)."""
+    """Where a text states an answer of that kind, as character ranges (for a description, of the name the question asks about;
+    for words said, those of the speaker it asks about)."""
     if kind is Asked.DEFINITION:
         named = _DEFINITION.match(question)
         return sorted(set(_descriptions(text, named.group("name")))) if named else []
+    if kind is Asked.SAID:
+        speaker = _SAID.match(question)
+        return sorted(set(_words_of(text, speaker.group("name")))) if speaker else []
     return _figure_ranges(text, kind)
 
 

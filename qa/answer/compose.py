@@ -154,8 +154,9 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
     best = found[0]
     others: list[tuple[Found, bool]] = []
     seen = [best.window.doc_id]
-    # Two articles' descriptions of one name ('Industry Minister', 'Economy Minister') are two sides of it, not a disagreement.
-    describes = asked(question) is Asked.DEFINITION
+    # Two articles' descriptions of one name ('Industry Minister', 'Economy Minister') are two sides of it, and two things a speaker
+    # said are two things said, not a disagreement.
+    describes = asked(question) in (Asked.DEFINITION, Asked.SAID)
     for f in found[1:]:
         if f.p < judge.answer or f.window.doc_id in seen:
             continue
