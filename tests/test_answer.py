@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from qa.answer.asked import items_asked
 from qa.answer.compose import Found, Judgement, compose, widen, window
 from qa.answer.conflicts import agree, differing_figure, stated_differently
 from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value, text_figures
@@ -94,6 +95,28 @@ def test_a_passage_inside_one_already_quoted_is_not_quoted_again(fake_engine: En
     check_contract(answer, fake_engine)
     assert answer.answer.startswith("40 turbines [1]. 120,000 homes [1]. “The plant will have 40 turbines")
     assert len(answer.citations) == 1 and answer.answer.count("“") == 1
+
+
+def test_a_question_for_two_things_lists_two_answers_not_a_conflict(fake_engine: Engine) -> None:
+    """'Who are the two…?' read as Elena Brandt in one article and Ilse Marten in another: both are the answer, each cited."""
+    found = [_finding(fake_engine, "alpha", "Elena Brandt", 0.9), _finding(fake_engine, "beta", "Ilse Marten", 0.6)]
+    question = "Who are the two people quoted on the tidal plant?"
+    answer = compose(fake_engine.index(), question, [(question, found)], Judgement(0.5, 0.65))
+    check_contract(answer, fake_engine)
+    assert answer.short == "Elena Brandt; Ilse Marten" and not answer.conflicts and answer.answer.startswith("Elena Brandt [1]; Ilse Marten [2]. “")
+    assert "“Mayor Elena Brandt said" in answer.answer and "“Fishermen's association head Ilse Marten said" in answer.answer
+    single = "Who is quoted on the tidal plant?"
+    assert compose(fake_engine.index(), single, [(single, found)], Judgement(0.5, 0.65)).short == "Elena Brandt"
+
+
+@pytest.mark.parametrize(("question", "items"), [
+    ("Who are the chief executives of the two exchanges competing to buy the LSE?", 2),
+    ("Which three investment banks is Euronext working with?", 3),
+    ("Which companies will lead AI development?", 1),
+    ("How many of the two bids were rejected?", 1),
+])
+def test_how_many_answers_a_question_asks_for(question: str, items: int) -> None:
+    assert items_asked(question) == items
 
 
 def test_a_lead_opens_its_sentence_with_a_capital(fake_engine: Engine) -> None:
@@ -191,6 +214,7 @@ def test_answer_spans_widen_to_their_unit_and_scale(text: str, span: str, widene
     ("eighth", "ninth", False), ("Hugh Dalton", "Oliver Letwin", False), ("Gregory Ioannidis", "criminal charges in Greece", None),
     ("domestic AI foundation", "sovereign physical-AI foundation", None),
     ("More than 2.8 million DS consoles", "almost 4m DS consoles", False), ("up to ¥1 trillion", "¥1 trillion", True),
+    ("Jean-Francois Theodore", "Werner Seifert", False),
 ])
 def test_answers_agree_within_rounding_and_differ_beyond_it(a: str, b: str, same: bool | None) -> None:
     assert agree(a, b) is same

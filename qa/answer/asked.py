@@ -73,6 +73,18 @@ def asked(question: str) -> Asked | None:
     return next((kind for kind, pattern in _ASKS if pattern.search(question)), None)
 
 
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
+# A question that asks for a number of things: 'Which three banks…', 'the chief executives of the two exchanges', 'both'.
+_SEVERAL = re.compile(r"\b(?:which|what|the|both|name|are)\s+(two|three|four|five)\b|\b(both)\b", re.I)
+
+
+def items_asked(question: str) -> int:
+    """How many answers a who, which or what question asks for: the number it names ('Which three banks…', 'the two exchanges',
+    'both'), else one (a question for several things without a number, 'Which companies…', is answered by one span that lists them)."""
+    named = _SEVERAL.search(question) if re.match(r"\s*(?:who|which|what|name)\b", question, re.I) else None
+    return _COUNT_WORDS[(named.group(1) or named.group(2)).lower()] if named else 1
+
+
 def _apposition(text: str, end: int) -> tuple[int, int] | None:
     """What the words after a name say it is: 'Noetra, a consortium…', 'Noetra -- a physical AI consortium…', 'Noetra is a…'
     (not the attribution of 'Northlight, the company said')."""

@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from qa.answer.asked import Asked, another_year, answer_ranges, asked, enclosing
+from qa.answer.asked import Asked, another_year, answer_ranges, asked, enclosing, items_asked
 from qa.answer.conflicts import Statement, agree, disagreements, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
 from qa.answer.lexicon import HEDGES, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
@@ -157,8 +157,15 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
     # Two articles' descriptions of one name ('Industry Minister', 'Economy Minister') are two sides of it, and two things a speaker
     # said are two things said, not a disagreement.
     describes = asked(question) in (Asked.DEFINITION, Asked.SAID)
+    # A question that asks for several things ('Who are the chief executives of the two exchanges?') lists the different answers
+    # the reader finds, where the best is one thing (not already a list), rather than setting them against each other.
+    wanted = items_asked(question) if not re.search(r",|\band\b", best.text) else 1
+    listed = [best]
     for f in found[1:]:
-        if f.p < judge.answer or f.window.doc_id in seen:
+        if len(listed) < wanted and f.p >= judge.answer and f.text and all(agree(x.text, f.text) is False for x in listed):
+            listed.append(f)
+    for f in found[1:]:
+        if f.p < judge.answer or f.window.doc_id in seen or f in listed:
             continue
         verdict = agree(best.text, f.text)
         # A different answer read from a passage that also states the lead (or whose answer the lead's passage states) is a
@@ -169,11 +176,12 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
             seen.append(f.window.doc_id)
             others.append((f, verdict))
     statements = [Statement(f.window.doc_id, f.text, i) for i, f in enumerate([best, *(f for f, _ in others)])]
-    groups = disagreements(statements)
-    shown = [best, *(f for f, v in others if v or groups)]
+    groups = [] if len(listed) > 1 else disagreements(statements)
+    shown = [*listed, *(f for f, v in others if v or groups)]
     number = {id(f): citer.cite(f.window.doc_id, *quote_span(f)) for f in shown}
-    lead = f"{_opening(best.text)} {markers([number[id(best)], *(number[id(f)] for f, v in others if v)])}." if best.text else ""
-    quote = f"“{citer.citations[number[id(best)] - 1].quote}” [{number[id(best)]}]"
+    backing = markers([number[id(best)], *(number[id(f)] for f, v in others if v)])
+    lead = "; ".join([f"{_opening(best.text)} {backing}", *(f"{f.text} {markers([number[id(f)]])}" for f in listed[1:])]) + "." if best.text else ""
+    quote = " ".join(f"“{citer.citations[number[id(f)] - 1].quote}” [{number[id(f)]}]" for f in dict.fromkeys(listed))
     everyone = [best, *(f for f, _ in others)]
     conflicts = []
     if groups:
@@ -199,8 +207,8 @@ def conflict_sentence(conflict: Conflict, dates: dict[int, str]) -> str:
 
 
 def _bare(lead: str) -> str:
-    """A lead without its markers and full stop: the answer alone."""
-    return re.sub(r"\s*(?:\[\d+\])+\.$", "", lead)
+    """A lead without its markers and full stop: the answer alone ('Elena Brandt; Ilse Marten' of 'Elena Brandt [1]; Ilse Marten [2].')."""
+    return re.sub(r"\.$", "", re.sub(r"\s*(?:\[\d+\])+(?=;|\.$)", "", lead))
 
 
 def compose(index: Index, question: str, parts: list[tuple[str, list[Found]]], judge: Judgement) -> Answer:

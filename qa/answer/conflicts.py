@@ -64,7 +64,7 @@ def agree(a: str, b: str) -> bool | None:
         return True
     # Different names, places or ordinals differ; answers that word a description differently ('domestic AI foundation' against
     # 'sovereign physical-AI foundation') cannot be compared, nor can a weekday or month with another time ('Sunday', '12 December').
-    named = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", f"{a} {b}") if w[0].isupper() and not TIME_WORD.fullmatch(w)}
+    named = {part for w in re.findall(r"[^\W\d_][\w'’-]*", f"{a} {b}") if w[0].isupper() and not TIME_WORD.fullmatch(w) for part in words(w)}
     return False if all(w in named or w in ORDINALS or w in NUMBER_WORDS or w[0].isdigit() for w in wa ^ wb) else None
 
 
