@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from qa.text import STOPWORDS
 
 NAME = r"(?:[A-Z][\w'’.-]*\s){0,4}[A-Z][\w'’.-]*"
-SPEECH = r"(?:said|says|told|stated|noted|added|argued|warned|explained|wrote|reported|reports|flags|flagged)"
+SPEECH = (r"(?:said|says|told|stated|noted|added|argued|warned|explained|wrote|reported|reports|flags|flagged|insisted|insists|"
+          r"claimed|claims|admitted|stressed|confirmed|denied|announced|revealed|suggested|replied|urged|commented)")
 TITLES = re.compile(r"^(?:.*\b(?:Minister|President|Secretary|Chairman|Chair|CEO|Director|Governor|Mayor|Professor|Senator|Spokesperson|"
                     r"Spokesman|Spokeswoman|Chief|Head|Analyst|Economist|Mr|Mrs|Ms|Dr)\.?\s)?(?:The\s)?", re.S)
 # Words in quotation marks, at least 20 characters of them.
