@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.answer.figures import Figure, comparable, consistent, currency, day_figures, money_conversions, number_value, same_value, text_figures
 from qa.answer.differences import TIME_WORD, tokens
+from qa.answer.figures import Figure, comparable, consistent, currency, day_figures, money_conversions, number_value, same_value, text_figures
 from qa.answer.lexicon import NUMBER_WORDS, ORDINALS
 from qa.index import Index
 from qa.text import STOPWORDS, words

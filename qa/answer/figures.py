@@ -66,7 +66,8 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_CLOCK = re.compile(r"(?:about |around |at )?\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|(?:about |around )?\d{1,4}(?:[:.]\d\d)?\s?(?:GMT|BST|UTC|CET|EST|EDT|PST|JST|ET|PT)\b", re.I)
+_CLOCK = re.compile(r"(?:about |around |at )?\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
+                    r"|(?:about |around )?\d{1,4}(?:[:.]\d\d)?\s?(?:GMT|BST|UTC|CET|EST|EDT|PST|JST|ET|PT)\b", re.I)
 _RACE = re.compile(rf"(?:^|\s)\d[\d,]*m\s+(?:{'|'.join(RACE_WORDS)})\b", re.I)
 
 
