@@ -337,7 +337,7 @@ def _quote_match(index: Index, query: str, sid: int) -> _Found | None:
 
 # --- the claim matcher: the trained judge ----------------------------------------------------------
 
-def compare(index: Index, claim: str, passage: str, v: Verdict, common: frozenset[str]) -> tuple[str, float, str]:
+def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozenset[str]) -> tuple[str, float, str]:
     """What a passage does with a claim, given the judge's verdict on the pair: (verdict, score, note).
 
     A passage about the same thing that states one of the claim's figures differently contradicts it whatever the judge says;
@@ -363,7 +363,7 @@ def compare(index: Index, claim: str, passage: str, v: Verdict, common: frozense
 
 
 def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) -> list[_Found]:
-    """Each passage (a sentence, or two adjacent ones) with its verdict on the claim (compare; the judge runs once for all), a
+    """Each passage (a sentence, or two adjacent ones) with its verdict on the claim (_compare; the judge runs once for all), a
     passage of two sentences scoring a little under one of one."""
     passages = [index.docs[index.sentences[w[0]].doc_id].text[index.sentences[w[0]].start:index.sentences[w[-1]].end] for w in windows]
     verdicts = engine.judge.judge([(claim, p) for p in passages])
@@ -371,7 +371,7 @@ def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) 
     found = []
     for sids, passage, v in zip(windows, passages, verdicts):
         first, last = index.sentences[sids[0]], index.sentences[sids[-1]]
-        verdict, score, note = compare(index, claim, passage, v, common)
+        verdict, score, note = _compare(index, claim, passage, v, common)
         found.append(_Found(first.doc_id, first.start, last.end, verdict, score - 0.02 * (len(sids) - 1) * (verdict != NOT_FOUND), note))
     return found
 
