@@ -815,6 +815,7 @@ def _cell(text: str) -> str:
     return one_line(text).replace("|", "\\|")
 
 
+NO_DISAGREEMENT = "No disagreement between the articles was found."
 NO_TIMELINE = "No dated events: these articles give no full date (day or month with its year) for what they report."
 
 
@@ -865,7 +866,7 @@ def to_markdown(brief: Brief) -> str:
             sides = "; ".join(f"{_cell(side.text)} {_marks(side.citations)}" for side in conflict.claims)
             lines.append(f"- On {one_line(conflict.about)}: {sides}.")
     else:
-        lines.append("No disagreement between the articles was found.")
+        lines.append(NO_DISAGREEMENT)
     lines += ["", "## Sources", ""]
     for c in brief.citations():
         lines.append(f"[{c.n}] {one_line(c.title or c.doc_id)} ({one_line(c.doc_id)}, characters {c.start}-{c.end}): “{one_line(c.quote)}”")

@@ -348,9 +348,9 @@ def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozens
     share, missing = claim_share(index, claim, passage)
     stated_otherwise = differing_figure(claim, passage)
     differing = changed_figure(index, claim, passage, share, stated_otherwise)
-    swapped = replaced(index, claim, passage, common, ("name", "opposite", "role"))
     if differing:
         return CONTRADICTED, max(v.contradicts, share), f"the article says “{differing[1].text}”, not “{differing[0].text}”"
+    swapped = replaced(index, claim, passage, common, ("name", "opposite", "role"))
     if swapped:
         return CONTRADICTED, max(v.contradicts, share), "; ".join(swapped)
     if v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common) and not stated_otherwise:

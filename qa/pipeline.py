@@ -172,17 +172,18 @@ class Engine:
         # The models learned from questions that end with a question mark: one typed without it is searched and read with it.
         asked = question if question.endswith("?") else question + "?"
         index = self.index()
-        vector = self.embedder.encode([asked])[0]
         s = self.settings
-        hits = hybrid_search(index, asked, vector, s.context_chunks, s.candidates, s.rrf_k, index.searchable(doc_ids), s.retrieval)
+
+        def search(text: str) -> tuple[list[Hit], np.ndarray]:
+            v = self.embedder.encode([text])[0]
+            return hybrid_search(index, text, v, s.context_chunks, s.candidates, s.rrf_k, index.searchable(doc_ids), s.retrieval), v
+
+        hits, vector = search(asked)
         if generator is not None:
             try:
                 return generate(index, self.embedder, self.judge, generator, question, hits, vector, on_token)
             except LLMError as exc:
                 note = str(exc)
-        def search(text: str) -> tuple[list[Hit], np.ndarray]:
-            v = self.embedder.encode([text])[0]
-            return hybrid_search(index, text, v, s.context_chunks, s.candidates, s.rrf_k, index.searchable(doc_ids), s.retrieval), v
         found = read_parts(self.reader, index, asked, hits, vector, s, search)
         extractive = replace(compose(index, asked, found, Judgement(s.reader_threshold, s.conflict_threshold)), question=question)
         if generator is None:

@@ -1120,7 +1120,7 @@ def _brief_marks(citations: Sequence[Mapping[str, Any]], docs: Mapping[str, Docu
 
 def brief_html(brief: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
     """A briefing: key points, a timeline, who said what, a table of figures and where the sources differ, every marker a link to its passage."""
-    from qa.brief import NO_TIMELINE, any_dated, empty_note, figure_dates  # only a build with the briefing makes one
+    from qa.brief import NO_DISAGREEMENT, NO_TIMELINE, any_dated, empty_note, figure_dates  # only a build with the briefing makes one
 
     topic = brief.get("topic")
     out = [f'<div class="qa-brief"><h2>{esc(f"Briefing: {topic}" if topic else "Briefing: all articles")}</h2>']
@@ -1163,7 +1163,7 @@ def brief_html(brief: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
             items.append(f'<li><span class="qa-badge qa-badge-conflict">differ</span> On {esc(conflict.get("about", ""))}: {sides}.</li>')
         out.append(f'<ul>{"".join(items)}</ul>')
     else:
-        out.append('<p class="qa-empty">No disagreement between the articles was found.</p>')
+        out.append(f'<p class="qa-empty">{esc(NO_DISAGREEMENT)}</p>')
     out.append("</div>")
     return "".join(out)
 

@@ -9,7 +9,7 @@ from enum import Enum
 from qa.answer.figures import Kind, candidate_spans
 from qa.answer.lexicon import MONTHS, YEAR_DIGITS
 from qa.answer.speech import QUOTED, said
-from qa.text import STOPWORDS
+from qa.text import STOPWORDS, sentence_spans
 
 
 class Asked(Enum):
@@ -126,18 +126,13 @@ def _descriptions(text: str, name: str) -> list[tuple[int, int]]:
     return found
 
 
-# Where a sentence of a window ends: after its full stop (and closing quotation mark) before a capital, or at a line break.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘]?[A-Z])|\n+")
-
-
 def _words_of(text: str, speaker: str) -> list[tuple[int, int]]:
     """Where a text gives the words a speaker said: the words of each sentence whose attribution names the speaker (every content
     word of 'Kenteris's lawyer' in 'Kenteris's lawyer, Gregory Ioannidis, said'), and a quotation in the sentence after one that does."""
     wanted = {w for w in re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", "", speaker.lower())) if w not in STOPWORDS}
     found: list[tuple[int, int]] = []
     named_before = False
-    cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
-    for base, stop in zip(cuts, cuts[1:]):
+    for base, stop in sentence_spans(text):
         sentence = text[base:stop]
         attribution = said(sentence)
         if attribution:

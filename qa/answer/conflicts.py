@@ -105,10 +105,11 @@ def differing_figure(claim: str, passage: str) -> tuple[Figure, Figure] | None:
     """A figure, day or year a claim states that a passage states differently, and nowhere as the claim does: (the claim's, the
     passage's). A bound is weighed against the passage's bound the same way where it states one ('up to ¥2 trillion'
     against 'up to ¥1 trillion', not against the '¥387.3 billion' it would admit)."""
-    claimed = [f for f in text_figures(claim) if f.kind != "year"]
+    c_figs, p_figs = text_figures(claim), text_figures(passage)
+    claimed = [f for f in c_figs if f.kind != "year"]
     # A passage's figure that states one of the claim's figures is not set against the claim's others ('£120,000' stated, '£200'
     # of another fact of the claim not contradicted by it).
-    stated = [fp for fp in text_figures(passage) if fp.kind != "year"]
+    stated = [fp for fp in p_figs if fp.kind != "year"]
     said = [fp for fp in stated if not any(_same_figure(fc, fp, claimed=True) for fc in claimed)]
     for fc in claimed:
         same_way = [fp for fp in stated if fc.bound and fp.bound == fc.bound and comparable(fc, fp)]
@@ -127,8 +128,8 @@ def differing_figure(claim: str, passage: str) -> tuple[Figure, Figure] | None:
     if day:
         return day
     # A year the claim states that the passage does not, where the passage states one the claim does not ('by 2050' against 'by 2040').
-    c_years = [f for f in text_figures(claim) if f.kind == "year"]
-    p_years = [f for f in text_figures(passage) if f.kind == "year"]
+    c_years = [f for f in c_figs if f.kind == "year"]
+    p_years = [f for f in p_figs if f.kind == "year"]
     unstated = [f for f in c_years if f.value not in {g.value for g in p_years}]
     other = [g for g in p_years if g.value not in {f.value for f in c_years}]
     return (unstated[0], other[0]) if unstated and other else None
