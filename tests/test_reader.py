@@ -127,6 +127,10 @@ ARTICLES = {
     "wire_c": ("Harbour tunnel opens\n\nJanuary 11, 2005\n\n"
                "The new harbour tunnel opened to traffic on Tuesday after four years of work. "
                "The city council said about 30 companies had worked on the tunnel.\n"),
+    "wire_d": ("Tribunal clears sprinter\n\nJanuary 13, 2005\n\n"
+               "The head of the tribunal, Maria Lindqvist, said it had not been proven that Pavel Novak refused a test. "
+               "\"The charge against Pavel Novak cannot be substantiated,\" she said. \"In no way was he told to appear for a test.\" "
+               "The sum the federation spent on the case \"exceeds any possible benefit to the sport\", said Harwood Capital.\n"),
 }
 
 
@@ -238,6 +242,15 @@ def test_cli_abstains_on_a_near_miss(news: tuple[Path, Path]) -> None:
 
 
 @pytest.mark.slow
+def test_cli_who_said_takes_the_speaker_a_quotation_is_attributed_to(news: tuple[Path, Path]) -> None:
+    """The words stand in a quotation whose 'she said' names nobody: the speaker is the name the sentence before attributes."""
+    obj = ask(news, "Who said the charge against Pavel Novak cannot be substantiated?")
+    assert obj["short_answer"] == "Maria Lindqvist" and obj["citations"][0]["doc_id"] == "wire_d", obj["answer"]
+    obj = ask(news, "Who said the federation's spending on the case exceeds any possible benefit?")
+    assert obj["short_answer"] == "Harwood Capital", obj["answer"]
+
+
+@pytest.mark.slow
 def test_cli_damaged_reader_is_exit_code_4_with_one_sentence(news: tuple[Path, Path], tmp_path: Path) -> None:
     damaged = tmp_path / "reader.safetensors"
     damaged.write_bytes(READER_FILE.read_bytes()[:1000])
@@ -255,6 +268,20 @@ def test_training_smoke_run_is_reproducible_with_a_fixed_seed(tmp_path: Path) ->
     cards = [train_reader(SHARED, tmp_path / f"run{i}" / "reader.safetensors", seed=5, limit=48, threads=1, log=lambda _: None) for i in (1, 2)]
     assert cards[0]["sha256"] == cards[1]["sha256"] and cards[0]["settings"]["limit"] == 48
     assert Reader(tmp_path / "run1" / "reader.safetensors", sha256=cards[0]["sha256"]).load().read("Who spoke?", [("Anna Holt spoke.", 0)])
+
+
+@pytest.mark.slow
+def test_training_continues_from_a_shipped_reader_and_compares_it(tmp_path: Path) -> None:
+    from qa.train import SHARED, train_reader
+
+    if not (SHARED / "train").is_dir():
+        pytest.skip("../shared/train is not beside the checkout")
+    out = tmp_path / "reader.safetensors"
+    card = train_reader(SHARED, out, seed=5, limit=48, threads=1, start=READER_FILE, log=lambda _: None)
+    assert card["start"]["sha256"] == READER_SHA256 and card["held_out_before"]["all"]["pairs"] == card["held_out"]["all"]["pairs"]
+    # Started from the trained reader, not from MiniLM: a few dozen pairs leave its held-out ranking close to the shipped one's.
+    assert abs(card["held_out"]["all"]["auc"] - card["held_out_before"]["all"]["auc"]) < 0.1
+    assert "--from START" in out.with_suffix(".md").read_text()
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ class Asked(Enum):
     WEIGHT = "weight"
     DEFINITION = "definition"
     SAID = "said"
+    SPEAKER = "speaker"
 
 
 # Only questions that name the kind: a bare "When" may be answered by "after the election" or "last week".
@@ -63,13 +64,21 @@ _SAID = re.compile(r"^\s*what\s+(?:did|does|do|has|have|had|will|would)\s+(?P<na
                    r"(?:\s+(?:about|of|on|regarding)\b.*)?\s*\??\s*$", re.I)
 
 
+# 'Who said the charge cannot be substantiated?', 'Which fund manager told the BBC that…': who said the words, read only where a
+# sentence attributes words to someone.
+_SPEAKER = re.compile(r"^\s*(?:who\s+|which\s+(?:[\w'’-]+\s+){1,3}?)(?:has\s+|had\s+)?(?:said|says|told|tells|stated|warned|declared|"
+                      r"insisted|argued|claimed|admitted)\b", re.I)
+
+
 def asked(question: str) -> Asked | None:
     """The kind of answer a question names ('On what date…' a day or month, 'In what year…' a year, 'How old…' an age, 'Who is
-    X?' a description of X, 'What did X say?' X's words), or None when its form is open."""
+    X?' a description of X, 'What did X say?' X's words, 'Who said…?' a speaker), or None when its form is open."""
     if _DEFINITION.match(question):
         return Asked.DEFINITION
     if _SAID.match(question):
         return Asked.SAID
+    if _SPEAKER.match(question):
+        return Asked.SPEAKER
     return next((kind for kind, pattern in _ASKS if pattern.search(question)), None)
 
 
@@ -145,6 +154,19 @@ def _words_of(text: str, speaker: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in found if b > a]
 
 
+def _speakers(text: str) -> list[tuple[int, int]]:
+    """Where a text names who said something: each sentence's attributed speaker ('Kostas Panagopoulos' of 'The head of that tribunal,
+    Kostas Panagopoulos, said'; a quotation's 'he said' names nobody, the sentence before it does)."""
+    found = []
+    for base, stop in sentence_spans(text):
+        sentence = text[base:stop]
+        attribution = said(sentence)
+        at = sentence.find(attribution.speaker, attribution.named_at[0]) if attribution else -1
+        if at >= 0:
+            found.append((base + at, base + at + len(attribution.speaker)))
+    return found
+
+
 def _unquoted(sentence: str, base: int, start: int, end: int) -> tuple[int, int]:
     """Words said without the quotation marks and punctuation at their edges."""
     while start < end and (sentence[start] in "\"“‘:" or sentence[start].isspace()):
@@ -163,6 +185,8 @@ def answer_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int,
     if kind is Asked.SAID:
         speaker = _SAID.match(question)
         return sorted(set(_words_of(text, speaker.group("name")))) if speaker else []
+    if kind is Asked.SPEAKER:
+        return _speakers(text)
     return _figure_ranges(text, kind)
 
 

@@ -36,7 +36,11 @@ def said(text: str) -> Said | None:
     """The person or body a sentence says is speaking ('Minister Ryosei Akazawa said', 'according to Ary News', 'his lawyer, Gregory
     Ioannidis, said') and the words it reports as said: what follows 'X said' or a leading 'According to X,', else what comes before
     the attribution."""
-    before = re.search(rf"(?:(?<=, )({NAME}),|({NAME}))\s+(?:has |had )?{SPEECH}\b", text)
+    # A sentence may open with the name and set its role off after it ('David Cummings, head of UK equities at Standard Life, said').
+    apposed = re.match(rf"({NAME}),\s(?:[a-z]|[A-Z][\w-]*['’]s\s)[^,\"“”]{{2,90}}?,\s+(?:has |had )?{SPEECH}\b()", text)
+    if apposed and apposed.group(1).split()[0].lower() in STOPWORDS:
+        apposed = None
+    before = apposed or re.search(rf"(?:(?<=, )({NAME}),|({NAME}))\s+(?:has |had )?{SPEECH}\b", text)
     found = before or re.search(rf"\b(said|says|[Aa]ccording to)\s+({NAME})", text)
     if not found:
         return None
