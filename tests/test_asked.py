@@ -31,6 +31,7 @@ from qa.reader import READER_FILE, Window, shared_reader
     ("Who said the charge cannot be substantiated?", Asked.SPEAKER),
     ("Which fund manager told the BBC that fans were powerless?", Asked.SPEAKER),
     ("Who leads Noetra?", None),
+    ("Which paper is said to have carried the Budget measures?", None),
     ("Who is the chief executive of Rivera Games?", None),
     ("Who is Japan's Industry Minister?", None),
     ("Who is the Industry Minister?", None),
@@ -159,6 +160,7 @@ def test_where_a_passage_gives_the_words_a_speaker_said(question: str, text: str
     ("David Cummings, head of UK equities for Standard Life Investments, said he believed a bid would be enough. \"There is "
      "nothing fans can do about it,\" he told the BBC.", ["David Cummings"]),
     ("The price \"exceeds the potential benefits of this acquisition\", said TCI.", ["TCI"]),
+    ("But, Hans Weber, a board member of Germany's central bank, the Bundesbank, said trading should stay in Frankfurt.", ["Hans Weber"]),
     ("In London, shares fell 3%. The deal was closed on Monday.", []),
 ])
 def test_where_a_passage_names_who_said_something(text: str, speakers: list[str]) -> None:

@@ -65,8 +65,8 @@ _SAID = re.compile(r"^\s*what\s+(?:did|does|do|has|have|had|will|would)\s+(?P<na
 
 
 # 'Who said the charge cannot be substantiated?', 'Which fund manager told the BBC that…': who said the words, read only where a
-# sentence attributes words to someone.
-_SPEAKER = re.compile(r"^\s*(?:who\s+|which\s+(?:[\w'’-]+\s+){1,3}?)(?:has\s+|had\s+)?(?:said|says|told|tells|stated|warned|declared|"
+# sentence attributes words to someone ('Which paper is said to have…' is no such question).
+_SPEAKER = re.compile(r"^\s*(?:who\s+|which\s+(?:(?!(?:is|was|are|were|be|been)\s)[\w'’-]+\s+){1,3}?)(?:has\s+|had\s+)?(?:said|says|told|tells|stated|warned|declared|"
                       r"insisted|argued|claimed|admitted)\b", re.I)
 
 

@@ -113,6 +113,9 @@ def read(reader: Reader, question: str, windows: list[Window]) -> list[Found]:
         return []
     kind = asked(question)
     ranges = [answer_ranges(w.text, kind, question) if kind else [] for w in windows]
+    if kind is Asked.SPEAKER and not any(ranges):
+        # No window attributes words to anyone the way the attribution reads them: the reader reads them all.
+        kind, ranges = None, [[] for _ in windows]
     readable = [i for i, w in enumerate(windows) if (not kind or ranges[i]) and not another_year(question, w.text)]
     readings = dict(zip(readable, reader.read(question, [(windows[i].text, windows[i].centre_offset) for i in readable],
                                               [ranges[i] for i in readable] if kind else ())))
