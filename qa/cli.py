@@ -295,12 +295,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         from qa.train import train_reader as train
     out = Path(args.out) if args.out else None
     limit = args.limit if args.limit is not None else READER_PAIRS if args.model == "reader" else None
-    more = ({"start": Path(args.start)} if args.start else {}) | ({"lr": args.lr} if args.lr else {})
-    if args.start and args.model != "reader":
-        raise BadInputError("--from continues a reader file; the judge trains from MiniLM.")
-    if args.start and not Path(args.start).is_file():
-        raise BadInputError(f"There is no reader file {args.start} to continue from.")
-    card = train(shared, **({"out": out} if out else {}), seed=args.seed, epochs=args.epochs, limit=limit, **more,
+    card = train(shared, **({"out": out} if out else {}), seed=args.seed, epochs=args.epochs, limit=limit,
                  log=lambda line: print(line, file=sys.stderr, flush=True))
     print(f"wrote {card['file']} ({card['bytes']:,} bytes), sha256 {card['sha256']}: pin it as {args.model.upper()}_SHA256 in qa/{args.model}.py")
     return 0
@@ -378,8 +373,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="where to write the model (default: models/<model>.safetensors, its card beside it)")
     p.add_argument("--seed", type=int, default=13, help="the random seed (default: 13)")
     p.add_argument("--epochs", type=float, default=1.0, help="passes over the training pairs (default: 1)")
-    p.add_argument("--lr", type=float, help="the peak learning rate (default: 6e-5 for the reader, 5e-5 for the judge)")
-    p.add_argument("--from", dest="start", help="reader: continue training this reader file instead of starting from MiniLM")
     p.add_argument("--limit", type=int, help=f"training pairs drawn from all sources (default: {READER_PAIRS:,} for the reader, about 50 min "
                    "on 2 cores; every pair for the judge, about 40 min)")
     p.set_defaults(handler=cmd_train)

@@ -66,31 +66,27 @@ def _pick_negatives(question: str, text: str, wins: list[tuple[int, int, int]], 
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
 _NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][a-z]+(?: [A-Z][a-z]+)*")
-# The share of each answered question's near misses (one per kind it allows) kept as negative pairs.
-NEAR_MISS_SHARE = 0.6
 
 
-def near_misses(question: str, window: str, names: list[str], rng: random.Random) -> list[str]:
-    """The question with its year, a figure or a name changed to one the window does not state: one of each kind it allows."""
-    out = []
+def near_miss(question: str, window: str, names: list[str], rng: random.Random) -> str | None:
+    """The question with its year, figure or name changed to one the window does not state, or None."""
     year = [m for m in _YEAR.finditer(question) if m.group(0) in window]
     if year:
         m = rng.choice(year)
         new = str(int(m.group(0)) + rng.choice([-7, -3, -2, -1, 1, 2, 4, 10]))
-        if new not in window:
-            out.append(question[:m.start()] + new + question[m.end():])
-    number = [m for m in _NUMBER.finditer(question) if m.group(0) in window and not _YEAR.fullmatch(m.group(0))]
+        return question[:m.start()] + new + question[m.end():] if new not in window else None
+    number = [m for m in _NUMBER.finditer(question) if m.group(0) in window]
     if number:
         m = rng.choice(number)
-        new = f"{float(m.group(0)) * rng.choice([2, 3, 0.5, 10]) + rng.choice([0, 1]):g}"
-        if new not in window:
-            out.append(question[:m.start()] + new + question[m.end():])
+        value = float(m.group(0))
+        new = f"{value * rng.choice([2, 3, 0.5, 10]) + rng.choice([0, 1]):g}"
+        return question[:m.start()] + new + question[m.end():] if new not in window else None
     name = [m for m in _NAME.finditer(question) if m.group(0) in window]
     others = [n for n in names if n not in window and n not in question]
     if name and others:
         m = rng.choice(name)
-        out.append(question[:m.start()] + rng.choice(others) + question[m.end():])
-    return out
+        return question[:m.start()] + rng.choice(others) + question[m.end():]
+    return None
 
 
 def _squad_pairs(path: Path, source: str, rng: random.Random, keep: Callable[[int], bool] = lambda i: True) -> Iterator[Pair]:
@@ -129,8 +125,9 @@ def _squad_pairs(path: Path, source: str, rng: random.Random, keep: Callable[[in
                 negatives = [w for w in wins if w not in positives and not (w[0] <= s and e <= w[2])]
                 for w in _pick_negatives(question, text, negatives, rng, hard=1):
                     yield Pair(question, text[w[0]:w[2]], w[1] - w[0], None, source, group)
-                for changed in near_misses(question, text[pos[0]:pos[2]], names, rng):
-                    if rng.random() < NEAR_MISS_SHARE:
+                if rng.random() < 0.35:
+                    changed = near_miss(question, text[pos[0]:pos[2]], names, rng)
+                    if changed:
                         yield Pair(changed, text[pos[0]:pos[2]], pos[1] - pos[0], None, source + "+near-miss", group)
 
 
@@ -210,7 +207,7 @@ def _labels(pair: Pair, feats: Features) -> tuple[int, int]:
 class ReaderModel:
     """MiniLM with an answer head on [CLS] and a span head on every token; the embeddings stay frozen."""
 
-    def __init__(self, seed: int, start: Path | None = None) -> None:
+    def __init__(self, seed: int) -> None:
         import torch
         from transformers import BertModel
 
@@ -222,23 +219,6 @@ class ReaderModel:
         self.answer = torch.nn.Linear(384, 1)
         self.span = torch.nn.Linear(384, 2)
         self.modules = torch.nn.ModuleList([self.bert, self.answer, self.span])
-        if start:
-            self.load(start)
-
-    def load(self, path: Path) -> None:
-        """Take the weights of a shipped reader file (int8 rows widened back to float32), to train it further."""
-        import torch
-        from safetensors.numpy import load_file
-
-        from qa.bert import dense
-
-        shipped = load_file(str(path))
-        weights = {k: torch.from_numpy(dense(shipped, k)) for k in shipped if not k.endswith(".scale")}
-        kept = self.bert.load_state_dict({k: v for k, v in weights.items() if not k.startswith("reader.")}, strict=False)
-        if kept.unexpected_keys or any(not k.startswith("embeddings.") for k in kept.missing_keys):
-            raise ValueError(f"{path} is not a reader file: it lacks or adds encoder weights")
-        self.answer.load_state_dict({k.removeprefix("reader.answer."): v for k, v in weights.items() if k.startswith("reader.answer.")})
-        self.span.load_state_dict({k.removeprefix("reader.span."): v for k, v in weights.items() if k.startswith("reader.span.")})
 
     def __call__(self, ids, types, mask):  # noqa: ANN001, ANN204 - torch tensors
         """Answer logits per row, and start/end logits per token."""
@@ -396,22 +376,9 @@ def fine_tune(model, feats: list[Features], loss_of: Callable, seed: int, epochs
                 break
 
 
-def _held_out_figures(model: ReaderModel, held: list[Pair], device: str) -> tuple[dict[str, dict[str, float]], float]:
-    """Held-out figures, over all and per source, at the temperature fitted on them; and that temperature."""
-    feats = [featurise(p.question, p.text, p.centre) for p in held]
-    logits, spans = predict(model, held, feats, device)
-    temperature = fit_temperature(logits, np.array([p.span is not None for p in held], dtype=float))
-    metrics = {"all": evaluate(held, logits, spans, temperature)}
-    for source in sorted({p.source for p in held}):
-        rows = [i for i, p in enumerate(held) if p.source == source]
-        metrics[source] = evaluate([held[i] for i in rows], logits[rows], [spans[i] for i in rows], temperature)
-    return metrics, temperature
-
-
 def train_reader(shared: Path = SHARED, out: Path = READER_FILE, seed: int = 13, epochs: float = 1.0, lr: float = 6e-5,
-                 batch: int = 16, limit: int | None = None, threads: int | None = None, start: Path | None = None,
-                 log: Log = print) -> dict:
-    """Build pairs, fine-tune (MiniLM, or a reader file given as start), calibrate on the held-out part, write the int8 file and its card."""
+                 batch: int = 16, limit: int | None = None, threads: int | None = None, log: Log = print) -> dict:
+    """Build pairs, fine-tune, calibrate on the held-out part, write the int8 file and its model card; returns the card."""
     import torch
     from safetensors.torch import save_file
 
@@ -425,10 +392,7 @@ def train_reader(shared: Path = SHARED, out: Path = READER_FILE, seed: int = 13,
     feats = [featurise(p.question, p.text, p.centre) for p in train]
     labels = [_labels(p, f) for p, f in zip(train, feats)]
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    model = ReaderModel(seed, start)
-    before = _held_out_figures(model, held, device)[0] if start else None
-    if before:
-        log(f"held out before training: {before['all']}")
+    model = ReaderModel(seed)
     bce, ce = torch.nn.BCEWithLogitsLoss(), torch.nn.CrossEntropyLoss(reduction="none")
 
     def loss_of(rows: list[int]):  # noqa: ANN202 - a torch tensor
@@ -441,7 +405,14 @@ def train_reader(shared: Path = SHARED, out: Path = READER_FILE, seed: int = 13,
         return bce(answer, target) + span_loss
 
     fine_tune(model, feats, loss_of, seed, epochs, lr, batch, device, started, log)
-    metrics, temperature = _held_out_figures(model, held, device)
+    held_feats = [featurise(p.question, p.text, p.centre) for p in held]
+    logits, spans = predict(model, held, held_feats, device)
+    labels_held = np.array([p.span is not None for p in held], dtype=float)
+    temperature = fit_temperature(logits, labels_held)
+    metrics = {"all": evaluate(held, logits, spans, temperature)}
+    for source in sorted({p.source for p in held}):
+        rows = [i for i, p in enumerate(held) if p.source == source]
+        metrics[source] = evaluate([held[i] for i in rows], logits[rows], [spans[i] for i in rows], temperature)
     out.parent.mkdir(parents=True, exist_ok=True)
     meta = {"base": "sentence-transformers/all-MiniLM-L6-v2", "max_tokens": MAX_TOKENS, "temperature": temperature, "seed": seed}
     save_file(quantise(model.tensors()), str(out), metadata={"reader": json.dumps(meta, sort_keys=True)})
@@ -456,7 +427,6 @@ def train_reader(shared: Path = SHARED, out: Path = READER_FILE, seed: int = 13,
         "data": {name: {"path": str(path.relative_to(shared)), "sha256": sha256_of(path), "licence": LICENCES[name]}
                  for name, path in sources(shared).items()},
         "train_pairs": {k: {"negative": v[0], "positive": v[1]} for k, v in sorted(counts.items())},
-        "start": {"file": start.name, "sha256": sha256_of(start)} if start else None, "held_out_before": before,
         "held_out": metrics, "seconds": round(time.time() - started), "smoke_p": round(shipped[0].p, 4),
     }
     out.with_suffix(".json").write_text(json.dumps(card, indent=1) + "\n")
@@ -476,7 +446,7 @@ def card_markdown(card: dict) -> str:
         "Encoder weights are int8 per output row, the rest fp16. At run time the layers run on onnxruntime, no torch "
         "(`qa/bert.py`): the int8 matrices as int8 products on quantised inputs, except the attention and feed-forward output "
         "projections, widened to float32.", "",
-        _reproduce(card), "",
+        "Reproduce: `qa train reader` (seed, pair count and epochs below; about 45-60 min on 2 CPU cores, a GPU is used when present).", "",
         "## Data", "",
         "| set | file | sha256 | licence | negative pairs | positive pairs |", "| --- | --- | --- | --- | --: | --: |",
     ]
@@ -490,27 +460,9 @@ def card_markdown(card: dict) -> str:
     lines += [f"- {k}: {v['negative']:,} / {v['positive']:,}" for k, v in card["train_pairs"].items()]
     lines += ["", "One article (SQuAD) or question (MultiHop-RAG) in ten is held out by a hash of its name and never trained on.", "",
               "## Settings", "", *[f"- {k}: {v}" for k, v in card["settings"].items()], f"- training time: {card['seconds']:,} s", "",
-              "## Held-out figures", "", *_figures_table(card["held_out"])]
-    if card.get("held_out_before"):
-        lines += ["", f"The same held-out pairs read by the reader it started from (`{card['start']['file']}`, "
-                  f"sha256 `{card['start']['sha256'][:16]}…`), at the temperature that fits it best:", "",
-                  *_figures_table(card["held_out_before"])]
+              "## Held-out figures", "", "| part | pairs | AUC | accuracy at 0.5 | log loss | span exact | span F1 | top window answers |",
+              "| --- | --: | --: | --: | --: | --: | --: | --: |"]
+    for part, m in card["held_out"].items():
+        lines.append(f"| {part} | {m['pairs']:,} | {m['auc']:.3f} | {m['accuracy']:.3f} | {m['log_loss']:.3f} | {m['span_exact']:.3f} | "
+                     f"{m['span_f1']:.3f} | {m['top1_answering_window']:.3f} |")
     return "\n".join(lines) + "\n"
-
-
-def _figures_table(figures: dict[str, dict]) -> list[str]:
-    """The held-out figures as table lines, a row per part."""
-    return ["| part | pairs | AUC | accuracy at 0.5 | log loss | span exact | span F1 | top window answers |",
-            "| --- | --: | --: | --: | --: | --: | --: | --: |",
-            *(f"| {part} | {m['pairs']:,} | {m['auc']:.3f} | {m['accuracy']:.3f} | {m['log_loss']:.3f} | {m['span_exact']:.3f} | "
-              f"{m['span_f1']:.3f} | {m['top1_answering_window']:.3f} |" for part, m in figures.items())]
-
-
-def _reproduce(card: dict) -> str:
-    """How to train the model again: from MiniLM, or on from the reader file it started from."""
-    s = card["settings"]
-    if not card.get("start"):
-        return "Reproduce: `qa train reader` (seed, pair count and epochs below; about 45-60 min on 2 CPU cores, a GPU is used when present)."
-    return (f"Reproduce: `qa train reader --from START --lr {s['lr']:g} --limit {s['limit'] or 0}` (0: every pair; about 40 min on 2 CPU "
-            f"cores), where START is the reader it continued, sha256 `{card['start']['sha256']}`: an earlier shipped reader "
-            "(`git log -- models/reader.safetensors` finds it), itself trained from MiniLM by `qa train reader` on the same data files.")
