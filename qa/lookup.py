@@ -356,7 +356,10 @@ def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozens
     if v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common) and not stated_otherwise:
         return SUPPORTED, v.supports, "the passage states this in other words"
     if v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE:
-        return CONTRADICTED, v.contradicts, "; ".join(note for _, note, _ in differences(claim, passage, common)) or "the passage states otherwise"
+        found = differences(claim, passage, common)
+        # A figure, name or opposite the passage states is what differs; other replaced words only where it states none.
+        notes = [note for kind, note, _ in found if kind] or [note for _, note, _ in found]
+        return CONTRADICTED, v.contradicts, "; ".join(notes) or "the passage states otherwise"
     if share >= ABOUT_SHARE and missing:
         return PARTLY, share * (1 - v.unaddressed), "not in this passage: " + ", ".join(f"“{w}”" for w in missing[:6])
     return NOT_FOUND, share / 2, ""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.answer.differences import swapped_roles
+from qa.answer.differences import differences, swapped_roles
 from qa.config import REPO_ROOT
 from qa.errors import BadInputError
 from qa.evaluate import evaluate
@@ -143,6 +143,14 @@ def test_names_the_other_way_round(claim: str, passage: str, swapped: bool) -> N
     """Two names put the other way round about a word both sentences put between them, in one clause and with no preposition
     between ('bought by', 'the Games in Lisbon', 'on Monday' say the same thing another way)."""
     assert bool(swapped_roles(claim, passage, frozenset({"letter", "party", "leader", "shares", "offer", "games", "final"}))) is swapped
+
+
+def test_what_differs_leaves_out_words_that_say_nothing() -> None:
+    """A pronoun for names, an article for a possessive and words across a sentence's end are not what a passage states
+    instead; a changed figure is."""
+    claim = "Byrne and Moran own 29% of the club through Tarn Holdings, while Keane and his family hold 28.1%."
+    passage = "They own 29% of the club through their Tarn Holdings vehicle. Mr Keane and his family hold a stake of 27.1%."
+    assert [note for _, note, _ in differences(claim, passage, frozenset())] == ["the article says “27.1%”, not “28.1%”"]
 
 
 def test_paraphrase_is_supported(fake_engine: Engine) -> None:

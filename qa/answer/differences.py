@@ -124,16 +124,17 @@ def swapped_roles(claim: str, passage: str, common: frozenset[str]) -> str:
 
 
 def phrase(figs: list[Figure], text: str, start: int, end: int) -> str:
-    """The figure of a text that covers a span, else the span itself."""
-    for fig in figs:
-        if fig.start <= start and end <= fig.end:
-            return fig.text
-    return text[start:end]
+    """The figure of a text that covers a span, else the only one the span reaches ('27.1%' of 'a stake of 27.1'), else the span
+    itself ('£19 to £29')."""
+    over = [fig for fig in figs if fig.start < end and start < fig.end]
+    covering = [fig for fig in over if fig.start <= start and end <= fig.end]
+    return covering[0].text if covering else over[0].text if len(over) == 1 else text[start:end]
 
 
 def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[str, str, str]]:
-    """What a passage says instead: for each short run of the claim's words that it replaces, its kind ('figure', 'name' or ''),
-    a note, and the claim's words replaced."""
+    """What a passage says instead: for each short run of the claim's words that it replaces with words that say something (not
+    only stopwords, not across a sentence's end), its kind ('figure', 'name', 'opposite' or ''), a note, and the claim's words
+    replaced."""
     c_raw, p_raw = tokens(claim), tokens(passage)
     c_toks, p_toks = [t[0] for t in c_raw], [t[0] for t in p_raw]
     c_figs, p_figs = text_figures(claim), text_figures(passage)
@@ -144,6 +145,9 @@ def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[
         if op == "replace" and j2 - j1 > 4 and i1 == 0:  # the claim's first words, against as many of the passage's before them
             j1 = j2 - i2
         if op == "replace" and i2 - i1 <= 4 and j2 - j1 <= 4:
+            c_words, p_words = c_toks[i1:i2], p_toks[j1:j2]
+            if _empty(c_words) or _empty(p_words) or re.search(r"[.!?]\s", passage[p_raw[j1][1]:p_raw[j2 - 1][2]]):
+                continue  # 'They' for 'McManus and Magnier', 'the' for 'Sony's', 'investment vehicle. Mr' for 'while' say nothing
             kind = diff_kind([claim[s:e] for _, s, e in c_raw[i1:i2]], [passage[s:e] for _, s, e in p_raw[j1:j2]], set(p_toks), common,
                              set(c_toks))
             if kind == "name":
@@ -155,6 +159,11 @@ def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[
                 claimed = phrase(c_figs, claim, c_raw[i1][1], c_raw[i2 - 1][2])
             notes.append((kind, f"the article {'names' if kind == 'name' else 'says'} “{said}”, not “{claimed}”", claimed))
     return notes
+
+
+def _empty(words: list[str]) -> bool:
+    """True for a run of words that are all stopwords (pronouns, articles, conjunctions)."""
+    return all(w in STOPWORDS for w in words)
 
 
 def _names(text: str, run: list[tuple[str, int, int]], common: frozenset[str]) -> str:
