@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from qa.answer.lexicon import PLACE_FORMS
+from qa.answer.lexicon import HONORIFICS, PLACE_FORMS
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below between
@@ -181,8 +181,9 @@ def closest(document: str, claim: str, k: int) -> list[tuple[int, int]]:
 
 
 def is_name(word: str, common: frozenset[str]) -> bool:
-    """True for a capitalised word the corpus (its lower-case stems: `common`) never writes in lower case."""
-    return word[:1].isupper() and word.lower() not in STOPWORDS and stem(word.lower()) not in common
+    """True for a capitalised word the corpus (its lower-case stems: `common`) never writes in lower case, not a title ('Mr')."""
+    low = word.lower()
+    return word[:1].isupper() and low not in STOPWORDS and low.rstrip(".") not in HONORIFICS and stem(low) not in common
 
 
 def name_form(word: str) -> str:

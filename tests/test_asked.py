@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.asked import Asked, another_year, answer_ranges, asked
+from qa.answer.asked import Asked, another_year, answer_ranges, asked, read_openly
 from qa.answer.compose import read
 from qa.reader import READER_FILE, Window, shared_reader
 
@@ -161,11 +161,23 @@ def test_where_a_passage_gives_the_words_a_speaker_said(question: str, text: str
      "nothing fans can do about it,\" he told the BBC.", ["David Cummings"]),
     ("The price \"exceeds the potential benefits of this acquisition\", said TCI.", ["TCI"]),
     ("But, Hans Weber, a board member of Germany's central bank, the Bundesbank, said trading should stay in Frankfurt.", ["Hans Weber"]),
+    ("\"It is our wish that the offices stay here,\" Paul Rhode, its minister for economic affairs added.", ["Paul Rhode"]),
     ("In London, shares fell 3%. The deal was closed on Monday.", []),
 ])
 def test_where_a_passage_names_who_said_something(text: str, speakers: list[str]) -> None:
     """Each sentence's attributed speaker, with a role after the name or before it; a quotation's 'he said' names nobody."""
     assert [text[s:e] for s, e in answer_ranges(text, Asked.SPEAKER)] == speakers
+
+
+def test_who_said_quoted_words_is_read_only_where_the_words_stand() -> None:
+    """A question that quotes the words is answered only from a passage that holds them; where none says who said them, nobody
+    is named (the reader reading every window had answered a quotation's own words or another name)."""
+    question = "Who said \"the onus is on the board\"?"
+    holds = "\"The onus is on the board to show why,\" said Ann Moffat."
+    other = "\"The board has a duty to shareholders,\" said Ben Carr."
+    assert [holds[s:e] for s, e in answer_ranges(holds, Asked.SPEAKER, question)] == ["Ann Moffat"]
+    assert answer_ranges(other, Asked.SPEAKER, question) == []
+    assert not read_openly(Asked.SPEAKER, question, [[], []]) and read_openly(Asked.SPEAKER, "Who said the board must act?", [[], []])
 
 
 @pytest.mark.slow

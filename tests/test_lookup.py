@@ -151,6 +151,8 @@ def test_what_differs_leaves_out_words_that_say_nothing() -> None:
     claim = "Byrne and Moran own 29% of the club through Tarn Holdings, while Keane and his family hold 28.1%."
     passage = "They own 29% of the club through their Tarn Holdings vehicle. Mr Keane and his family hold a stake of 27.1%."
     assert [note for _, note, _ in differences(claim, passage, frozenset())] == ["the article says “27.1%”, not “28.1%”"]
+    assert differences("Mr Brown will deliver his ninth Budget.", "Gordon Brown will deliver his ninth Budget.", frozenset()) == [], \
+        "a title is no name: not 'the article names “Gordon”, not “Mr”'"
 
 
 def test_paraphrase_is_supported(fake_engine: Engine) -> None:

@@ -65,7 +65,8 @@ _SAID = re.compile(r"^\s*what\s+(?:did|does|do|has|have|had|will|would)\s+(?P<na
 
 
 # 'Who said the charge cannot be substantiated?', 'Which fund manager told the BBC that…': who said the words, read only where a
-# sentence attributes words to someone ('Which paper is said to have…' is no such question).
+# sentence attributes words to someone, and where the question quotes words, only in a passage that holds them ('Which paper is
+# said to have…' is no such question).
 _SPEAKER = re.compile(r"^\s*(?:who\s+|which\s+(?:(?!(?:is|was|are|were|be|been)\s)[\w'’-]+\s+){1,3}?)(?:has\s+|had\s+)?(?:said|says|told|tells|stated|warned|declared|"
                       r"insisted|argued|claimed|admitted)\b", re.I)
 
@@ -154,6 +155,17 @@ def _words_of(text: str, speaker: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in found if b > a]
 
 
+def _quoted_words(question: str) -> str:
+    """The words a question quotes ('Who said "The charge cannot be substantiated"?'), lower-case, or ''."""
+    quoted = re.search(r"[\"“]([^\"“”]{3,}?)[\"”]|(?<!\w)‘([^‘’]{3,}?)’(?!\w)", question)
+    return " ".join(re.findall(r"[\w%£$€¥.-]+", (quoted.group(1) or quoted.group(2)).lower())).strip(" .") if quoted else ""
+
+
+def _holds(text: str, words: str) -> bool:
+    """True when a text holds these words in this order (case, quote marks and punctuation aside), or no words are given."""
+    return not words or words in " ".join(re.findall(r"[\w%£$€¥.-]+", text.lower()))
+
+
 def _speakers(text: str) -> list[tuple[int, int]]:
     """Where a text names who said something: each sentence's attributed speaker ('Kostas Panagopoulos' of 'The head of that tribunal,
     Kostas Panagopoulos, said'; a quotation's 'he said' names nobody, the sentence before it does)."""
@@ -186,8 +198,14 @@ def answer_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int,
         speaker = _SAID.match(question)
         return sorted(set(_words_of(text, speaker.group("name")))) if speaker else []
     if kind is Asked.SPEAKER:
-        return _speakers(text)
+        return _speakers(text) if _holds(text, _quoted_words(question)) else []
     return _figure_ranges(text, kind)
+
+
+def read_openly(kind: Asked | None, question: str, ranges: list[list[tuple[int, int]]]) -> bool:
+    """True when a speaker is asked for and no window attributes words to anyone the way the attribution reads them: the reader
+    then reads them all, unless the question quotes the words (whoever said them, no window says who)."""
+    return kind is Asked.SPEAKER and not any(ranges) and not _quoted_words(question)
 
 
 def _figure_ranges(text: str, kind: Asked) -> list[tuple[int, int]]:

@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from qa.answer.asked import Asked, another_year, answer_ranges, asked, enclosing, items_asked
+from qa.answer.asked import Asked, another_year, answer_ranges, asked, enclosing, items_asked, read_openly
 from qa.answer.conflicts import Statement, agree, disagreements, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
 from qa.answer.lexicon import HEDGES, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
@@ -113,8 +113,7 @@ def read(reader: Reader, question: str, windows: list[Window]) -> list[Found]:
         return []
     kind = asked(question)
     ranges = [answer_ranges(w.text, kind, question) if kind else [] for w in windows]
-    if kind is Asked.SPEAKER and not any(ranges):
-        # No window attributes words to anyone the way the attribution reads them: the reader reads them all.
+    if read_openly(kind, question, ranges):
         kind, ranges = None, [[] for _ in windows]
     readable = [i for i, w in enumerate(windows) if (not kind or ranges[i]) and not another_year(question, w.text)]
     readings = dict(zip(readable, reader.read(question, [(windows[i].text, windows[i].centre_offset) for i in readable],

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from qa.answer.differences import TIME_WORD, tokens
 from qa.answer.figures import Figure, comparable, consistent, currency, day_figures, money_conversions, number_value, same_value, text_figures
-from qa.answer.lexicon import NUMBER_WORDS, ORDINALS
+from qa.answer.lexicon import HONORIFICS, NUMBER_WORDS, ORDINALS
 from qa.index import Index
 from qa.text import STOPWORDS, words
 
@@ -25,7 +25,7 @@ class Statement:
 
 def _words(text: str) -> set[str]:
     """The content words of an answer, for comparing names and places."""
-    return {w for w in words(text) if w not in STOPWORDS and w not in ("mr", "mrs", "ms", "dr")}
+    return {w for w in words(text) if w not in STOPWORDS and w not in HONORIFICS}
 
 
 def _same_figure(fa: Figure, fb: Figure, claimed: bool = False) -> bool | None:

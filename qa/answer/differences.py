@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from qa.answer.figures import Figure, text_figures
-from qa.answer.lexicon import ANTONYMS, MONTHS, WEEKDAYS
+from qa.answer.lexicon import ANTONYMS, HONORIFICS, MONTHS, WEEKDAYS
 from qa.index import Index
 from qa.text import STOPWORDS, is_name, name_form, stem
 
@@ -162,8 +162,8 @@ def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[
 
 
 def _empty(words: list[str]) -> bool:
-    """True for a run of words that are all stopwords (pronouns, articles, conjunctions)."""
-    return all(w in STOPWORDS for w in words)
+    """True for a run of words that are all stopwords (pronouns, articles, conjunctions) or titles ('Mr' for 'Gordon')."""
+    return all(w in STOPWORDS or w in HONORIFICS for w in words)
 
 
 def _names(text: str, run: list[tuple[str, int, int]], common: frozenset[str]) -> str:

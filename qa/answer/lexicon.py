@@ -49,3 +49,6 @@ PLACE_FORMS = {form: group[0] for group in [
     ("ireland", "irish"), ("spain", "spanish"), ("sweden", "swedish"), ("denmark", "danish"), ("norway", "norwegian"),
     ("finland", "finnish"), ("poland", "polish"), ("turkey", "turkish"), ("eu", "european"),
 ] for form in group}
+
+# Titles before a name: part of how a name is written, never a name of their own.
+HONORIFICS = frozenset({"mr", "mrs", "ms", "dr"})
