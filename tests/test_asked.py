@@ -31,6 +31,8 @@ from qa.reader import READER_FILE, Window, shared_reader
     ("Who said the charge cannot be substantiated?", Asked.SPEAKER),
     ("Which fund manager told the BBC that fans were powerless?", Asked.SPEAKER),
     ("Who leads Noetra?", None),
+    ("How long did Gordon Brown's Budget speech last?", Asked.DURATION),
+    ("For how long was the coach banned?", Asked.DURATION),
     ("Which paper is said to have carried the Budget measures?", None),
     ("Who is the chief executive of Rivera Games?", None),
     ("Who is Japan's Industry Minister?", None),
@@ -58,6 +60,8 @@ def test_where_a_passage_states_a_date_a_year_or_an_age() -> None:
     quoted = lambda kind: [money[s:e] for s, e in answer_ranges(money, kind)]  # noqa: E731
     assert {"270.25p", "£1.5bn ($2.9bn)", "27-30%", "6 million lira"} <= set(quoted(Asked.MONEY))
     assert quoted(Asked.PERCENT) == ["27-30%"] and quoted(Asked.WEIGHT) == ["260g"]
+    lasted = "His 49 minute speech came half an hour after a two-year ban, on 5 May; the 5km tunnel hosts the 100m final."
+    assert [lasted[s:e] for s, e in answer_ranges(lasted, Asked.DURATION)] == ["49 minute", "half an hour", "two-year", "5km"]
 
 
 FORECAST = "Gordon Brown said the UK economy was forecast to grow, with a forecast of 3% to 3.5% in 2005 and 2.5% to 3% in 2006."

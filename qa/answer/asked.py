@@ -7,7 +7,7 @@ import re
 from enum import Enum
 
 from qa.answer.figures import Kind, candidate_spans
-from qa.answer.lexicon import MONTHS, YEAR_DIGITS
+from qa.answer.lexicon import APPROX, MONTHS, NUMBER_WORDS, YEAR_DIGITS
 from qa.answer.speech import QUOTED, said
 from qa.text import STOPWORDS, sentence_spans
 
@@ -21,6 +21,7 @@ class Asked(Enum):
     MONEY = "money"
     PERCENT = "percent"
     WEIGHT = "weight"
+    DURATION = "duration"
     DEFINITION = "definition"
     SAID = "said"
     SPEAKER = "speaker"
@@ -31,6 +32,7 @@ _ASKS = (
     (Asked.DATE, re.compile(r"\b(?:what|which) (?:exact )?(?:date|day of the month)\b", re.I)),
     (Asked.YEAR, re.compile(r"\b(?:what|which) year\b", re.I)),
     (Asked.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)),
+    (Asked.DURATION, re.compile(r"\bhow long\b", re.I)),
     (Asked.PERCENT, re.compile(r"\b(?:what|which) (?:percentage|per ?cent|proportion)\b|\bhow many (?:per ?cent|percentage points)\b", re.I)),
     (Asked.WEIGHT, re.compile(r"\b(?:how much|what) (?:does|do|did|will|would)\b.*\bweigh\b|\bhow heavy\b|\bwhat (?:is|was) the weight\b", re.I)),
     (Asked.MONEY, re.compile(r"\bhow much money\b|\b(?:what|which) (?:price|sum|fee)\b|\bat what price\b|\bhow much\b.*\b(?:cost|costs|pay|paid|pays|"
@@ -40,6 +42,10 @@ _ASKS = (
                              r"(?:\w+ ){0,2}?(?:revenues?|turnover|profits?|market value|market capitali[sz]ation|valuation|salary|price|cost|fee)\b(?!-)"
                              r"(?! of living)|\bwhat (?:is|was|are|were)\b[^?]* worth\b|\bwhat (?:does|do|did|will|would)\b[^?]*\bcosts?\b", re.I)),
 )
+# How long something lasted, or is ('49 minute speech', 'a two-year ban', 'half an hour', 'the 5km tunnel'; not a '100m' race).
+_DURATION = re.compile(rf"{APPROX}(?<![\w.,])(?:\d+(?:\.\d+)?|{'|'.join(NUMBER_WORDS)}|a|an|half an?)(?:[\s-]+and a half)?[\s-]+"
+                       r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?|seasons?|km|kilometres?|kilometers?|miles?)\b"
+                       r"|\b\d+(?:\.\d+)?km\b", re.I)
 _WEIGHT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:kg|kilos?|kilograms?|g|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stone)\b", re.I)
 _RANGE_BEFORE = re.compile(r"(?:[¥$€£]\s?)?\d+(?:[.,]\d+)?\s?(?:-|–|to|and)\s?$")
 _BOUND_YEAR = re.compile(rf"\b(?:since|after|before|until|till|between|from|through|by|to|and|or)\s+(?:(?:the|early|late|mid|end of)\s+)?({YEAR_DIGITS}s?)\b", re.I)
@@ -209,13 +215,15 @@ def read_openly(kind: Asked | None, question: str, ranges: list[list[tuple[int, 
 
 
 def _figure_ranges(text: str, kind: Asked) -> list[tuple[int, int]]:
-    """Where a text states a date, year, age, amount, percentage or weight."""
+    """Where a text states a date, year, age, amount, percentage, weight or duration."""
     if kind in (Asked.MONEY, Asked.PERCENT):
         # An amount may also be asked as a change in percent ('How much did the price rise?').
         found = [(s.start, s.end) for s in candidate_spans(text, Kind.PERCENT)]
         found += [(s.start, s.end) for s in candidate_spans(text, Kind.MONEY)] if kind is Asked.MONEY else []
     elif kind is Asked.WEIGHT:
         found = [(m.start(), m.end()) for m in _WEIGHT.finditer(text)]
+    elif kind is Asked.DURATION:
+        found = [(m.start(), m.end()) for m in _DURATION.finditer(text)]
     elif kind is Asked.DATE:
         found = [(s.start, s.end) for s in candidate_spans(text, Kind.DATE) if _HAS_MONTH.search(s.text)]
     elif kind is Asked.YEAR:
