@@ -31,12 +31,15 @@ from qa.reader import READER_FILE, Window, shared_reader
     ("Who said the charge cannot be substantiated?", Asked.SPEAKER),
     ("Which fund manager told the BBC that fans were powerless?", Asked.SPEAKER),
     ("Who leads Noetra?", None),
+    ("Who is the chief executive of the London Stock Exchange?", Asked.ROLE),
+    ("Who was the sprinters' coach?", Asked.ROLE),
+    ("Who are the chief executives of the two exchanges?", None),
     ("How long did Gordon Brown's Budget speech last?", Asked.DURATION),
     ("For how long was the coach banned?", Asked.DURATION),
     ("Which paper is said to have carried the Budget measures?", None),
-    ("Who is the chief executive of Rivera Games?", None),
-    ("Who is Japan's Industry Minister?", None),
-    ("Who is the Industry Minister?", None),
+    ("Who is the chief executive of Rivera Games?", Asked.ROLE),
+    ("Who is Japan's Industry Minister?", Asked.ROLE),
+    ("Who is the Industry Minister?", Asked.ROLE),
     ("Who is O'Brien?", Asked.DEFINITION),
     ("What did Kenteris's lawyer say?", Asked.SAID),
     ("What has the IAAF said about the ban?", Asked.SAID),
@@ -171,6 +174,21 @@ def test_where_a_passage_gives_the_words_a_speaker_said(question: str, text: str
 def test_where_a_passage_names_who_said_something(text: str, speakers: list[str]) -> None:
     """Each sentence's attributed speaker, with a role after the name or before it; a quotation's 'he said' names nobody."""
     assert [text[s:e] for s, e in answer_ranges(text, Asked.SPEAKER)] == speakers
+
+
+@pytest.mark.parametrize(("question", "text", "holders"), [
+    ("Who is the chief executive of the London Stock Exchange?",
+     "Euronext chief executive Jean-Paul Marin met LSE's chief executive Clara Furse.", ["Clara Furse"]),
+    ("Who is the chief executive of the London Stock Exchange?", "The chief executive of the LSE, Clara Furse, said no.", ["Clara Furse"]),
+    ("Who is the chief executive of Deutsche Boerse?", "Werner Seifert, chief executive of the Frankfurt-based exchange, may return.",
+     ["Werner Seifert"]),
+    ("Who is the Chancellor?", "Shadow chancellor Oliver Letwin spoke after Chancellor Gordon Brown.", ["Gordon Brown"]),
+    ("Who is the director of the Avatar movie?", "Avatar, directed by James Cameron, opened in 2009.", ["James Cameron"]),
+    ("Who is the director of the Avatar movie?", "Ann Cote, creative director of the game, spoke.", []),
+])
+def test_where_a_passage_names_who_holds_a_role(question: str, text: str, holders: list[str]) -> None:
+    """The name with the role, after it, before it or after its verb; not another organisation's holder, nor another role's."""
+    assert [text[s:e] for s, e in answer_ranges(text, Asked.ROLE, question)] == holders
 
 
 def test_who_said_quoted_words_is_read_only_where_the_words_stand() -> None:

@@ -8,7 +8,7 @@ from enum import Enum
 
 from qa.answer.figures import Kind, candidate_spans
 from qa.answer.lexicon import APPROX, MONTHS, NUMBER_WORDS, YEAR_DIGITS
-from qa.answer.speech import QUOTED, said
+from qa.answer.speech import NAME, QUOTED, said
 from qa.text import STOPWORDS, sentence_spans
 
 
@@ -25,6 +25,7 @@ class Asked(Enum):
     DEFINITION = "definition"
     SAID = "said"
     SPEAKER = "speaker"
+    ROLE = "role"
 
 
 # Only questions that name the kind: a bare "When" may be answered by "after the election" or "last week".
@@ -77,6 +78,16 @@ _SPEAKER = re.compile(r"^\s*(?:who\s+|which\s+(?:(?!(?:is|was|are|were|be|been)\
                       r"insisted|argued|claimed|admitted)\b", re.I)
 
 
+_ROLES = (r"(?:chief executive|chief financial officer|chief operating officer|executive|chairman|chairwoman|chair|president|director|"
+          r"manager|coach|head|leader|minister|secretary|spokesman|spokeswoman|spokesperson|lawyer|owner|founder|editor|governor|"
+          r"mayor|adviser|advisor|boss|chancellor|captain)")
+# 'Who is the chief executive of the LSE?', 'Who is Japan's Industry Minister?', 'Who was the sprinters' coach?': the one name that
+# holds the role, read only where a passage gives a name with it ('LSE's chief executive Clara Furse', 'Werner Seifert, chief
+# executive of the Frankfurt-based exchange'), by the organisation the question names where a passage names one.
+_ROLE = re.compile(rf"^\s*who\s+(?:is|was)\s+(?:the\s+)?(?:(?P<owner>[^?]+?)['’]s?\s+)?(?P<role>(?:[\w-]+\s+){{0,2}}?{_ROLES})"
+                   r"(?:\s+(?:of|at|for)\s+(?:the\s+)?(?P<org>[^?]+?))?\s*\??\s*$", re.I)
+
+
 def asked(question: str) -> Asked | None:
     """The kind of answer a question names ('On what date…' a day or month, 'In what year…' a year, 'How old…' an age, 'Who is
     X?' a description of X, 'What did X say?' X's words, 'Who said…?' a speaker), or None when its form is open."""
@@ -86,6 +97,8 @@ def asked(question: str) -> Asked | None:
         return Asked.SAID
     if _SPEAKER.match(question):
         return Asked.SPEAKER
+    if _ROLE.match(question):
+        return Asked.ROLE
     return next((kind for kind, pattern in _ASKS if pattern.search(question)), None)
 
 
@@ -205,6 +218,9 @@ def answer_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int,
         return sorted(set(_words_of(text, speaker.group("name")))) if speaker else []
     if kind is Asked.SPEAKER:
         return _speakers(text) if _holds(text, _quoted_words(question)) else []
+    if kind is Asked.ROLE:
+        role = _ROLE.match(question)
+        return _holders(text, role.group("role"), role.group("owner") or role.group("org") or "") if role else []
     return _figure_ranges(text, kind)
 
 
@@ -212,6 +228,49 @@ def read_openly(kind: Asked | None, question: str, ranges: list[list[tuple[int, 
     """True when a speaker is asked for and no window attributes words to anyone the way the attribution reads them: the reader
     then reads them all, unless the question quotes the words (whoever said them, no window says who)."""
     return kind is Asked.SPEAKER and not any(ranges) and not _quoted_words(question)
+
+
+def _org_names(org: str) -> set[str]:
+    """The names an organisation goes by: its capitalised words and, for several, their initials ('London Stock Exchange':
+    'London', 'Stock', 'Exchange', 'LSE')."""
+    names = [w for w in re.findall(r"[\w-]+", org) if w[:1].isupper()]
+    return set(names) | ({"".join(w[0] for w in names).upper()} if len(names) > 1 else set())
+
+
+# Words before a role that make it another one than the role itself.
+_OTHER_ROLE = r"(?:shadow|deputy|vice|assistant|acting|creative)"
+# The verb a role is held by ('directed by James Cameron' names the director).
+_HELD_BY = {"director": "directed", "head": "headed", "leader": "led", "owner": "owned", "founder": "founded", "manager": "managed",
+            "coach": "coached", "editor": "edited", "chairman": "chaired", "chairwoman": "chaired", "chair": "chaired"}
+
+
+def _holders(text: str, role: str, org: str) -> list[tuple[int, int]]:
+    """Where a text names who holds a role: the name right after it ('chief executive Clara Furse', 'chief executive of the LSE,
+    Clara Furse'), set off before it ('Werner Seifert, chief executive of…') or after the role's verb ('directed by James
+    Cameron'); not where the role is another organisation's
+    ('Euronext chief executive…' for the LSE's), nor a 'shadow chancellor' for the chancellor."""
+    wanted = _org_names(org)
+    found = []
+    for m in re.finditer(rf"(?<![\w-]){re.escape(role)}(?![\w-])", text, re.I):
+        of = re.match(r"\s+(?:of|at|for)\s+(?:the\s+)?([A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*)*)", text[m.end():])
+        owner = re.search(r"([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*?)(?:['’]s)?\s+$", text[max(0, m.start() - 40):m.start()])
+        # Whose role it is: 'Euronext chief executive', 'LSE's chief executive', 'chief executive of Deutsche Boerse' (not 'of the
+        # Frankfurt-based exchange', a description); a modifier makes it another role ('shadow chancellor', 'former coach').
+        qualifier = {w for q in (of, owner) if q and q.group(1).split()[0].lower() not in STOPWORDS
+                     for w in re.findall(r"[\w-]+", q.group(1)) if not re.search(r"-(?:based|owned|listed|born|backed|led)$", w)}
+        if (wanted and qualifier and not wanted & qualifier) or re.search(rf"\b{_OTHER_ROLE}\s+$", text[:m.start()], re.I):
+            continue
+        rest = m.end() + (of.end() if of else 0)
+        after = re.match(rf",?\s+({NAME})", text[rest:])
+        before = re.search(rf"({NAME}),\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w'’.-]+\s+){{0,3}}$", text[:m.start()])
+        if after and after.group(1).split()[0].lower() not in STOPWORDS:
+            found.append((rest + after.start(1), rest + after.start(1) + len(after.group(1).rstrip("."))))
+        elif before:
+            found.append((before.start(1), before.end(1)))
+    verb = _HELD_BY.get(role.lower().split()[-1])
+    for m in re.finditer(rf"\b(?i:{verb})\s+by\s+({NAME})", text) if verb else ():
+        found.append((m.start(1), m.start(1) + len(m.group(1).rstrip("."))))
+    return sorted(set(found))
 
 
 def _figure_ranges(text: str, kind: Asked) -> list[tuple[int, int]]:
