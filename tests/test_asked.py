@@ -31,6 +31,8 @@ from qa.reader import READER_FILE, Window, shared_reader
     ("Who said the charge cannot be substantiated?", Asked.SPEAKER),
     ("Which fund manager told the BBC that fans were powerless?", Asked.SPEAKER),
     ("Who leads Noetra?", None),
+    ("How much did Brown claw back through a crackdown on tax avoidance?", Asked.MONEY),
+    ("How much coal did Watt's engine use?", None),
     ("Who is the chief executive of the London Stock Exchange?", Asked.ROLE),
     ("Who was the sprinters' coach?", Asked.ROLE),
     ("Who are the chief executives of the two exchanges?", None),

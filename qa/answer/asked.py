@@ -36,7 +36,9 @@ _ASKS = (
     (Asked.DURATION, re.compile(r"\bhow long\b", re.I)),
     (Asked.PERCENT, re.compile(r"\b(?:what|which) (?:percentage|per ?cent|proportion)\b|\bhow many (?:per ?cent|percentage points)\b", re.I)),
     (Asked.WEIGHT, re.compile(r"\b(?:how much|what) (?:does|do|did|will|would)\b.*\bweigh\b|\bhow heavy\b|\bwhat (?:is|was) the weight\b", re.I)),
-    (Asked.MONEY, re.compile(r"\bhow much money\b|\b(?:what|which) (?:price|sum|fee)\b|\bat what price\b|\bhow much\b.*\b(?:cost|costs|pay|paid|pays|"
+    (Asked.MONEY, re.compile(r"\bhow much (?:money|revenue|capital|cash|funding|profit)\b"
+                             r"|\bhow much (?:did|does|do|is|was|are|were|will|would|has|have|had|can|could)\b"
+                             r"|\b(?:what|which) (?:price|sum|fee)\b|\bat what price\b|\bhow much\b.*\b(?:cost|costs|pay|paid|pays|"
                              r"paying|spend|spent|spending|invest|invested|investing|worth|priced?|fund|funding|raise|raised|sell|sold|charge|"
                              r"charged|earn|earned|earns|budget|owe|owed|bid|offer|offered|fine|fined|valued?|allocate|allocated)\b"
                              r"|\bwhat (?:is|was|are|were|will be|would be) (?:(?:the|an?|its|their|his|her) |[\w.&-]+(?: [\w.&-]+){0,2}['’]s? )?"
