@@ -8,7 +8,7 @@ import pytest
 
 from qa.answer.asked import items_asked
 from qa.answer.compose import Found, Judgement, compose, widen, window
-from qa.answer.conflicts import agree, differing_figure, stated_differently
+from qa.answer.conflicts import agree, differing_figure, same_story, stated_differently
 from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value, text_figures
 from qa.errors import BadInputError
 from qa.pipeline import Engine
@@ -76,6 +76,18 @@ def test_a_different_answer_from_a_passage_that_states_the_lead_is_no_conflict(f
     found = [_finding(fake_engine, "gamma", "Seaforce", 0.9), _finding(fake_engine, "alpha", "Tomas Reuter", 0.8)]
     answer = compose(fake_engine.index(), "Who leads the tidal plant project?", [("Who leads the tidal plant project?", found)], Judgement(0.5, 0.65))
     assert len(answer.conflicts) == 1, "a passage that does not state the lead can disagree with it"
+
+
+def test_answers_from_articles_on_other_stories_are_no_conflict() -> None:
+    """Two articles that share no name (weekdays, months and titles aside) tell different stories: a Budget's borrowing of £168
+    billion and a club owner's £200m less borrowing are not two reports of one figure."""
+    from types import SimpleNamespace
+
+    docs = {"budget": "The chancellor said on Monday that Gordon Brown would borrow £168 billion, Mr Howard said in March.",
+            "club": "On Monday the tycoon Malcolm Glazer cut his borrowing by £200m, Mr Gill said in March.",
+            "vote": "Tory leader Michael Howard said Gordon Brown's Budget was a vote now, pay later Budget."}
+    index = SimpleNamespace(docs={k: SimpleNamespace(text=v) for k, v in docs.items()})
+    assert not same_story(index, "budget", "club") and same_story(index, "budget", "vote")
 
 
 def test_a_weak_different_answer_is_no_conflict_but_a_weak_same_one_corroborates(fake_engine: Engine) -> None:

@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 
 from qa.answer.asked import Asked, another_year, answer_ranges, asked, enclosing, items_asked, read_openly
-from qa.answer.conflicts import Statement, agree, disagreements, states, topic
+from qa.answer.conflicts import Statement, agree, disagreements, same_story, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
 from qa.answer.lexicon import HEDGES, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
 from qa.index import Index
@@ -171,9 +171,9 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
             continue
         verdict = agree(best.text, f.text)
         # A different answer read from a passage that also states the lead (or whose answer the lead's passage states) is a
-        # misreading of one of them, not a disagreement between articles.
+        # misreading of one of them, not a disagreement between articles; nor is one from an article on another story.
         differs = (verdict is False and f.p >= judge.conflict and not states(f.window.text, best.text) and not states(best.window.text, f.text)
-                   and not describes)
+                   and not describes and same_story(index, best.window.doc_id, f.window.doc_id))
         if verdict or differs:
             seen.append(f.window.doc_id)
             others.append((f, verdict))

@@ -135,6 +135,18 @@ def differing_figure(claim: str, passage: str) -> tuple[Figure, Figure] | None:
     return (unstated[0], other[0]) if unstated and other else None
 
 
+def _story_names(text: str) -> frozenset[str]:
+    """The names an article uses (capitalised words inside sentences, not a weekday, month or title): what its story is about."""
+    return frozenset(m.group(0) for m in re.finditer(r"(?<![.!?\"“]\s)(?<!^)\b[A-Z][\w'’-]+", text)
+                     if m.group(0).lower() not in STOPWORDS and m.group(0).lower() not in HONORIFICS and not TIME_WORD.fullmatch(m.group(0)))
+
+
+def same_story(index: Index, doc_a: str, doc_b: str) -> bool:
+    """True when two articles share a name, so that their answers to one question can be about the same thing: a Budget's
+    borrowing and a football club's are not two reports of one figure."""
+    return bool(_story_names(index.docs[doc_a].text) & _story_names(index.docs[doc_b].text))
+
+
 def disagreements(statements: list[Statement]) -> list[list[Statement]]:
     """The statements grouped by what they state, best-supported group first, when more than one article disagrees; else []."""
     groups: list[list[Statement]] = []
