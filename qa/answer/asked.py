@@ -1,5 +1,6 @@
-"""What kind of answer a question asks for (a date, a year, an age, an amount, a percentage, a weight), and where a passage states
-one: the reader's span is read only there; and which year it asks about, which a passage must be about to answer it."""
+"""What kind of answer a question asks for (a date, a year, an age, an amount, a percentage, a weight, a duration, what a name is,
+what someone said, who said it, who holds a role), and where a passage states one: the reader's span is read only there; and which
+year it asks about, which a passage must be about to answer it."""
 
 from __future__ import annotations
 
@@ -92,7 +93,8 @@ _ROLE = re.compile(rf"^\s*who\s+(?:is|was)\s+(?:the\s+)?(?:(?P<owner>[^?]+?)['�
 
 def asked(question: str) -> Asked | None:
     """The kind of answer a question names ('On what date…' a day or month, 'In what year…' a year, 'How old…' an age, 'Who is
-    X?' a description of X, 'What did X say?' X's words, 'Who said…?' a speaker), or None when its form is open."""
+    X?' a description of X, 'What did X say?' X's words, 'Who said…?' a speaker, 'Who is the chief executive of X?' the name
+    that holds the role, 'How long…' a duration), or None when its form is open."""
     if _DEFINITION.match(question):
         return Asked.DEFINITION
     if _SAID.match(question):
@@ -249,15 +251,15 @@ _HELD_BY = {"director": "directed", "head": "headed", "leader": "led", "owner": 
 def _holders(text: str, role: str, org: str) -> list[tuple[int, int]]:
     """Where a text names who holds a role: the name right after it ('chief executive Clara Furse', 'chief executive of the LSE,
     Clara Furse'), set off before it ('Werner Seifert, chief executive of…') or after the role's verb ('directed by James
-    Cameron'); not where the role is another organisation's
-    ('Euronext chief executive…' for the LSE's), nor a 'shadow chancellor' for the chancellor."""
+    Cameron'); not where the role is another organisation's ('Euronext chief executive…' for the LSE's), nor a 'shadow
+    chancellor' for the chancellor."""
     wanted = _org_names(org)
     found = []
     for m in re.finditer(rf"(?<![\w-]){re.escape(role)}(?![\w-])", text, re.I):
         of = re.match(r"\s+(?:of|at|for)\s+(?:the\s+)?([A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*)*)", text[m.end():])
         owner = re.search(r"([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*?)(?:['’]s)?\s+$", text[max(0, m.start() - 40):m.start()])
         # Whose role it is: 'Euronext chief executive', 'LSE's chief executive', 'chief executive of Deutsche Boerse' (not 'of the
-        # Frankfurt-based exchange', a description); a modifier makes it another role ('shadow chancellor', 'former coach').
+        # Frankfurt-based exchange', a description); a modifier makes it another role ('shadow chancellor', 'creative director').
         qualifier = {w for q in (of, owner) if q and q.group(1).split()[0].lower() not in STOPWORDS
                      for w in re.findall(r"[\w-]+", q.group(1)) if not re.search(r"-(?:based|owned|listed|born|backed|led)$", w)}
         if (wanted and qualifier and not wanted & qualifier) or re.search(rf"\b{_OTHER_ROLE}\s+$", text[:m.start()], re.I):

@@ -38,7 +38,7 @@ def said(text: str) -> Said | None:
     the attribution."""
     # A clause may open with the name and set its role off after it ('David Cummings, head of UK equities at Standard Life, said';
     # 'But, Hans Reckers, a board member of Germany's central bank, the Bundesbank, said'; '"…Europe," Alois Rhiel, its minister
-    # for economic affairs, added').
+    # for economic affairs added').
     apposed = re.search(rf"(?:^|(?<=, )|(?<=[,.!?][\"”] ))({NAME}),\s(?:(?:[a-z]|[A-Z][\w-]*['’]s\s)[^\"“”;]{{2,120}}?,|"
                         rf"(?:its|his|her|their)\s[^,\"“”;]{{2,80}}?)\s+(?:has |had )?{SPEECH}\b(?!\s+[A-Z])()", text)
     if apposed and apposed.group(1).split()[0].lower() in STOPWORDS:
