@@ -178,15 +178,20 @@ def _words_of(text: str, speaker: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in found if b > a]
 
 
+def _plain(text: str) -> str:
+    """A text's words and figures, lower-case, one space apart: quote marks and punctuation left out."""
+    return " ".join(re.findall(r"[\w%£$€¥.-]+", text.lower()))
+
+
 def _quoted_words(question: str) -> str:
-    """The words a question quotes ('Who said "The charge cannot be substantiated"?'), lower-case, or ''."""
+    """The words a question quotes ('Who said "The charge cannot be substantiated"?'), plain, or ''."""
     quoted = re.search(r"[\"“]([^\"“”]{3,}?)[\"”]|(?<!\w)‘([^‘’]{3,}?)’(?!\w)", question)
-    return " ".join(re.findall(r"[\w%£$€¥.-]+", (quoted.group(1) or quoted.group(2)).lower())).strip(" .") if quoted else ""
+    return _plain(quoted.group(1) or quoted.group(2)).strip(" .") if quoted else ""
 
 
 def _holds(text: str, words: str) -> bool:
     """True when a text holds these words in this order (case, quote marks and punctuation aside), or no words are given."""
-    return not words or words in " ".join(re.findall(r"[\w%£$€¥.-]+", text.lower()))
+    return not words or words in _plain(text)
 
 
 def _speakers(text: str) -> list[tuple[int, int]]:

@@ -135,6 +135,7 @@ def differing_figure(claim: str, passage: str) -> tuple[Figure, Figure] | None:
     return (unstated[0], other[0]) if unstated and other else None
 
 
+@lru_cache(maxsize=64)
 def _story_names(text: str) -> frozenset[str]:
     """The names an article uses (capitalised words inside sentences, not a weekday, month or title): what its story is about."""
     return frozenset(m.group(0) for m in re.finditer(r"(?<![.!?\"“]\s)(?<!^)\b[A-Z][\w'’-]+", text)
