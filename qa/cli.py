@@ -260,14 +260,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None if args.limit else REPO_ROOT / "docs" / f"{args.suite}.md"
     ext = Path(args.ext) if args.ext else REPO_ROOT.parent / "shared" / "ext"
     work = Path(args.work) if args.work else REPO_ROOT / "build" / "bench"
-    if args.suite == "judge":
-        from qa.bench.judge import DEFAULT_ROOT, PER_SET
-        from qa.bench.judge import main as judge
+    if args.suite in ("judge", "reader"):
+        from qa.bench import judge, reader
 
-        root = Path(args.data) if args.data else DEFAULT_ROOT
+        bench = judge if args.suite == "judge" else reader
+        root = Path(args.data) if args.data else judge.DEFAULT_ROOT
         if not root.is_dir():
-            raise BadInputError(f"There are no held-out claim sets in {root}; give the eval-only folder with --data.")
-        judge(root, out, args.limit or PER_SET)
+            raise BadInputError(f"There are no held-out sets in {root}; give the eval-only folder with --data.")
+        bench.main(root, out, args.limit or bench.PER_SET)
     elif args.suite == "quality":
         from qa.bench.quality import RUNNERS
         from qa.bench.quality import main as quality
@@ -351,13 +351,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-baseline", action="store_true", help="score the shipped lookup alone")
     _model_options(p)
     p = command("bench", cmd_bench, "measure answer quality on external benchmarks, or speed and scale on this machine")
-    p.add_argument("suite", choices=("quality", "speed", "judge"),
-                   help="quality: docs/quality.md; speed: docs/speed.md; judge: the claim judge on held-out claim sets, docs/judge.md")
-    p.add_argument("--data", help="judge: the held-out claim sets (default: ../shared/train/eval-only)")
+    p.add_argument("suite", choices=("quality", "speed", "judge", "reader"),
+                   help="quality: docs/quality.md; speed: docs/speed.md; judge: the claim judge on held-out claim sets, docs/judge.md; "
+                   "reader: the reader on held-out news questions, docs/reader.md")
+    p.add_argument("--data", help="judge, reader: the held-out sets (default: ../shared/train/eval-only)")
     p.add_argument("--ext", help="the external data (default: ../shared/ext)")
     p.add_argument("--work", help="where benchmark corpora and indexes are cached (default: build/bench)")
     p.add_argument("--out", help="the report to write (default: docs/<suite>.md; none with --limit)")
-    p.add_argument("--limit", type=int, help="a quick run: at most this many questions per split (quality), per corpus (speed) or pairs per set (judge)")
+    p.add_argument("--limit", type=int, help="a quick run: at most this many questions per split (quality), per corpus (speed), pairs per set (judge) or "
+                   "quiz questions (reader)")
     p.add_argument("--split", choices=("test", "dev", "both"), default="both", help="quality: which split to run (default: both)")
     p.add_argument("--only", action="append", choices=("squad", "rgb", "multihop"), help="quality: run only this dataset (repeatable)")
     p.add_argument("--baseline", default="5f86d6f", help="quality: the commit of the earlier engine run beside the reader (default: the rule engine)")

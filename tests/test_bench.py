@@ -11,11 +11,13 @@ import numpy as np
 import pytest
 
 from qa.bench import datasets as ds
+from qa.bench import reader as reader_bench
 from qa.bench.quality import MemoEmbedder, engines, run
 from qa.bench.report import replace_section
 from qa.corpus import load_corpus
 from qa.index import _faiss_index
 from qa.llm import Messages
+from qa.reader import READER_FILE, shared_reader
 from qa.types import Document
 from tests.fakes import HashEmbedder
 
@@ -172,3 +174,47 @@ def test_generative_bench_puts_the_checked_model_answer_beside_the_extractive_on
     assert "| hybrid + test/echo dev |" in table
     kept = sum(r["kept"] for r in written) / 3
     assert f"| MultiHop-RAG | generated sentences kept by the grounding check (mean share per written answer) | 3 | - | {kept:.3f} |" in table
+
+
+def _quiz(date: str, question: str, choices: list[str], answer: int, evidence: str) -> dict:
+    """A RealTimeQA row as the quiz files hold it."""
+    return {"question_date": date, "question_source": "CNN", "question_sentence": question, "choices": choices, "answer": [str(answer)],
+            "evidence": evidence}
+
+
+def test_reader_bench_reads_news_quizzes_and_ranks_trec_sentences(tmp_path: Path) -> None:
+    quiz = tmp_path / "realtimeqa_questions"
+    quiz.mkdir()
+    rows = [_quiz("2023/11/24", "Who won the 2023 Booker Prize?", ["Paul Lynch", "Zadie Smith"], 0,
+                  'Irish author <a href="https://x">Paul Lynch</a> won the 2023 Booker Prize for his novel Prophet Song.'),
+            _quiz("2023/11/24", "Which city was flooded on Monday?", ["Tokyo", "Osaka"], 0, "Heavy rain flooded parts of Tokyo on Monday."),
+            _quiz("2023/11/24", "Which team won?", ["Leeds", "York"], 1, "The evidence does not name the winner."),
+            _quiz("2023/12/01", "Who resigned?", ["Ann", "Bo"], 0, "Ann resigned on Friday.")]
+    (quiz / "backnumber__2023__20231124_qa.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    items = reader_bench.quizzes(tmp_path)
+    # Only questions whose evidence states the answer, each against another question's evidence of the same quiz; tags are stripped.
+    assert sorted(q.question for q in items) == ["Which city was flooded on Monday?", "Who won the 2023 Booker Prize?"]
+    booker = next(q for q in items if "Booker" in q.question)
+    assert booker.evidence.startswith("Irish author Paul Lynch won") and booker.other != booker.evidence
+    figures = reader_bench.run_quizzes(shared_reader(str(READER_FILE)), items, 0.5)
+    assert figures["questions"] == 2 and figures["abstained_rightly"] == 1.0 and figures["auc"] == 1.0
+    assert figures["answered_right"] == figures["span_right"] == 1.0 and figures["f1"] == 1.0
+
+    trec = tmp_path / "trecqa_wang"
+    trec.mkdir()
+    (trec / "data__anssel__wang__dev.csv").write_text(
+        "qtext,label,atext\n"
+        "Who founded Honda ?,1,\"Soichiro Honda founded the company in <num> .\"\n"
+        "Who founded Honda ?,0,Honda makes cars and motorcycles .\n"
+        "Who wrote Hamlet ?,1,Shakespeare wrote Hamlet .\n", encoding="utf-8")
+    questions = reader_bench.trec_questions(tmp_path, "dev")
+    # Only questions with both an answering and a non-answering sentence; the tokenised text is put back together.
+    assert questions == [("Who founded Honda?", ["Soichiro Honda founded the company in <num>.", "Honda makes cars and motorcycles."], [True, False])]
+    scores = reader_bench.run_trec(shared_reader(str(READER_FILE)), HashEmbedder(), questions)
+    assert scores["reader"] == (1.0, 1.0)
+
+
+def test_ranking_figures() -> None:
+    # The answering sentences at ranks 1 and 3: AP = (1/1 + 2/3) / 2; at rank 2 alone: AP = RR = 1/2.
+    map_, mrr = reader_bench.ranking([np.array([0.9, 0.5, 0.7]), np.array([0.1, 0.2])], [[True, True, False], [True, False]])
+    assert map_ == pytest.approx(((1 + 2 / 3) / 2 + 0.5) / 2) and mrr == pytest.approx((1 + 0.5) / 2)
