@@ -48,6 +48,11 @@ from qa.reader import READER_FILE, Window, shared_reader
     ("what did Akazawa tell reporters", Asked.SAID),
     ("What did the investor executive say ¥1 trillion falls short of?", None),
     ("What did Sony sell?", None),
+    ("What is the government expected to sell in a deal worth more than $18 billion?", None),
+    ("Which country declared an emergency after gunmen stormed a TV studio?", None),
+    ("Which state said yes to the amendment?", None),
+    ("How long is the smallest snake?", Asked.DURATION),
+    ("How old did he turn this week?", Asked.AGE),
 ])
 def test_a_question_names_the_kind_of_answer_or_leaves_it_open(question: str, kind: Asked | None) -> None:
     assert asked(question) is kind
@@ -67,6 +72,12 @@ def test_where_a_passage_states_a_date_a_year_or_an_age() -> None:
     assert quoted(Asked.PERCENT) == ["27-30%"] and quoted(Asked.WEIGHT) == ["260g"]
     lasted = "His 49 minute speech came half an hour after a two-year ban, on 5 May; the 5km tunnel hosts the 100m final."
     assert [lasted[s:e] for s, e in answer_ranges(lasted, Asked.DURATION)] == ["49 minute", "half an hour", "two-year", "5km"]
+    snake = "Growing to just 3 to 4 inches, it is the smallest snake."
+    assert [snake[s:e] for s, e in answer_ranges(snake, Asked.DURATION)] == ["3 to 4 inches"]
+    for birthday, age in (("The former president turned 100 on Tuesday.", "100"), ("Now 99, the former president is in hospice.", "99")):
+        assert [birthday[s:e] for s, e in answer_ranges(birthday, Asked.AGE)] == [age]
+    stamp = "A first-class stamp now costs 73 cents after a 5-cent rise."
+    assert [stamp[s:e] for s, e in answer_ranges(stamp, Asked.MONEY)] == ["73 cents"]
 
 
 FORECAST = "Gordon Brown said the UK economy was forecast to grow, with a forecast of 3% to 3.5% in 2005 and 2.5% to 3% in 2006."
@@ -81,6 +92,11 @@ FORECAST = "Gordon Brown said the UK economy was forecast to grow, with a foreca
     ("What did the reports of 2004 and 2005 find?", "The 2005 report found a 2% rise.", False),
     ("How many Budgets has Brown delivered since 1997?", "It was his ninth Budget, in 2005.", False),
     ("How fast did the economy grow between 2004 and 2006?", "Growth was 3% in 2005.", False),
+    ("Which team won the 2022 Stanley Cup?", "The Avalanche won their first Stanley Cup since 2001.", False),
+    ("Which service inspired the title of the 1998 comedy?", "Users who logged onto America Online in the 1990s heard it.", False),
+    ("How many people lived there in the early 1860s?", "About 3.9 million lived there as of 1860.", False),
+    ("The US entered the war in 1941. In which year did it end?", "The war ended in Europe on 8 May 1945.", False),
+    ("Gordon Brown spoke on Monday. What growth did he forecast for 2007?", FORECAST, True),
 ])
 def test_a_passage_about_other_years_than_the_question_cannot_answer(question: str, passage: str, other: bool) -> None:
     """A passage that states other years and not the question's is about another time; one that states none may still answer."""

@@ -44,18 +44,23 @@ _ASKS = (
                              r"charged|earn|earned|earns|budget|owe|owed|bid|offer|offered|fine|fined|valued?|allocate|allocated)\b"
                              r"|\bwhat (?:is|was|are|were|will be|would be) (?:(?:the|an?|its|their|his|her) |[\w.&-]+(?: [\w.&-]+){0,2}['’]s? )?"
                              r"(?:\w+ ){0,2}?(?:revenues?|turnover|profits?|market value|market capitali[sz]ation|valuation|salary|price|cost|fee)\b(?!-)"
-                             r"(?! of living)|\bwhat (?:is|was|are|were)\b[^?]* worth\b|\bwhat (?:does|do|did|will|would)\b[^?]*\bcosts?\b", re.I)),
+                             rf"(?! of living)|\bwhat (?:is|was|are|were)\b[^?]* worth\b(?!\s+{APPROX}[¥$€£\d])|\bwhat (?:does|do|did|will|would)\b[^?]*\bcosts?\b", re.I)),
 )
-# How long something lasted, or is ('49 minute speech', 'a two-year ban', 'half an hour', 'the 5km tunnel'; not a '100m' race).
+# How long something lasted, or is ('49 minute speech', 'a two-year ban', 'half an hour', 'the 5km tunnel', '3 to 4 inches'; not a
+# '100m' race).
 _DURATION = re.compile(rf"{APPROX}(?<![\w.,])(?:\d+(?:\.\d+)?|{'|'.join(NUMBER_WORDS)}|a|an|half an?)(?:[\s-]+and a half)?[\s-]+"
-                       r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?|seasons?|km|kilometres?|kilometers?|miles?)\b"
+                       r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?|seasons?|km|kilometres?|kilometers?|miles?|inch|inches|"
+                       r"feet|foot|yards?|metres?|meters?|centimetres?|centimeters?|cm|millimetres?|millimeters?|mm)\b"
                        r"|\b\d+(?:\.\d+)?km\b", re.I)
 _WEIGHT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:kg|kilos?|kilograms?|g|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stone)\b", re.I)
 _RANGE_BEFORE = re.compile(r"(?:[¥$€£]\s?)?\d+(?:[.,]\d+)?\s?(?:-|–|to|and)\s?$")
 _BOUND_YEAR = re.compile(rf"\b(?:since|after|before|until|till|between|from|through|by|to|and|or)\s+(?:(?:the|early|late|mid|end of)\s+)?({YEAR_DIGITS}s?)\b", re.I)
+# A year a passage gives as the bound of a span ('the first title since 2001'), not as the time of what it reports.
+_PASSAGE_BOUND = re.compile(rf"\b(?:since|until|till|before|after)\s+(?:(?:the|early|late|mid|end of)\s+)?({YEAR_DIGITS}s?)\b", re.I)
 _HAS_MONTH = re.compile(rf"\b{MONTHS}\b")
 _YEAR = re.compile(rf"\b{YEAR_DIGITS}(?:s\b|\b)")
-_AGE = re.compile(r"\b(?:aged?|ages) (\d{1,3})\b|\b(\d{1,3})(?:-year-old|-years-old| years? old)\b|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<=\()(\d{1,3})(?=\))")
+_AGE = re.compile(r"\b(?:aged?|ages|turn|turns|turned|turning) (\d{1,3})\b|\b(\d{1,3})(?:-year-old|-years-old| years? old)\b"
+                  r"|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<=\()(\d{1,3})(?=\))|\b(?i:now) (\d{1,3})(?=,)")
 
 
 # 'Who is Malcolm Glazer?', 'What is Noetra?': a name and nothing else, answered by what the articles call it. A role ('Who is
@@ -77,7 +82,8 @@ _SAID = re.compile(r"^\s*what\s+(?:did|does|do|has|have|had|will|would)\s+(?P<na
 # 'Who said the charge cannot be substantiated?', 'Which fund manager told the BBC that…': who said the words, read only where a
 # sentence attributes words to someone, and where the question quotes words, only in a passage that holds them ('Which paper is
 # said to have…' is no such question).
-_SPEAKER = re.compile(r"^\s*(?:who\s+|which\s+(?:(?!(?:is|was|are|were|be|been)\s)[\w'’-]+\s+){1,3}?)(?:has\s+|had\s+)?(?:said|says|told|tells|stated|warned|declared|"
+_SPEAKER = re.compile(r"^\s*(?:who\s+|which\s+(?!(?:countr(?:y|ies)|states?|nations?|cit(?:y|ies)|towns?|regions?|provinces?)\s)"
+                      r"(?:(?!(?:is|was|are|were|be|been)\s)[\w'’-]+\s+){1,3}?)(?:has\s+|had\s+)?(?:said|says|told|tells|stated|warned|declared|"
                       r"insisted|argued|claimed|admitted)\b", re.I)
 
 
@@ -297,18 +303,27 @@ def _figure_ranges(text: str, kind: Asked) -> list[tuple[int, int]]:
     elif kind is Asked.YEAR:
         found = [(m.start(), m.end()) for m in _YEAR.finditer(text)]
     else:
-        found = [(m.start(g), m.end(g)) for m in _AGE.finditer(text) for g in range(1, 5) if m.group(g) and 0 < int(m.group(g)) < 125]
+        found = [(m.start(g), m.end(g)) for m in _AGE.finditer(text) for g in range(1, 6) if m.group(g) and 0 < int(m.group(g)) < 125]
     return sorted({(_range_start(text, s), e) for s, e in found})
+
+
+def _same_time(a: str, b: str) -> bool:
+    """True when two years as written name the same time: one year twice, or a decade and a year in it ('1990s', '1998')."""
+    return a == b or (a.endswith("s") and b[:3] == a[:3]) or (b.endswith("s") and a[:3] == b[:3])
 
 
 def another_year(question: str, passage: str) -> bool:
     """True when a passage is about a year other than the one the question asks about: the question names a year as a point in
     time ('in 2007', 'the 2004 Tour'), and the passage states other years and none of the question's (a forecast 'for 2007'
-    against one for 2005 and 2006). A passage that states no year may still answer, and a year that bounds a span ('since 1997',
-    'between 2004 and 2006') fixes no single year."""
-    years, stated = set(_YEAR.findall(question)), set(_YEAR.findall(passage))
+    against one for 2005 and 2006). A passage that states no year may still answer, a decade holds its years ('the 1990s'
+    for 1998), and a year that bounds a span ('since 1997', 'between 2004 and 2006') fixes no single year; nor does one in a sentence
+    that sets the scene before the question itself ('The US entered the war in 1941. In which year did it end?')."""
+    spans = sentence_spans(question)
+    question = question[spans[-1][0]:] if spans else question
+    years = set(_YEAR.findall(question))
     points = years - {m.group(1) for m in _BOUND_YEAR.finditer(question)}
-    return bool(points) and bool(stated - years) and not years & stated
+    stated = set(_YEAR.findall(passage)) - {m.group(1) for m in _PASSAGE_BOUND.finditer(passage)}
+    return bool(points) and bool(stated) and not any(_same_time(s, y) for s in stated for y in years)
 
 
 def enclosing(ranges: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:

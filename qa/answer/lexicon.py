@@ -4,9 +4,10 @@ from __future__ import annotations
 
 CURRENCIES = {"¥": "yen", "yen": "yen", "$": "usd", "dollar": "usd", "won": "krw", "€": "eur", "euro": "eur", "£": "gbp", "pound": "gbp",
               "lira": "lira", "franc": "franc", "mark": "mark", "rupee": "inr", "yuan": "cny", "rouble": "rub", "ruble": "rub", "peso": "peso",
-              "krona": "sek", "kronor": "sek", "rand": "zar", "shekel": "ils", "dinar": "dinar", "riyal": "riyal", "dirham": "aed"}
+              "krona": "sek", "kronor": "sek", "rand": "zar", "shekel": "ils", "dinar": "dinar", "riyal": "riyal", "dirham": "aed",
+              "cent": "cent"}
 # The currencies as words after a figure ('6 million lira', '300 dollars'), singular or plural.
-CURRENCY_WORDS = r"(?:US dollars|(?:yen|dollar|won|euro|pound|lira|lire|franc|mark|rupee|yuan|rouble|ruble|peso|krona|kronor|rand|shekel|dinar|riyal|dirham)s?)"
+CURRENCY_WORDS = r"(?:US dollars|(?:yen|dollar|won|euro|pound|lira|lire|franc|mark|rupee|yuan|rouble|ruble|peso|krona|kronor|rand|shekel|dinar|riyal|dirham|cent)s?)"
 SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 # A year as articles write one, 1000-2099 (no word boundaries: each use adds its own).
 YEAR_DIGITS = r"(?:1\d|20)\d\d"
@@ -26,7 +27,7 @@ HEDGES = frozenset("about around roughly approximately plus nearly almost some o
 APPROX = r"(?:(?:~|about |roughly |around |approximately |nearly |almost |up to |more than |over |some )\s*)?"
 LOWER_BOUND = r"\b(?:more than|over|at least|exceed\w*|above|upwards of)\b|\+|-plus\b"
 UPPER_BOUND = r"\b(?:up to|less than|under|at most|below|no more than)\b"
-FIGURE_WORDS = frozenset("yen dollar dollars usd euro euros pound pounds won percent per cent trillion billion million thousand bn mn "
+FIGURE_WORDS = frozenset("yen dollar dollars usd euro euros pound pounds won percent per cent cents trillion billion million thousand bn mn "
                          "half third thirds quarter quarters fifth fifths tenth tenths one two three four five six seven eight nine ten "
                          "eleven twelve fifteen twenty thirty forty fifty hundred dozen plus".split())
 # Words and their opposites, both ways round: generated contradictions for the judge, and the word a passage puts in place of a
