@@ -343,7 +343,8 @@ def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozens
     A passage about the same thing that states one of the claim's figures differently contradicts it whatever the judge says;
     so does one that holds the rest of the claim but names someone else where the claim names someone it never names, or has
     two of its names the other way round ('TCI said it would prefer to see Deutsche Boerse return…').
-    A passage that does not name everyone the claim names, or states one of its figures differently, does not support it.
+    A passage that does not name everyone the claim names, or states one of its figures differently, does not support it. One the
+    judge calls contradicting contradicts only where it puts words of its own in place of some of the claim's: the note says which.
     """
     share, missing = claim_share(index, claim, passage)
     stated_otherwise = differing_figure(claim, passage)
@@ -355,11 +356,12 @@ def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozens
         return CONTRADICTED, max(v.contradicts, share), "; ".join(swapped)
     if v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common) and not stated_otherwise:
         return SUPPORTED, v.supports, "the passage states this in other words"
-    if v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE:
-        found = differences(claim, passage, common)
+    # A contradiction says what differs: the passage must put words of its own in place of some of the claim's.
+    found = differences(claim, passage, common) if v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE else []
+    if found:
         # A figure, name or opposite the passage states is what differs; other replaced words only where it states none.
         notes = [note for kind, note, _ in found if kind] or [note for _, note, _ in found]
-        return CONTRADICTED, v.contradicts, "; ".join(notes) or "the passage states otherwise"
+        return CONTRADICTED, v.contradicts, "; ".join(notes)
     if share >= ABOUT_SHARE and missing:
         return PARTLY, share * (1 - v.unaddressed), "not in this passage: " + ", ".join(f"“{w}”" for w in missing[:6])
     return NOT_FOUND, share / 2, ""

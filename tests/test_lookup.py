@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from qa.answer.differences import differences, swapped_roles
+from qa.answer.differences import claim_share, differences, swapped_roles
 from qa.config import REPO_ROOT
 from qa.errors import BadInputError
 from qa.evaluate import evaluate
-from qa.lookup import CLOSE, CONTRADICTED, EXACT, NOT_FOUND, PARTLY, SUPPORTED, VERDICTS, LookupResult, lookup, text_figures
+from qa.judge import Verdict
+from qa.lookup import CLOSE, CONTRADICTED, EXACT, NOT_FOUND, PARTLY, SUPPORTED, VERDICTS, LookupResult, _compare, lookup, text_figures
 from qa.pipeline import Engine
 
 SHARED_DEV = REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl"
@@ -303,3 +304,20 @@ def test_cli_lookup_json_and_jsonl(tmp_path: Path) -> None:
     assert out[3]["verdict"] == NOT_FOUND
     empty = _qa(["lookup", "  "], tmp_path)
     assert empty.returncode == 2 and empty.stderr.startswith("error: ")
+
+
+def test_a_contradiction_says_what_the_passage_states_instead(fake_engine: Engine) -> None:
+    """The judge alone does not make a contradiction: the passage must put words of its own in place of some of the claim's."""
+    index = fake_engine.index()
+    sure = Verdict(supports=0.05, contradicts=0.9, unaddressed=0.05)
+    claim = "The council approved the tidal plant in March."
+    verdict, _, note = _compare(index, claim, "The council approved the tidal plant in March, after a long debate.", sure, frozenset())
+    assert verdict != CONTRADICTED
+    verdict, _, note = _compare(index, claim, "The council rejected the tidal plant in March.", sure, frozenset())
+    assert verdict == CONTRADICTED and "rejected" in note
+
+
+def test_a_figure_in_other_words_is_held_by_the_passage(fake_engine: Engine) -> None:
+    share, missing = claim_share(fake_engine.index(), "The plant cost $5 billion to build.", "Building the plant cost $5bn.")
+    assert missing == [] and share == 1.0
+    assert claim_share(fake_engine.index(), "The plant cost $6 billion to build.", "Building the plant cost $5bn.")[1] == ["6", "billion"]

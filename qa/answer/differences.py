@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from qa.answer.figures import Figure, text_figures
+from qa.answer.figures import Figure, comparable, same_value, text_figures
 from qa.answer.lexicon import ANTONYMS, HONORIFICS, MONTHS, WEEKDAYS
 from qa.index import Index
 from qa.text import STOPWORDS, is_name, name_form, stem
@@ -180,12 +180,18 @@ def _without(text: str, parts: list[str]) -> str:
 
 
 def claim_share(index: Index, claim: str, passage: str) -> tuple[float, list[str]]:
-    """The idf-weighted share of a claim's content words a passage holds, and the words it lacks."""
+    """The idf-weighted share of a claim's content words a passage holds, and the words it lacks; the words of a figure the
+    passage states in other words ('$5 billion' as '$5bn') are held."""
     held = {stem(w) if w.isalpha() else w for w, _, _ in tokens(passage)}
+    stated = [(f.start, f.end) for f in text_figures(claim)
+              if any(comparable(f, g) and same_value(f, g, loose=False) for g in text_figures(passage))]
     words: dict[str, str] = {}
     for w, s, e in tokens(claim):
         if w not in STOPWORDS and (w.isalpha() or w[0].isdigit()):
-            words.setdefault(stem(w) if w.isalpha() else w, claim[s:e])
+            key = stem(w) if w.isalpha() else w
+            words.setdefault(key, claim[s:e])
+            if any(a <= s and e <= b for a, b in stated):
+                held.add(key)
     weights = {t: index.sentence_lexical.idf_of(t) for t in words}
     total = sum(weights.values())
     share = sum(w for t, w in weights.items() if t in held) / total if total else 0.0
