@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.answer.conflicts import differing_figure
+from qa.answer.conflicts import differing_figure, unstated_figure
 from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, opposite_pair, phrase, replaced, tokens
 from qa.answer.figures import text_figures
 from qa.index import Index, common_stems
@@ -343,8 +343,9 @@ def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozens
     A passage about the same thing that states one of the claim's figures differently contradicts it whatever the judge says;
     so does one that holds the rest of the claim but names someone else where the claim names someone it never names, or has
     two of its names the other way round ('TCI said it would prefer to see Deutsche Boerse return…').
-    A passage that does not name everyone the claim names, or states one of its figures differently, does not support it. One the
-    judge calls contradicting contradicts only where it puts words of its own in place of some of the claim's: the note says which.
+    A passage that does not name everyone the claim names, or states one of its figures differently or not at all, does not support
+    it. One the judge calls contradicting contradicts only where it puts words of its own in place of some of the claim's: the note
+    says which.
     """
     share, missing = claim_share(index, claim, passage)
     stated_otherwise = differing_figure(claim, passage)
@@ -354,7 +355,8 @@ def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozens
     swapped = replaced(index, claim, passage, common, ("name", "opposite", "role"))
     if swapped:
         return CONTRADICTED, max(v.contradicts, share), "; ".join(swapped)
-    if v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common) and not stated_otherwise:
+    if (v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common) and not stated_otherwise
+            and not unstated_figure(claim, passage)):
         return SUPPORTED, v.supports, "the passage states this in other words"
     # A contradiction says what differs: the passage must put words of its own in place of some of the claim's.
     found = differences(claim, passage, common) if v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE else []

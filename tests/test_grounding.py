@@ -9,6 +9,7 @@ import pytest
 from qa.answer.generate import compose_generated, passages
 from qa.answer.grounding import split_reply, verify
 from qa.config import Settings
+from qa.judge import Verdict
 from qa.pipeline import Engine
 from qa.types import Hit
 from tests.fakes import HashEmbedder
@@ -127,3 +128,19 @@ def test_citations_are_exact_and_markers_sit_before_the_full_stop(engine: Engine
 def test_a_reply_that_does_not_touch_the_question_is_not_an_answer(engine: Engine) -> None:
     assert check(engine, "The plant will have 40 turbines [1].", "Who opposed the plan?") == [False]
     assert check(engine, "Tomas Reuter [1].", "Who voted against the plan?") == [True]
+
+
+class _SureJudge:
+    """A judge that calls every sentence supported: what the check decides whatever the judge says."""
+
+    def judge(self, pairs: list[tuple[str, str]]) -> list[Verdict]:
+        return [Verdict(supports=0.99, contradicts=0.005, unaddressed=0.005) for _ in pairs]
+
+
+def test_a_figure_the_cited_sentences_never_state_is_not_supported(engine: Engine) -> None:
+    index = engine.index()
+    shown = passages(index, [Hit(c, 1.0) for c in index.chunks], limit=len(index.chunks))
+    [added] = verify("The company employs 1,000 people at 3 sites.", shown, engine.embedder, index, _SureJudge())
+    assert not added.supported and added.reason == "the cited sentences do not state “3 sites”"
+    [kept] = verify("The company employs 1,000 people.", shown, engine.embedder, index, _SureJudge())
+    assert kept.supported

@@ -321,3 +321,12 @@ def test_a_figure_in_other_words_is_held_by_the_passage(fake_engine: Engine) -> 
     share, missing = claim_share(fake_engine.index(), "The plant cost $5 billion to build.", "Building the plant cost $5bn.")
     assert missing == [] and share == 1.0
     assert claim_share(fake_engine.index(), "The plant cost $6 billion to build.", "Building the plant cost $5bn.")[1] == ["6", "billion"]
+
+
+def test_a_figure_the_passage_never_states_is_not_supported(fake_engine: Engine) -> None:
+    """However sure the judge, a passage that states none of the claim's figure (in any words) does not support the claim."""
+    index = fake_engine.index()
+    sure = Verdict(supports=0.9, contradicts=0.05, unaddressed=0.05)
+    passage = "The tidal plant will be built in the bay; its budget is $5bn."
+    assert _compare(index, "The tidal plant will create 2,000 jobs.", passage, sure, frozenset())[0] != SUPPORTED
+    assert _compare(index, "The tidal plant's budget is $5 billion.", passage, sure, frozenset())[0] == SUPPORTED

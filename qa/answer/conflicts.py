@@ -101,6 +101,13 @@ def states(passage: str, answer: str) -> bool:
     return bool(wanted) and wanted <= _words(passage)
 
 
+def unstated_figure(claim: str, passage: str) -> Figure | None:
+    """A figure a claim states that a passage states nowhere, in these words or others ('2,000 jobs' against a passage that
+    counts no jobs; '$5 billion' is stated by '$5bn', a year by itself)."""
+    stated = text_figures(passage)
+    return next((fc for fc in text_figures(claim) if not any(_same_figure(fc, fp, claimed=True) for fp in stated)), None)
+
+
 def differing_figure(claim: str, passage: str) -> tuple[Figure, Figure] | None:
     """A figure, day or year a claim states that a passage states differently, and nowhere as the claim does: (the claim's, the
     passage's). A bound is weighed against the passage's bound the same way where it states one ('up to ¥2 trillion'

@@ -8,7 +8,7 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.answer.conflicts import differing_figure
+from qa.answer.conflicts import differing_figure, unstated_figure
 from qa.answer.differences import replaced
 from qa.embed import Embedder
 from qa.index import Index, common_stems
@@ -100,7 +100,8 @@ def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Ind
     verdicts = judge.judge([(text, passage) for _, _, passage in readings])
     differing = [differing_figure(text, passage) for _, _, passage in readings]
     swapped = [replaced(index, text, passage, common, ("name", "role")) for _, _, passage in readings]
-    plausible = [k for k, v in enumerate(verdicts) if v.supports >= GROUNDED_AT and not differing[k] and not swapped[k]]
+    unstated = [unstated_figure(text, passage) for _, _, passage in readings]
+    plausible = [k for k, v in enumerate(verdicts) if v.supports >= GROUNDED_AT and not differing[k] and not swapped[k] and not unstated[k]]
     added = {k: new_words(text, readings[k][2], [i for i in readings[k][:2] if i is not None], index) for k in plausible}
     k = next((k for k in plausible if not added[k] or verdicts[k].supports >= NEW_WORDS_GROUNDED_AT), None)
     if k is not None:
@@ -114,6 +115,8 @@ def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Ind
     changed = next((d for d in differing if d), None)
     if changed:
         return Checked(text, False, f"the cited sentence says “{changed[1].text}”, not “{changed[0].text}”", index.sentences[best[0]])
+    if all(unstated) and not any(swapped):
+        return Checked(text, False, f"the cited sentences do not state “{unstated[0].text}”", index.sentences[best[0]])
     renamed = next((notes for notes in swapped if notes), None)
     if renamed:
         return Checked(text, False, "; ".join(n.replace("the article ", "the cited sentence ", 1) for n in renamed), index.sentences[best[0]])
