@@ -26,7 +26,9 @@ _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|St|Jr|Sr|Inc|Ltd|Co|Corp|vs|etc|No|Nos|Fig|approx|e\.g|i\.e|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z](?:\.[A-Z])*|\bU\.S|\bU\.K|\bU\.N)\.$"
 )
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9¥$€£])")
+# A sentence ends at a full stop before a capital; also where a space is missing after it ('on Wednesday.The bank'), though not
+# in an abbreviation or address ('U.S.The', 'e.g.The').
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9¥$€£])|(?<=[a-z]{2})[.!?](?=[A-Z][a-z])")
 # A run this long with no capital after any full stop (text in lower case, an OCR or chat dump) is cut at every full stop.
 LONG_SENTENCE = 600
 _ANY_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=\S)")

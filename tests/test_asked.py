@@ -53,6 +53,8 @@ from qa.reader import READER_FILE, Window, shared_reader
     ("Which state said yes to the amendment?", None),
     ("How long is the smallest snake?", Asked.DURATION),
     ("How old did he turn this week?", Asked.AGE),
+    ("What share of advanced chips does the company make?", Asked.PERCENT),
+    ("What share price did the bank close at?", None),
 ])
 def test_a_question_names_the_kind_of_answer_or_leaves_it_open(question: str, kind: Asked | None) -> None:
     assert asked(question) is kind
@@ -76,8 +78,13 @@ def test_where_a_passage_states_a_date_a_year_or_an_age() -> None:
     assert [snake[s:e] for s, e in answer_ranges(snake, Asked.DURATION)] == ["3 to 4 inches"]
     for birthday, age in (("The former president turned 100 on Tuesday.", "100"), ("Now 99, the former president is in hospice.", "99")):
         assert [birthday[s:e] for s, e in answer_ranges(birthday, Asked.AGE)] == [age]
-    stamp = "A first-class stamp now costs 73 cents after a 5-cent rise."
-    assert [stamp[s:e] for s, e in answer_ranges(stamp, Asked.MONEY)] == ["73 cents"]
+    stamp = "A first-class stamp now costs 73 cents after a 5-cent rise; he lost around 4,000 reais at pool."
+    assert [stamp[s:e] for s, e in answer_ranges(stamp, Asked.MONEY)] == ["73 cents", "around 4,000 reais"]
+    flight = "The flight takes seven hours 45 minutes, down from 2 years and 3 months."
+    assert [flight[s:e] for s, e in answer_ranges(flight, Asked.DURATION)] == ["seven hours 45 minutes", "2 years and 3 months"]
+    sales = "Sales fell 30% to $19.3bn."
+    assert [sales[s:e] for s, e in answer_ranges(sales, Asked.MONEY, "What were the company's revenues in 2021?")] == ["$19.3bn"]
+    assert [sales[s:e] for s, e in answer_ranges(sales, Asked.MONEY, "How much did sales fall?")] == ["30%", "$19.3bn"]
 
 
 FORECAST = "Gordon Brown said the UK economy was forecast to grow, with a forecast of 3% to 3.5% in 2005 and 2.5% to 3% in 2006."
@@ -188,6 +195,7 @@ def test_where_a_passage_gives_the_words_a_speaker_said(question: str, text: str
     ("But, Hans Weber, a board member of Germany's central bank, the Bundesbank, said trading should stay in Frankfurt.", ["Hans Weber"]),
     ("\"It is our wish that the offices stay here,\" Paul Rhode, its minister for economic affairs added.", ["Paul Rhode"]),
     ("In London, shares fell 3%. The deal was closed on Monday.", []),
+    ("The boss of pizza giant Pieco's has admitted that its push into Italy failed.", []),
 ])
 def test_where_a_passage_names_who_said_something(text: str, speakers: list[str]) -> None:
     """Each sentence's attributed speaker, with a role after the name or before it; a quotation's 'he said' names nobody."""

@@ -29,6 +29,12 @@ def test_sentence_splitting_respects_abbreviations_and_decimals() -> None:
     assert got == ["The U.S. and Japan agreed.", "Funding is ¥387.3 billion for FY2026.", "Mr. Son spoke on Jan. 5!", "Is it enough?", "Next point"]
 
 
+def test_a_sentence_ends_where_the_space_after_its_full_stop_is_missing() -> None:
+    text = "Rates rose on Wednesday.The bank said 4.75% was the peak. The U.S.The rest is on Amazon.com today."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Rates rose on Wednesday.", "The bank said 4.75% was the peak.", "The U.S.The rest is on Amazon.com today."]
+
+
 def test_a_run_in_lower_case_is_cut_at_its_full_stops_so_no_citation_quotes_a_whole_article() -> None:
     text = "Fair news: " + "the Nagoya robot fair drew 12,000 visitors on July 5, 2026. " * 40 + "the fair ends on Mr. Sato's birthday."
     spans = sentence_spans(text)

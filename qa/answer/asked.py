@@ -35,7 +35,7 @@ _ASKS = (
     (Asked.YEAR, re.compile(r"\b(?:what|which) year\b", re.I)),
     (Asked.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)),
     (Asked.DURATION, re.compile(r"\bhow long\b", re.I)),
-    (Asked.PERCENT, re.compile(r"\b(?:what|which) (?:percentage|per ?cent|proportion)\b|\bhow many (?:per ?cent|percentage points)\b", re.I)),
+    (Asked.PERCENT, re.compile(r"\b(?:what|which) (?:percentage|per ?cent|proportion|share of)\b|\bhow many (?:per ?cent|percentage points)\b", re.I)),
     (Asked.WEIGHT, re.compile(r"\b(?:how much|what) (?:does|do|did|will|would)\b.*\bweigh\b|\bhow heavy\b|\bwhat (?:is|was) the weight\b", re.I)),
     (Asked.MONEY, re.compile(r"\bhow much (?:money|revenue|capital|cash|funding|profit)\b"
                              r"|\bhow much (?:did|does|do|is|was|are|were|will|would|has|have|had|can|could)\b"
@@ -48,9 +48,11 @@ _ASKS = (
 )
 # How long something lasted, or is ('49 minute speech', 'a two-year ban', 'half an hour', 'the 5km tunnel', '3 to 4 inches'; not a
 # '100m' race).
-_DURATION = re.compile(rf"{APPROX}(?<![\w.,])(?:\d+(?:\.\d+)?|{'|'.join(NUMBER_WORDS)}|a|an|half an?)(?:[\s-]+and a half)?[\s-]+"
-                       r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?|seasons?|km|kilometres?|kilometers?|miles?|inch|inches|"
-                       r"feet|foot|yards?|metres?|meters?|centimetres?|centimeters?|cm|millimetres?|millimeters?|mm)\b"
+_UNIT = (r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|seasons?|km|kilometres?|kilometers?|miles?|inch|inches|"
+         r"feet|foot|yards?|metres?|meters?|centimetres?|centimeters?|cm|millimetres?|millimeters?|mm)\b")
+_HOW_MANY = rf"(?:\d+(?:\.\d+)?|{'|'.join(NUMBER_WORDS)}|a|an|half an?)(?:[\s-]+and a half)?[\s-]+{_UNIT}"
+# ... read whole where it has several parts ('seven hours 45 minutes', '2 years and 3 months').
+_DURATION = re.compile(rf"{APPROX}(?<![\w.,]){_HOW_MANY}(?:,?\s+(?:and\s+)?{_HOW_MANY})*"
                        r"|\b\d+(?:\.\d+)?km\b", re.I)
 _WEIGHT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:kg|kilos?|kilograms?|g|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stone)\b", re.I)
 _RANGE_BEFORE = re.compile(r"(?:[¥$€£]\s?)?\d+(?:[.,]\d+)?\s?(?:-|–|to|and)\s?$")
@@ -236,7 +238,7 @@ def answer_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int,
     if kind is Asked.ROLE:
         role = _ROLE.match(question)
         return _holders(text, role.group("role"), role.group("owner") or role.group("org") or "") if role else []
-    return _figure_ranges(text, kind)
+    return _figure_ranges(text, kind, question)
 
 
 def read_openly(kind: Asked | None, question: str, ranges: list[list[tuple[int, int]]]) -> bool:
@@ -288,11 +290,12 @@ def _holders(text: str, role: str, org: str) -> list[tuple[int, int]]:
     return sorted(set(found))
 
 
-def _figure_ranges(text: str, kind: Asked) -> list[tuple[int, int]]:
+def _figure_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int, int]]:
     """Where a text states a date, year, age, amount, percentage, weight or duration."""
     if kind in (Asked.MONEY, Asked.PERCENT):
-        # An amount may also be asked as a change in percent ('How much did the price rise?').
-        found = [(s.start, s.end) for s in candidate_spans(text, Kind.PERCENT)]
+        # 'How much' may also ask for a change in percent ('How much did the price rise?'); 'What were its revenues?' may not.
+        changed = kind is Asked.PERCENT or re.search(r"\bhow much\b", question, re.I) or not question
+        found = [(s.start, s.end) for s in candidate_spans(text, Kind.PERCENT)] if changed else []
         found += [(s.start, s.end) for s in candidate_spans(text, Kind.MONEY)] if kind is Asked.MONEY else []
     elif kind is Asked.WEIGHT:
         found = [(m.start(), m.end()) for m in _WEIGHT.finditer(text)]

@@ -5,9 +5,11 @@ from __future__ import annotations
 CURRENCIES = {"¥": "yen", "yen": "yen", "$": "usd", "dollar": "usd", "won": "krw", "€": "eur", "euro": "eur", "£": "gbp", "pound": "gbp",
               "lira": "lira", "franc": "franc", "mark": "mark", "rupee": "inr", "yuan": "cny", "rouble": "rub", "ruble": "rub", "peso": "peso",
               "krona": "sek", "kronor": "sek", "rand": "zar", "shekel": "ils", "dinar": "dinar", "riyal": "riyal", "dirham": "aed",
-              "cent": "cent"}
+              "cent": "cent", "reais": "brl", "baht": "thb", "rupiah": "idr", "ringgit": "myr", "naira": "ngn", "zloty": "pln",
+              "hryvnia": "uah"}
 # The currencies as words after a figure ('6 million lira', '300 dollars'), singular or plural.
-CURRENCY_WORDS = r"(?:US dollars|(?:yen|dollar|won|euro|pound|lira|lire|franc|mark|rupee|yuan|rouble|ruble|peso|krona|kronor|rand|shekel|dinar|riyal|dirham|cent)s?)"
+CURRENCY_WORDS = (r"(?:US dollars|reais|(?:yen|dollar|won|euro|pound|lira|lire|franc|mark|rupee|yuan|rouble|ruble|peso|krona|kronor|rand|"
+                  r"shekel|dinar|riyal|dirham|cent|baht|rupiah|ringgit|naira|zloty|hryvnia)s?)")
 SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 # A year as articles write one, 1000-2099 (no word boundaries: each use adds its own).
 YEAR_DIGITS = r"(?:1\d|20)\d\d"

@@ -44,6 +44,8 @@ def said(text: str) -> Said | None:
     if apposed and apposed.group(1).split()[0].lower() in STOPWORDS:
         apposed = None
     before = apposed or re.search(rf"(?:(?<=, )({NAME}),|({NAME}))\s+(?:has |had )?{SPEECH}\b", text)
+    if before and not apposed and re.search(r"\bof\s+(?:[a-z][\w'’-]*\s+){0,3}$", text[:before.start()]):
+        before = None  # 'The boss of pizza giant Domino's has admitted': the speaker is the boss, whom the sentence does not name
     found = before or re.search(rf"\b(said|says|[Aa]ccording to)\s+({NAME})", text)
     if not found:
         return None
