@@ -364,8 +364,10 @@ def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozens
         # A figure, name or opposite the passage states is what differs; other replaced words only where it states none.
         notes = [note for kind, note, _ in found if kind] or [note for _, note, _ in found]
         return CONTRADICTED, v.contradicts, "; ".join(notes)
-    if share >= ABOUT_SHARE and missing:
-        return PARTLY, share * (1 - v.unaddressed), "not in this passage: " + ", ".join(f"“{w}”" for w in missing[:6])
+    if share >= ABOUT_SHARE:
+        # Every word and figure of the claim may be here and the judge still unsure they say the same thing (another order).
+        held = "not in this passage: " + ", ".join(f"“{w}”" for w in missing[:6]) if missing else "the passage has every word of the claim; whether it says the same is unclear"
+        return PARTLY, share * (1 - v.unaddressed), held
     return NOT_FOUND, share / 2, ""
 
 

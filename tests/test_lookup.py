@@ -209,6 +209,8 @@ def test_figures_are_read_with_units_and_bounds() -> None:
     assert seen("grow to 44 companies spanning automotive") == [("count", "compani", 44.0, "")]
     assert seen("up to ¥1 trillion ($6.2 billion)")[:2] == [("money", "yen", 1e12, "upper"), ("money", "usd", 6.2e9, "")]
     assert seen("after a 7-2 council vote") == []
+    counted = [(f.text, f.unit) for f in text_figures("Four people, three men and one woman, were arrested; about 30 were hurt.")]
+    assert counted == [("Four people", "person"), ("three men", "man"), ("about 30", "")], "a count ends before a verb or function word"
 
 
 def test_evaluate_scores_quote_and_claim_rows_with_lookup(fake_engine: Engine, tmp_path: Path) -> None:
@@ -330,3 +332,11 @@ def test_a_figure_the_passage_never_states_is_not_supported(fake_engine: Engine)
     passage = "The tidal plant will be built in the bay; its budget is $5bn."
     assert _compare(index, "The tidal plant will create 2,000 jobs.", passage, sure, frozenset())[0] != SUPPORTED
     assert _compare(index, "The tidal plant's budget is $5 billion.", passage, sure, frozenset())[0] == SUPPORTED
+
+
+def test_a_claim_whose_words_are_all_there_but_unconfirmed_is_partly_supported(fake_engine: Engine) -> None:
+    unsure = Verdict(supports=0.3, contradicts=0.1, unaddressed=0.6)
+    claim = "Moderna expects about $5 billion in contracted Spikevax sales for 2023."
+    passage = "For 2023, Moderna expects Spikevax to have sales contracted for delivery of $5bn."
+    verdict, _, note = _compare(fake_engine.index(), claim, passage, unsure, frozenset())
+    assert verdict == PARTLY and note == "the passage has every word of the claim; whether it says the same is unclear"

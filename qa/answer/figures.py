@@ -232,16 +232,21 @@ def _trim_words(text: str, start: int, end: int) -> int:
 
 def _count_end(text: str, start: int, end: int) -> int:
     """The end of a counted span cut after its first plural noun ('44 companies spanning automotive' -> '44 companies'), else
-    before a participle that follows its noun ('one takeover attempt turned' -> 'one takeover attempt'; 'one AI-powered robot'
-    stays whole)."""
+    before a participle or function word that follows its noun ('one takeover attempt turned' -> 'one takeover attempt'; 'Five
+    people were' -> 'Five people'; 'one AI-powered robot' stays whole)."""
     found = list(re.finditer(r"[A-Za-z][\w-]*", text[start:end]))
     for m in found:
         word = m.group(0).lower()
         if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and word not in STOPWORDS and word not in FIGURE_WORDS:
             return start + m.end()
     nouns = [m for m in found if m.group(0).lower() not in FIGURE_WORDS]
+    number = re.search(rf"\d|\b(?:{'|'.join(NUMBER_WORDS)})\b", text[start:end], re.I)
+    following = next((m for m in nouns if number and m.start() > number.start()), None)
+    if following and following.group(0).lower() in STOPWORDS:
+        return start + len(text[start:start + following.start()].rstrip(" -"))  # a count of nothing named ('about 30 were hurt')
     for before, m in zip(nouns, nouns[1:]):
-        if re.fullmatch(r"[a-z]{2,}(?:ed|ing)", m.group(0)):
+        # The counted thing ends before a verb or function word that follows it ('Five people were arrested' -> 'Five people').
+        if (re.fullmatch(r"[a-z]{2,}(?:ed|ing)", m.group(0)) or m.group(0).lower() in STOPWORDS) and number and before.start() > number.start():
             return start + before.end()
     return end
 
