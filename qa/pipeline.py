@@ -33,7 +33,7 @@ def check_question(text: str, limit: int, what: str = "The question", hint: str 
     return question
 
 
-_PREPOSITION = r"(?:(?:for|in|at|by|on|to|with|from|since|until|after|before|under|according to) )?"
+_PREPOSITION = r"(?:(?:for|in|at|by|on|to|with|from|since|until|after|before|under|over|during|within|through|according to) )?"
 # Where a question asks again: ', and how many…' (the last part), and before it ', how many…' (a middle part of a list of three;
 # not ', who…' or ', which…', which after a comma open a relative clause: 'the individual…, who faced…, and who is accused…').
 _LAST_PART = re.compile(rf",?\s+and\s+(?={_PREPOSITION}(?:how|what|who|whom|when|where|which|why)\b)", re.I)

@@ -196,6 +196,7 @@ def test_a_list_of_three_questions_is_read_as_three() -> None:
     assert read_as(parts[2], parts[1], "10 million") == "by when 10 million robots are planned?", "the part before it, with its answer"
     assert read_as(parts[2], parts[1], "") == "by when robots are planned?"
     assert question_parts("Who is Akazawa, who chose Noetra?") == ["Who is Akazawa, who chose Noetra?"], "a relative clause is no part"
+    assert question_parts("How much will Noetra get, and over how many years?") == ["How much will Noetra get?", "over how many years?"]
     relative = question_parts("Who is the man on trial, as TechCrunch reports, who ran FTX, and who is accused of fraud?")
     assert relative == ["Who is the man on trial, as TechCrunch reports, who ran FTX?", "who is accused of fraud?"]
 
