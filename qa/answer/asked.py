@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import lru_cache
 
 from qa.answer.figures import Kind, candidate_spans
 from qa.answer.lexicon import APPROX, MONTHS, NUMBER_WORDS, YEAR_DIGITS
@@ -56,9 +57,17 @@ _DURATION = re.compile(rf"{APPROX}(?<![\w.,]){_HOW_MANY}(?:,?\s+(?:and\s+)?{_HOW
                        r"|\b\d+(?:\.\d+)?km\b", re.I)
 _WEIGHT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:kg|kilos?|kilograms?|g|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stone)\b", re.I)
 _RANGE_BEFORE = re.compile(r"(?:[¥$€£]\s?)?\d+(?:[.,]\d+)?\s?(?:-|–|to|and)\s?$")
-_BOUND_YEAR = re.compile(rf"\b(?:since|after|before|until|till|between|from|through|by|to|and|or)\s+(?:(?:the|early|late|mid|end of)\s+)?({YEAR_DIGITS}s?)\b", re.I)
-# A year a passage gives as the bound of a span ('the first title since 2001'), not as the time of what it reports.
-_PASSAGE_BOUND = re.compile(rf"\b(?:since|until|till|before|after)\s+(?:(?:the|early|late|mid|end of)\s+)?({YEAR_DIGITS}s?)\b", re.I)
+
+
+def _year_after(words: str) -> re.Pattern[str]:
+    """A year (or decade) right after one of these words ('since 1997', 'before the late 1990s'), the year as group 1."""
+    return re.compile(rf"\b(?:{words})\s+(?:(?:the|early|late|mid|end of)\s+)?({YEAR_DIGITS}s?)\b", re.I)
+
+
+# A year a question names as the bound of a span or one of several ('since 1997', 'between 2004 and 2006'), not as a point in time;
+# and a year a passage gives as a bound ('the first title since 2001'), not as the time of what it reports.
+_BOUND_YEAR = _year_after("since|after|before|until|till|between|from|through|by|to|and|or")
+_PASSAGE_BOUND = _year_after("since|until|till|before|after")
 _HAS_MONTH = re.compile(rf"\b{MONTHS}\b")
 _YEAR = re.compile(rf"\b{YEAR_DIGITS}(?:s\b|\b)")
 _AGE = re.compile(r"\b(?:aged?|ages|turn|turns|turned|turning) (\d{1,3})\b|\b(\d{1,3})(?:-year-old|-years-old| years? old)\b"
@@ -321,12 +330,19 @@ def another_year(question: str, passage: str) -> bool:
     against one for 2005 and 2006). A passage that states no year may still answer, a decade holds its years ('the 1990s'
     for 1998), and a year that bounds a span ('since 1997', 'between 2004 and 2006') fixes no single year; nor does one in a sentence
     that sets the scene before the question itself ('The US entered the war in 1941. In which year did it end?')."""
-    spans = sentence_spans(question)
-    question = question[spans[-1][0]:] if spans else question
-    years = set(_YEAR.findall(question))
-    points = years - {m.group(1) for m in _BOUND_YEAR.finditer(question)}
+    years, points = _question_years(question)
     stated = set(_YEAR.findall(passage)) - {m.group(1) for m in _PASSAGE_BOUND.finditer(passage)}
     return bool(points) and bool(stated) and not any(_same_time(s, y) for s in stated for y in years)
+
+
+@lru_cache(maxsize=256)
+def _question_years(question: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The years the question's own sentence names (not one that sets the scene before it), and those of them it names as points
+    in time; read once per question, not once for each passage set against it."""
+    spans = sentence_spans(question)
+    own = question[spans[-1][0]:] if spans else question
+    years = frozenset(_YEAR.findall(own))
+    return years, years - {m.group(1) for m in _BOUND_YEAR.finditer(own)}
 
 
 def enclosing(ranges: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
