@@ -33,6 +33,12 @@ def check_question(text: str, limit: int, what: str = "The question", hint: str 
     return question
 
 
+def as_asked(question: str) -> str:
+    """A question as the models read it: they learned from questions that end with a question mark, so one typed without it is
+    searched and read with it."""
+    return question if question.endswith("?") else question + "?"
+
+
 _PREPOSITION = r"(?:(?:for|in|at|by|on|to|with|from|since|until|after|before|under|over|during|within|through|according to) )?"
 # Where a question asks again: ', and how many…' (the last part), and before it ', how many…' (a middle part of a list of three;
 # not ', who…' or ', which…', which after a comma open a relative clause: 'the individual…, who faced…, and who is accused…').
@@ -169,8 +175,7 @@ class Engine:
         when the model is missing or fails, the extractive answer is given instead.
         """
         question = check_question(question, self.settings.max_question_chars)
-        # The models learned from questions that end with a question mark: one typed without it is searched and read with it.
-        asked = question if question.endswith("?") else question + "?"
+        asked = as_asked(question)
         index = self.index()
         s = self.settings
 

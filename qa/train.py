@@ -275,12 +275,14 @@ def predict(model: ReaderModel, pairs: list[Pair], feats: list[Features], device
     return logits, spans
 
 
-def _auc(labels: np.ndarray, scores: np.ndarray) -> float:
-    """Area under the ROC curve by ranks."""
+def auc(labels: np.ndarray, scores: np.ndarray) -> float:
+    """Area under the ROC curve by ranks: the chance a positive scores above a negative, ties counting half."""
+    from scipy.stats import rankdata
+
     pos, neg = scores[labels == 1], scores[labels == 0]
     if not len(pos) or not len(neg):
         return float("nan")
-    ranks = np.argsort(np.argsort(np.concatenate([pos, neg]))) + 1
+    ranks = rankdata(np.concatenate([pos, neg]))
     return float((ranks[:len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
@@ -314,7 +316,7 @@ def evaluate(pairs: list[Pair], logits: np.ndarray, spans: list[tuple[int, int]]
         by_question.setdefault(p.group + "|" + p.question, []).append(i)
     top = [labels[max(rows, key=lambda i: logits[i])] for rows in by_question.values() if any(labels[i] for i in rows)]
     return {
-        "pairs": len(pairs), "auc": round(_auc(labels, logits), 4), "accuracy": round(float(np.mean((probs > 0.5) == labels)), 4),
+        "pairs": len(pairs), "auc": round(auc(labels, logits), 4), "accuracy": round(float(np.mean((probs > 0.5) == labels)), 4),
         "span_exact": round(float(np.mean(exact)), 4) if exact else 0.0, "span_f1": round(float(np.mean(f1)), 4) if f1 else 0.0,
         "top1_answering_window": round(float(np.mean(top)), 4) if top else 0.0,
         "log_loss": round(float(-np.mean(labels * np.log(probs + 1e-9) + (1 - labels) * np.log(1 - probs + 1e-9))), 4),

@@ -26,8 +26,9 @@ from qa.bench.report import code_version, replace_section
 from qa.config import Settings
 from qa.embed import Embedder, default_embedder
 from qa.lexical import LexicalIndex
+from qa.pipeline import as_asked
 from qa.reader import Reader, Window, shared_reader
-from qa.train import windows
+from qa.train import auc, windows
 
 # A sample of at most this many quiz questions, the same every run.
 PER_SET = 2000
@@ -70,23 +71,12 @@ def _windows(text: str) -> list[Window]:
     return [Window(i, "evidence", start, centre, end, text[start:end]) for i, (start, centre, end) in enumerate(windows(text))]
 
 
-def _asked(question: str) -> str:
-    """A question as `qa ask` reads it: ending in a question mark."""
-    return question if question.endswith("?") else question + "?"
-
-
-def auc(positives: list[float], negatives: list[float]) -> float:
-    """The chance a positive scores above a negative (ties count half)."""
-    pos, neg = np.asarray(positives), np.asarray(negatives)
-    return float(((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()) / max(1, pos.size * neg.size))
-
-
 def run_quizzes(reader: Reader, items: list[Quiz], threshold: float) -> dict[str, float]:
     """Answered right, F1, abstentions on the own paragraph and on another question's, and the AUC between them."""
     own, other, right, spans, f1 = [], [], [], [], []
     for q in items:
-        found = read(reader, _asked(q.question), _windows(q.evidence))
-        wrong = read(reader, _asked(q.question), _windows(q.other))
+        found = read(reader, as_asked(q.question), _windows(q.evidence))
+        wrong = read(reader, as_asked(q.question), _windows(q.other))
         best = found[0] if found else None
         p = best.p if best else 0.0
         own.append(p)
@@ -98,7 +88,7 @@ def run_quizzes(reader: Reader, items: list[Quiz], threshold: float) -> dict[str
     own_a, other_a = np.array(own), np.array(other)
     return {"questions": len(items), "answered_right": float(np.mean(right)), "span_right": float(np.mean(spans)), "f1": float(np.mean(f1)),
             "abstained_wrongly": float(np.mean(own_a < threshold)), "abstained_rightly": float(np.mean(other_a < threshold)),
-            "auc": auc(own, other)}
+            "auc": auc(np.r_[np.ones(len(own)), np.zeros(len(other))], np.r_[own_a, other_a])}
 
 
 def _detokenise(text: str) -> str:
@@ -133,7 +123,7 @@ def run_trec(reader: Reader, embedder: Embedder, questions: list[tuple[str, list
     """MAP and MRR of the reader's probability, BM25 and the embedder's cosine over each question's candidates."""
     by: dict[str, list[np.ndarray]] = {"reader": [], "BM25": [], "embedder (cosine)": []}
     for q, sentences, _ in questions:
-        by["reader"].append(np.array([r.p for r in reader.read(_asked(q), [(s, 0) for s in sentences])]))
+        by["reader"].append(np.array([r.p for r in reader.read(as_asked(q), [(s, 0) for s in sentences])]))
         by["BM25"].append(LexicalIndex.build(sentences).scores(q))
         vectors = embedder.encode([q, *sentences])
         by["embedder (cosine)"].append(vectors[1:] @ vectors[0])
