@@ -183,8 +183,8 @@ def claim_share(index: Index, claim: str, passage: str) -> tuple[float, list[str
     """The idf-weighted share of a claim's content words a passage holds, and the words it lacks; the words of a figure the
     passage states in other words ('$5 billion' as '$5bn') are held."""
     held = {stem(w) if w.isalpha() else w for w, _, _ in tokens(passage)}
-    stated = [(f.start, f.end) for f in text_figures(claim)
-              if any(comparable(f, g) and same_value(f, g, loose=False) for g in text_figures(passage))]
+    p_figs = text_figures(passage)
+    stated = [(f.start, f.end) for f in text_figures(claim) if any(comparable(f, g) and same_value(f, g, loose=False) for g in p_figs)]
     words: dict[str, str] = {}
     for w, s, e in tokens(claim):
         if w not in STOPWORDS and (w.isalpha() or w[0].isdigit()):
