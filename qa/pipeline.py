@@ -18,7 +18,7 @@ from qa.index import BuildReport, Index, Reporter, build_index, load_index, read
 from qa.judge import Judge, shared_judge
 from qa.llm import Generator, LLMError
 from qa.reader import Reader, shared_reader
-from qa.retrieve import hybrid_search
+from qa.retrieve import hybrid_search, named_outlets
 from qa.types import Answer, Hit
 
 
@@ -113,6 +113,15 @@ def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vec
     return found
 
 
+def sourced(index: Index, question: str, doc_ids: Iterable[str] | None) -> list[str] | None:
+    """The articles a question may be answered from: those asked for, narrowed to the outlets the question names where any of
+    them is one ('Which company, as reported by TechCrunch, …')."""
+    asked = None if doc_ids is None else list(doc_ids)
+    named = set(named_outlets(question, index.docs) or ())
+    narrowed = [d for d in (asked if asked is not None else index.docs) if d in named]
+    return narrowed or asked
+
+
 class Engine:
     """A loaded index and model, answering questions; reloads when the index on disk changes."""
 
@@ -179,9 +188,11 @@ class Engine:
         index = self.index()
         s = self.settings
 
+        scope = sourced(index, question, doc_ids)
+
         def search(text: str) -> tuple[list[Hit], np.ndarray]:
             v = self.embedder.encode([text])[0]
-            return hybrid_search(index, text, v, s.context_chunks, s.candidates, s.rrf_k, index.searchable(doc_ids), s.retrieval), v
+            return hybrid_search(index, text, v, s.context_chunks, s.candidates, s.rrf_k, index.searchable(scope), s.retrieval), v
 
         hits, vector = search(asked)
         if generator is not None:
@@ -190,7 +201,7 @@ class Engine:
             except LLMError as exc:
                 note = str(exc)
         found = read_parts(self.reader, index, asked, hits, vector, s, search)
-        extractive = replace(compose(index, asked, found, Judgement(s.reader_threshold, s.conflict_threshold)), question=question)
+        extractive = replace(compose(index, asked, found, Judgement(s.reader_threshold, s.conflict_threshold, s.pooling)), question=question)
         if generator is None:
             return extractive
         return replace(extractive, evidence=extractive.evidence | {"fallback": 1.0}, note=note)

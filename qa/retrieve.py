@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
 from qa.index import Index
-from qa.types import Hit
+from qa.types import Document, Hit
 
 
 def dense_search(index: Index, query_vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
@@ -51,3 +52,24 @@ def hybrid_search(
     dense_rank = {i: r for r, (i, _) in enumerate(dense, start=1)}
     best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
     return [Hit(index.chunks[i], fused[i], lex_rank.get(i), dense_rank.get(i)) for i in best]
+
+
+def outlet_names(outlet: str) -> list[str]:
+    """The names a question may give an outlet: its whole name and the name before a section or tagline ('FOX News - Health',
+    'FOX News'; 'Cnbc | World Business News Leader', 'Cnbc')."""
+    whole = outlet.strip()
+    short = re.split(r"\s+[|:–—-]\s+", whole)[0].strip()
+    return [n for n in dict.fromkeys((whole, short)) if len(n) > 2]
+
+
+def named_outlets(question: str, docs: Mapping[str, Document]) -> list[str] | None:
+    """The articles of the outlets a question names ('as reported by TechCrunch', 'according to The Verge'), or None where it names
+    none: the outlet's name as the corpus writes it, capitals included, and not as the question's first word."""
+    wanted = []
+    for doc_id, doc in docs.items():
+        for name in outlet_names(doc.outlet):
+            at = [m.start() for m in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w-])", question)]
+            if any(i > 0 for i in at):
+                wanted.append(doc_id)
+                break
+    return wanted or None

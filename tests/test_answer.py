@@ -12,7 +12,7 @@ from qa.answer.conflicts import agree, differing_figure, same_story, stated_diff
 from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value, text_figures
 from qa.errors import BadInputError
 from qa.pipeline import Engine
-from qa.retrieve import rrf
+from qa.retrieve import named_outlets, rrf
 from qa.types import Answer
 
 
@@ -275,3 +275,33 @@ def test_a_weekday_or_month_is_not_a_name_to_set_against_a_date() -> None:
 def test_sentences_that_say_one_thing_two_ways(a: str, b: str, runs: tuple[str, str] | None) -> None:
     """Most words the same and one short run stating a different figure, name, ordinal or date: the two runs; else nothing."""
     assert stated_differently(a, b) == runs
+
+
+def test_an_answer_no_passage_is_sure_of_is_given_where_several_articles_give_it(fake_engine: Engine) -> None:
+    """Below the threshold in every window, one article's answer is no answer; the same answer read in two articles is, with both
+    cited, and it leads over a surer different answer that only one article gives."""
+    index, q = fake_engine.index(), "How many turbines will the plant have?"
+    judge = Judgement(0.5, 0.65, pooling=0.5)
+    alone = [_finding(fake_engine, "alpha", "40 turbines", 0.4)]
+    assert compose(index, q, [(q, alone)], judge).abstained
+    both = [_finding(fake_engine, "gamma", "Seaforce", 0.45), *alone, _finding(fake_engine, "beta", "40 turbines", 0.4)]
+    answer = compose(index, q, [(q, both)], judge)
+    assert answer.answer.startswith("40 turbines [1][2].") and {c.doc_id for c in answer.citations} == {"alpha", "beta"}
+    check_contract(answer, fake_engine)
+    assert compose(index, q, [(q, both)], Judgement(0.5, 0.65, pooling=0.0)).abstained
+    sure = [_finding(fake_engine, "gamma", "Seaforce", 0.7), *both[1:]]
+    assert compose(index, q, [(q, sure)], judge).answer.startswith("Seaforce [1]."), "a passage sure enough stands on its own"
+
+
+def test_a_question_that_names_an_outlet_is_answered_from_its_articles(fake_engine: Engine) -> None:
+    """'According to Energy Wire' narrows the answer to that outlet's article (gamma, which counts no turbines); an outlet the
+    corpus lacks narrows nothing."""
+    docs = fake_engine.index().docs
+    assert docs["gamma"].outlet == "Energy Wire"
+    named = fake_engine.ask("According to Energy Wire, how many turbines will be installed?")
+    assert named.abstained and {c.doc_id for c in named.citations} == {"gamma"}
+    assert fake_engine.ask("According to Energy Wire, how many engineers will work on the tidal project?").answer.startswith("About 60 engineers [1]")
+    other = fake_engine.ask("According to the Daily Planet, how many turbines will be installed?")
+    assert other.answer.startswith("40 turbines [1][2]")
+    assert named_outlets("Energy Wire: who is the chief engineer?", docs) is None, "not as the question's first words"
+    assert named_outlets("Who did Energy Wire report as chief engineer?", docs) == ["gamma"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -137,10 +137,38 @@ def quote_span(f: Found) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Judgement:
-    """The reader's probability an answer needs, and the higher one another article's different answer needs to count as a conflict."""
+    """The reader's probability an answer needs, the higher one another article's different answer needs to count as a conflict, and
+    how much each further article that gives the same answer adds where no one passage is sure enough."""
 
     answer: float
     conflict: float
+    pooling: float = 0.0
+
+
+def pooled(found: list[Found], judge: Judgement) -> list[Found]:
+    """The findings with the best-supported answer first where no one window reaches the answer's threshold: an answer read in
+    several articles has the support of each (the doubt of the best times, for each further article, one less its probability
+    times the pooling weight), which stands as the probability of each finding that gives it."""
+    if not found or found[0].p >= judge.answer or not judge.pooling:
+        return found
+    groups: list[list[Found]] = []
+    for f in found:
+        group = next((g for g in groups if f.p and f.text and agree(g[0].text, f.text)), None)
+        if group is None:
+            groups.append([f])
+        else:
+            group.append(f)
+
+    def support(group: list[Found]) -> float:
+        by_article: dict[str, float] = {}
+        for f in group:
+            by_article[f.window.doc_id] = max(by_article.get(f.window.doc_id, 0.0), f.p)
+        first, *rest = sorted(by_article.values(), reverse=True)
+        return 1 - (1 - first) * float(np.prod([1 - judge.pooling * p for p in rest]))
+
+    best = max(groups, key=support)
+    p = support(best)
+    return [*(replace(f, p=p) for f in best), *(f for f in found if f not in best)]
 
 
 def _opening(span: str) -> str:
@@ -151,6 +179,7 @@ def _opening(span: str) -> str:
 
 def part_answer(index: Index, citer: Citer, question: str, found: list[Found], judge: Judgement) -> tuple[str, str, list[Conflict]] | None:
     """The lead, its quote and any conflict for one question, or None when the reader finds no answer."""
+    found = pooled(found, judge)
     if not found or found[0].p < judge.answer:
         return None
     best = found[0]

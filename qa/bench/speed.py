@@ -144,7 +144,7 @@ def staged_ask(index: Index, embedder: Embedder, settings: Settings, question: s
     t4 = clock()
     found = read_parts(shared_reader(str(s.reader_path)), index, question, hits, vector, s)
     t5 = clock()
-    compose(index, question, found, Judgement(s.reader_threshold, s.conflict_threshold))
+    compose(index, question, found, Judgement(s.reader_threshold, s.conflict_threshold, s.pooling))
     t6 = clock()
     return {"embed query": t1 - t0, "lexical": t2 - t1, "dense": t3 - t2, "retrieve (hybrid)": t4 - t3, "reader": t5 - t4,
             "compose": t6 - t5, "total": (t1 - t0) + (t6 - t3)}
