@@ -305,3 +305,16 @@ def test_a_question_that_names_an_outlet_is_answered_from_its_articles(fake_engi
     assert other.answer.startswith("40 turbines [1][2]")
     assert named_outlets("Energy Wire: who is the chief engineer?", docs) is None, "not as the question's first words"
     assert named_outlets("Who did Energy Wire report as chief engineer?", docs) == ["gamma"]
+
+
+def test_a_surname_alone_is_given_as_the_full_name_its_article_gives(fake_engine: Engine) -> None:
+    """'Okafor' is answered 'Jun Okafor', the sentence that names him in full cited; a name no fuller one ends ('Seaforce') stays."""
+    index, q = fake_engine.index(), "Who managed offshore wind farms in Denmark?"
+    w = _finding(fake_engine, "gamma", "Okafor", 0.8, "previously managed").window
+    found = [Found(w, 0.8, w.centre, w.centre + len("Okafor"), "Okafor")]
+    answer = compose(index, q, [(q, found)], Judgement(0.5, 0.65))
+    assert answer.answer.startswith("Jun Okafor [1][2]. “Okafor previously managed") and answer.short == "Jun Okafor"
+    check_contract(answer, fake_engine)
+    assert "named Jun Okafor" in answer.citations[1].quote
+    q = "Who will build the plant?"
+    assert compose(index, q, [(q, [_finding(fake_engine, "beta", "Seaforce", 0.8, "led by the utility")])], Judgement(0.5, 0.65)).short == "Seaforce"

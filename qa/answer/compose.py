@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -12,9 +13,11 @@ from qa.answer.asked import Asked, another_year, answer_ranges, asked, enclosing
 from qa.answer.conflicts import Statement, agree, disagreements, same_story, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
 from qa.answer.lexicon import HEDGES, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
-from qa.index import Index
+from qa.answer.speech import TITLES
+from qa.index import Index, common_stems
 from qa.language import language_hint
 from qa.reader import Reader, Window
+from qa.text import STOPWORDS, is_name
 from qa.types import Answer, Citation, Claim, Conflict, Hit
 
 
@@ -177,6 +180,52 @@ def _opening(span: str) -> str:
     return span[:1].upper() + span[1:] if first.isalpha() and first.islower() else span
 
 
+_SURNAME = re.compile(r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)?")
+
+
+def _named(word: str, common: frozenset[str]) -> bool:
+    """Whether a capitalised word before a surname can be part of the name: one the corpus never writes in lower case ('Sam', not
+    the headline's 'Puts'), no title, possessive or sentence's end."""
+    return (is_name(word, common) and not TITLES.fullmatch(f"{word} ") and not word.endswith(("'s", "’s"))
+            and not (word.endswith(".") and len(word) > 2))
+
+
+def _sentence_at(index: Index, sid: int, at: int) -> int | None:
+    """The sentence of an article that holds a character, found from another sentence of that article."""
+    doc_id, step = index.sentences[sid].doc_id, (-1 if at < index.sentences[sid].start else 1)
+    while not index.sentences[sid].start <= at < index.sentences[sid].end:
+        sid += step
+        if not 0 <= sid < len(index.sentences) or index.sentences[sid].doc_id != doc_id:
+            return None
+    return sid
+
+
+def full_name(index: Index, f: Found, others: Sequence[Window] = ()) -> tuple[str, int] | None:
+    """Where the answer is a surname alone ('Bankman-Fried', 'Swift'), the full name its article gives it ('Sam Bankman-Fried',
+    'Taylor Swift'), or failing that the first of the other articles that names it, and the sentence where it first does; None
+    where no article gives it a fuller name, or where the first that does gives several."""
+    if not _SURNAME.fullmatch(f.text) or f.text.lower() in STOPWORDS:
+        return None
+    common = common_stems(index)
+    firsts: dict[str, Window] = {}
+    for w in [f.window, *others]:
+        firsts.setdefault(w.doc_id, w)
+    for w in firsts.values():
+        names: dict[str, int] = {}
+        for m in re.finditer(rf"\b((?:[A-Z][\w'’.-]* +){{1,3}}){re.escape(f.text)}\b(?![\w-])", index.docs[w.doc_id].text):
+            words = list(re.finditer(r"\S+", m.group(1)))
+            kept = words[max((i + 1 for i, w in enumerate(words) if not _named(w.group(), common)), default=0):]
+            if kept:
+                names.setdefault(" ".join([*(w.group() for w in kept), f.text]), m.start(1) + kept[0].start())
+        if len(names) > 1:
+            return None
+        if names:
+            (name, at), = names.items()
+            sid = _sentence_at(index, w.sentence_id, at)
+            return (name, sid) if sid is not None else None
+    return None
+
+
 def part_answer(index: Index, citer: Citer, question: str, found: list[Found], judge: Judgement) -> tuple[str, str, list[Conflict]] | None:
     """The lead, its quote and any conflict for one question, or None when the reader finds no answer."""
     found = pooled(found, judge)
@@ -210,8 +259,13 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
     groups = [] if len(listed) > 1 else disagreements(statements)
     shown = [*listed, *(f for f, v in others if v or groups)]
     number = {id(f): citer.cite(f.window.doc_id, *quote_span(f)) for f in shown}
-    backing = markers([number[id(best)], *(number[id(f)] for f, v in others if v)])
-    lead = "; ".join([f"{_opening(best.text)} {backing}", *(f"{f.text} {markers([number[id(f)]])}" for f in listed[1:])]) + "." if best.text else ""
+    # A surname alone is given as the full name its article gives it, the sentence that does cited beside the answer's.
+    named = full_name(index, best, [f.window for f in found])
+    if named:
+        sentence = index.sentences[named[1]]
+        named_at = [citer.cite(sentence.doc_id, sentence.start, sentence.end)]
+    backing = markers([number[id(best)], *(named_at if named else ()), *(number[id(f)] for f, v in others if v)])
+    lead = "; ".join([f"{_opening(named[0] if named else best.text)} {backing}", *(f"{f.text} {markers([number[id(f)]])}" for f in listed[1:])]) + "." if best.text else ""
     quote = " ".join(f"“{citer.citations[number[id(f)] - 1].quote}” [{number[id(f)]}]" for f in dict.fromkeys(listed))
     everyone = [best, *(f for f, _ in others)]
     conflicts = []
