@@ -318,3 +318,5 @@ def test_a_surname_alone_is_given_as_the_full_name_its_article_gives(fake_engine
     assert "named Jun Okafor" in answer.citations[1].quote
     q = "Who will build the plant?"
     assert compose(index, q, [(q, [_finding(fake_engine, "beta", "Seaforce", 0.8, "led by the utility")])], Judgement(0.5, 0.65)).short == "Seaforce"
+    titled = Found(w, 0.8, w.centre, w.centre + len("Okafor"), "Mr Okafor")
+    assert compose(index, q, [(q, [titled])], Judgement(0.5, 0.65)).short == "Jun Okafor", "'Mr Okafor' is Jun Okafor too"

@@ -12,7 +12,7 @@ import numpy as np
 from qa.answer.asked import Asked, another_year, answer_ranges, asked, enclosing, items_asked, read_openly
 from qa.answer.conflicts import Statement, agree, disagreements, same_story, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
-from qa.answer.lexicon import HEDGES, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
+from qa.answer.lexicon import HEDGES, HONORIFICS, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
 from qa.answer.speech import TITLES
 from qa.index import Index, common_stems
 from qa.language import language_hint
@@ -201,10 +201,12 @@ def _sentence_at(index: Index, sid: int, at: int) -> int | None:
 
 
 def full_name(index: Index, f: Found, others: Sequence[Window] = ()) -> tuple[str, int] | None:
-    """Where the answer is a surname alone ('Bankman-Fried', 'Swift'), the full name its article gives it ('Sam Bankman-Fried',
+    """Where the answer is a surname alone ('Bankman-Fried', 'Mr Glazer'), the full name its article gives it ('Sam Bankman-Fried',
     'Taylor Swift'), or failing that the first of the other articles that names it, and the sentence where it first does; None
     where no article gives it a fuller name, or where the first that does gives several."""
-    if not _SURNAME.fullmatch(f.text) or f.text.lower() in STOPWORDS:
+    title, _, rest = f.text.partition(" ")
+    surname = rest if rest and " " not in rest and title.rstrip(".").lower() in HONORIFICS else f.text
+    if not _SURNAME.fullmatch(surname) or surname.lower() in STOPWORDS:
         return None
     common = common_stems(index)
     firsts: dict[str, Window] = {}
@@ -212,11 +214,11 @@ def full_name(index: Index, f: Found, others: Sequence[Window] = ()) -> tuple[st
         firsts.setdefault(w.doc_id, w)
     for w in firsts.values():
         names: dict[str, int] = {}
-        for m in re.finditer(rf"\b((?:[A-Z][\w'’.-]* +){{1,3}}){re.escape(f.text)}\b(?![\w-])", index.docs[w.doc_id].text):
+        for m in re.finditer(rf"\b((?:[A-Z][\w'’.-]* +){{1,3}}){re.escape(surname)}\b(?![\w-])", index.docs[w.doc_id].text):
             words = list(re.finditer(r"\S+", m.group(1)))
-            kept = words[max((i + 1 for i, w in enumerate(words) if not _named(w.group(), common)), default=0):]
+            kept = words[max((i + 1 for i, word in enumerate(words) if not _named(word.group(), common)), default=0):]
             if kept:
-                names.setdefault(" ".join([*(w.group() for w in kept), f.text]), m.start(1) + kept[0].start())
+                names.setdefault(" ".join([*(word.group() for word in kept), surname]), m.start(1) + kept[0].start())
         if len(names) > 1:
             return None
         if names:
@@ -264,7 +266,7 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
     if named:
         sentence = index.sentences[named[1]]
         named_at = [citer.cite(sentence.doc_id, sentence.start, sentence.end)]
-    backing = markers([number[id(best)], *(named_at if named else ()), *(number[id(f)] for f, v in others if v)])
+    backing = markers([number[id(best)], *sorted([*(named_at if named else ()), *(number[id(f)] for f, v in others if v)])])
     lead = "; ".join([f"{_opening(named[0] if named else best.text)} {backing}", *(f"{f.text} {markers([number[id(f)]])}" for f in listed[1:])]) + "." if best.text else ""
     quote = " ".join(f"“{citer.citations[number[id(f)] - 1].quote}” [{number[id(f)]}]" for f in dict.fromkeys(listed))
     everyone = [best, *(f for f, _ in others)]
