@@ -29,7 +29,7 @@ from qa.corpus import Skipped, content_hash, load_corpus
 from qa.embed import Embedder
 from qa.errors import BadInputError, IndexCorruptError, IndexMismatchError, IndexMissingError
 from qa.lexical import LexicalIndex
-from qa.text import stem
+from qa.text import name_forms, stem
 from qa.types import Chunk, Document, Sentence
 
 FORMAT = 1
@@ -465,6 +465,12 @@ def _write_files(
     for path in index_dir.glob("g*.*"):
         if path.name.split(".")[0] not in keep:
             path.unlink(missing_ok=True)
+
+
+@lru_cache(maxsize=8)
+def corpus_name_forms(index: Index) -> frozenset[str]:
+    """The name forms of every word the corpus writes, its outlets' names included: what a question's names are looked for in."""
+    return frozenset(form for doc in index.docs.values() for form in name_forms(f"{doc.outlet} {doc.title} {doc.text}"))
 
 
 @lru_cache(maxsize=8)

@@ -14,11 +14,12 @@ from qa.answer.generate import generate
 from qa.config import Settings
 from qa.embed import Embedder, default_embedder
 from qa.errors import BadInputError, IndexMissingError
-from qa.index import BuildReport, Index, Reporter, build_index, load_index, read_manifest
+from qa.index import BuildReport, Index, Reporter, build_index, common_stems, corpus_name_forms, load_index, read_manifest
 from qa.judge import Judge, shared_judge
 from qa.llm import Generator, LLMError
 from qa.reader import Reader, shared_reader
 from qa.retrieve import hybrid_search, named_outlets
+from qa.text import STOPWORDS, unstated_names
 from qa.types import Answer, Hit
 
 
@@ -113,6 +114,30 @@ def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vec
     return found
 
 
+def _name_phrases(question: str) -> list[str]:
+    """The runs of capitalised words of a question ('Tour de France', 'Toyota Motor'), without a capitalised stopword opening them."""
+    phrases = []
+    for m in re.finditer(r"[A-Z][\w'’-]*(?:\s+(?:(?:de|del|da|di|of|van|von|la|le|du)\s+)?[A-Z][\w'’-]*)*", question):
+        words = m.group().split()
+        while len(words) > 1 and words[0].lower() in STOPWORDS:
+            words = words[1:]
+        phrases.append(" ".join(words))
+    return phrases
+
+
+def unmentioned(index: Index, question: str) -> list[str]:
+    """The names a question gives ('Tesla', 'Tour de France') of which no article, title or outlet of the corpus writes any word in
+    any form; acronyms and abbreviations ('CEO', 'Rep.') aside, which the articles may spell out."""
+    missing = set(unstated_names(question, corpus_name_forms(index), common_stems(index)))
+    out = []
+    for phrase in _name_phrases(question):
+        names = [w for w in re.findall(r"[A-Z][\w'’-]*", phrase) if w.lower() not in STOPWORDS]
+        shortened = [w for w in names if re.fullmatch(r"[A-Z0-9.&]{2,6}s?", w) or re.search(rf"\b{re.escape(w)}\.(?!$)", question) and len(w) <= 4]
+        if names and not shortened and all(w in missing for w in names):
+            out.append(phrase)
+    return list(dict.fromkeys(out))
+
+
 def sourced(index: Index, question: str, doc_ids: Iterable[str] | None) -> list[str] | None:
     """The articles a question may be answered from: those asked for, narrowed to the outlets the question names where any of
     them is one ('Which company, as reported by TechCrunch, …')."""
@@ -201,7 +226,8 @@ class Engine:
             except LLMError as exc:
                 note = str(exc)
         found = read_parts(self.reader, index, asked, hits, vector, s, search)
-        extractive = replace(compose(index, asked, found, Judgement(s.reader_threshold, s.conflict_threshold, s.pooling)), question=question)
+        judgement = Judgement(s.reader_threshold, s.conflict_threshold, s.pooling)
+        extractive = replace(compose(index, asked, found, judgement, unmentioned(index, asked)), question=question)
         if generator is None:
             return extractive
         return replace(extractive, evidence=extractive.evidence | {"fallback": 1.0}, note=note)

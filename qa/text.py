@@ -195,12 +195,17 @@ def name_form(word: str) -> str:
     return PLACE_FORMS.get(low, low)[:4]
 
 
-def unstated_names(claim: str, passage: str, common: frozenset[str]) -> list[str]:
-    """The names a claim uses (capitalised words the corpus never writes in lower case) that a passage does not; a name is held
-    where the passage has a word that opens with the same four letters ('Japanese' by 'Japan's')."""
-    held = {name_form(w) for w in words(passage)}
+def name_forms(text: str) -> set[str]:
+    """The forms of every word of a text, as names are matched by them."""
+    return {name_form(w) for w in words(text)}
+
+
+def unstated_names(claim: str, held: str | set[str], common: frozenset[str]) -> list[str]:
+    """The names a claim uses (capitalised words the corpus never writes in lower case) that a passage (or a set of name forms)
+    does not; a name is held where the passage has a word that opens with the same four letters ('Japanese' by 'Japan's')."""
+    held = name_forms(held) if isinstance(held, str) else held
     found = re.findall(r"(?<![\w'’])[A-Z](?:\.[A-Z])+\.?|(?<![\w'’])[A-Z][\w'’-]*", claim)
-    return [w for w in dict.fromkeys(found) if is_name(w, common) and not {name_form(t) for t in words(w)} <= held]
+    return [w for w in dict.fromkeys(found) if is_name(w, common) and not name_forms(w) <= held]
 
 
 def key_terms(question: str) -> list[str]:

@@ -11,7 +11,7 @@ from qa.answer.compose import Found, Judgement, compose, widen, window
 from qa.answer.conflicts import agree, differing_figure, same_story, stated_differently
 from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value, text_figures
 from qa.errors import BadInputError
-from qa.pipeline import Engine
+from qa.pipeline import Engine, unmentioned
 from qa.retrieve import named_outlets, rrf
 from qa.types import Answer
 
@@ -320,3 +320,16 @@ def test_a_surname_alone_is_given_as_the_full_name_its_article_gives(fake_engine
     assert compose(index, q, [(q, [_finding(fake_engine, "beta", "Seaforce", 0.8, "led by the utility")])], Judgement(0.5, 0.65)).short == "Seaforce"
     titled = Found(w, 0.8, w.centre, w.centre + len("Okafor"), "Mr Okafor")
     assert compose(index, q, [(q, [titled])], Judgement(0.5, 0.65)).short == "Jun Okafor", "'Mr Okafor' is Jun Okafor too"
+
+
+def test_a_question_about_a_name_no_article_mentions_says_so(fake_engine: Engine) -> None:
+    """'Tesla' appears in no article, title or outlet: the answer says the sources don't mention it, rather than giving another
+    company's chief engineer; an acronym the articles may spell out ('CEO'), or a name with one word the corpus has ('Seaforce
+    Energy'), is no such name."""
+    answer = fake_engine.ask("Who is the chief engineer of Tesla?")
+    assert answer.abstained and answer.answer.startswith("The sources don't mention “Tesla”. The closest passages are")
+    check_contract(answer, fake_engine)
+    assert unmentioned(fake_engine.index(), "Who won the Tour de France for Toyota Motor?") == ["Tour de France", "Toyota Motor"]
+    assert unmentioned(fake_engine.index(), "Who is the CEO of Seaforce Energy?") == []
+    assert unmentioned(fake_engine.index(), "Did Rep. Marten oppose the plant?") == [], "an abbreviation is no name; Marten is named"
+    assert not fake_engine.ask("Who was named chief engineer of Seaforce?").abstained

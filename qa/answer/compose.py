@@ -298,12 +298,13 @@ def _bare(lead: str) -> str:
     return re.sub(r"\.$", "", re.sub(r"\s*(?:\[\d+\])+(?=;|\.$)", "", lead))
 
 
-def compose(index: Index, question: str, parts: list[tuple[str, list[Found]]], judge: Judgement) -> Answer:
-    """The answer to a question (one part or several) from the reader's findings for each part."""
+def compose(index: Index, question: str, parts: list[tuple[str, list[Found]]], judge: Judgement, unmentioned: Sequence[str] = ()) -> Answer:
+    """The answer to a question (one part or several) from the reader's findings for each part; none where the question names
+    someone or something the articles never mention."""
     citer = Citer(index)
     leads, quotes, conflicts, missing = [], [], [], []
     for part, found in parts:
-        result = part_answer(index, citer, part, found, judge)
+        result = None if unmentioned else part_answer(index, citer, part, found, judge)
         if result is None:
             missing.append(part)
             continue
@@ -318,7 +319,8 @@ def compose(index: Index, question: str, parts: list[tuple[str, list[Found]]], j
     best_p = max((f[0].p for _, f in parts if f), default=0.0)
     if not leads:
         near = [citer.cite(f.window.doc_id, f.window.centre, f.window.end) for _, found in parts for f in found[:2]]
-        text = "The sources don't say." + (f" The closest passages are {markers(near)}." if near else "")
+        said = f"The sources don't mention {' or '.join(f'“{n}”' for n in unmentioned)}." if unmentioned else "The sources don't say."
+        text = said + (f" The closest passages are {markers(near)}." if near else "")
         text += f" {hint}" if (hint := language_hint(question)) else ""
         return Answer(question, text, True, tuple(citer.citations), evidence={"p_answer": best_p})
     dates = {c.n: index.docs[c.doc_id].date for c in citer.citations}
