@@ -474,6 +474,12 @@ def corpus_name_forms(index: Index) -> frozenset[str]:
 
 
 @lru_cache(maxsize=8)
+def corpus_names(index: Index) -> tuple[str, ...]:
+    """Every capitalised word the corpus writes, lower-cased: what a misspelt name of a question ('Hatmanis') is matched against."""
+    return tuple(sorted({m.group().lower() for doc in index.docs.values() for m in re.finditer(r"(?<![\w'’])[A-Z][\w'’-]+", doc.text)}))
+
+
+@lru_cache(maxsize=8)
 def common_stems(index: Index) -> frozenset[str]:
     """Stems the corpus writes in lower case somewhere: ordinary words, not names."""
     # Web and mail addresses ('https://www.noetra.co.jp/…') are not prose: a name written in one is still a name.

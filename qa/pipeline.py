@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -14,7 +15,7 @@ from qa.answer.generate import generate
 from qa.config import Settings
 from qa.embed import Embedder, default_embedder
 from qa.errors import BadInputError, IndexMissingError
-from qa.index import BuildReport, Index, Reporter, build_index, common_stems, corpus_name_forms, load_index, read_manifest
+from qa.index import BuildReport, Index, Reporter, build_index, common_stems, corpus_name_forms, corpus_names, load_index, read_manifest
 from qa.judge import Judge, shared_judge
 from qa.llm import Generator, LLMError
 from qa.reader import Reader, shared_reader
@@ -127,13 +128,15 @@ def _name_phrases(question: str) -> list[str]:
 
 def unmentioned(index: Index, question: str) -> list[str]:
     """The names a question gives ('Tesla', 'Tour de France') of which no article, title or outlet of the corpus writes any word in
-    any form; acronyms and abbreviations ('CEO', 'Rep.') aside, which the articles may spell out."""
+    any form or spelt nearly so ('Hatmanis' for 'Hartmanis'); acronyms and abbreviations ('CEO', 'Rep.', 'Sr') aside, which the
+    articles may spell out."""
     missing = set(unstated_names(question, corpus_name_forms(index), common_stems(index)))
     out = []
     for phrase in _name_phrases(question):
         names = [w for w in re.findall(r"[A-Z][\w'’-]*", phrase) if w.lower() not in STOPWORDS]
-        shortened = [w for w in names if re.fullmatch(r"[A-Z0-9.&]{2,6}s?", w) or re.search(rf"\b{re.escape(w)}\.(?!$)", question) and len(w) <= 4]
-        if names and not shortened and all(w in missing for w in names):
+        shortened = [w for w in names if re.fullmatch(r"[A-Z0-9.&]{2,6}s?|\w{1,2}", w) or re.search(rf"\b{re.escape(w)}\.(?!$)", question) and len(w) <= 4]
+        if (names and not shortened and all(w in missing for w in names)
+                and not any(difflib.get_close_matches(w.lower(), corpus_names(index), n=1, cutoff=0.8) for w in names)):
             out.append(phrase)
     return list(dict.fromkeys(out))
 

@@ -334,4 +334,5 @@ def test_a_question_about_a_name_no_article_mentions_says_so(fake_engine: Engine
     assert unmentioned(fake_engine.index(), "Who won the Tour de France for Toyota Motor?") == ["Tour de France", "Toyota Motor"]
     assert unmentioned(fake_engine.index(), "Who is the CEO of Seaforce Energy?") == []
     assert unmentioned(fake_engine.index(), "Did Rep. Marten oppose the plant?") == [], "an abbreviation is no name; Marten is named"
+    assert unmentioned(fake_engine.index(), "Where did Okafr work before, and did Sr engineers follow?") == [], "a misspelt name; 'Sr'"
     assert not fake_engine.ask("Who was named chief engineer of Seaforce?").abstained

@@ -104,6 +104,9 @@ FORECAST = "Gordon Brown said the UK economy was forecast to grow, with a foreca
     ("How many people lived there in the early 1860s?", "About 3.9 million lived there as of 1860.", False),
     ("The US entered the war in 1941. In which year did it end?", "The war ended in Europe on 8 May 1945.", False),
     ("Gordon Brown spoke on Monday. What growth did he forecast for 2007?", FORECAST, True),
+    ("How much tax did Google pay between 2012 and 2015?", "Google paid £10m in UK corporate taxes between 2006 and 2011.", True),
+    ("How much tax did Google pay between 2012 and 2015?", "The £130m covers the years from 2005 to 2015.", False),
+    ("How much tax did Google pay from 2012 to 2015?", "Google paid more tax in the 2010s.", False),
 ])
 def test_a_passage_about_other_years_than_the_question_cannot_answer(question: str, passage: str, other: bool) -> None:
     """A passage that states other years and not the question's is about another time; one that states none may still answer."""

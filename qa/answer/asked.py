@@ -329,20 +329,29 @@ def another_year(question: str, passage: str) -> bool:
     time ('in 2007', 'the 2004 Tour'), and the passage states other years and none of the question's (a forecast 'for 2007'
     against one for 2005 and 2006). A passage that states no year may still answer, a decade holds its years ('the 1990s'
     for 1998), and a year that bounds a span ('since 1997', 'between 2004 and 2006') fixes no single year; nor does one in a sentence
-    that sets the scene before the question itself ('The US entered the war in 1941. In which year did it end?')."""
-    years, points = _question_years(question)
+    that sets the scene before the question itself ('The US entered the war in 1941. In which year did it end?'). A question about
+    a span of years ('between 2012 and 2015') is about another time than a passage whose years all fall outside it."""
+    years, points, span = _question_years(question)
     stated = set(_YEAR.findall(passage)) - {m.group(1) for m in _PASSAGE_BOUND.finditer(passage)}
+    if span and stated and not (points - set(span)):
+        # A span asked about ('between 2012 and 2015') is another time than a passage whose years all fall outside it.
+        return all(not span[0] <= s[:4] <= span[1] and not (s.endswith("s") and s[:3] in (span[0][:3], span[1][:3])) for s in stated)
     return bool(points) and bool(stated) and not any(_same_time(s, y) for s in stated for y in years)
 
 
+_YEAR_SPAN = re.compile(rf"\b(?:between|from)\s+({YEAR_DIGITS})\s+(?:and|to|until|through)\s+({YEAR_DIGITS})\b", re.I)
+
+
 @lru_cache(maxsize=256)
-def _question_years(question: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The years the question's own sentence names (not one that sets the scene before it), and those of them it names as points
-    in time; read once per question, not once for each passage set against it."""
+def _question_years(question: str) -> tuple[frozenset[str], frozenset[str], tuple[str, str] | None]:
+    """The years the question's own sentence names (not one that sets the scene before it), those of them it names as points in
+    time, and the span of years it asks about ('between 2012 and 2015'), if any; read once per question, not once for each
+    passage set against it."""
     spans = sentence_spans(question)
     own = question[spans[-1][0]:] if spans else question
     years = frozenset(_YEAR.findall(own))
-    return years, years - {m.group(1) for m in _BOUND_YEAR.finditer(own)}
+    between = _YEAR_SPAN.search(own)
+    return years, years - {m.group(1) for m in _BOUND_YEAR.finditer(own)}, (between.group(1), between.group(2)) if between else None
 
 
 def enclosing(ranges: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
