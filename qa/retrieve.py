@@ -64,11 +64,13 @@ def outlet_names(outlet: str) -> list[str]:
 
 def named_outlets(question: str, docs: Mapping[str, Document]) -> list[str] | None:
     """The articles of the outlets a question names ('as reported by TechCrunch', 'according to The Verge'), or None where it names
-    none: the outlet's name as the corpus writes it, capitals included, and not as the question's first word."""
+    none: the outlet's name as the corpus writes it, capitals included ('the Guardian' for 'The Guardian' too), and not as the
+    question's first word."""
     wanted = []
     for doc_id, doc in docs.items():
         for name in outlet_names(doc.outlet):
-            at = [m.start() for m in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w-])", question)]
+            pattern = rf"[Tt]he\s+{re.escape(name[4:])}" if name.startswith("The ") else re.escape(name)
+            at = [m.start() for m in re.finditer(rf"(?<![\w'’-]){pattern}(?![\w-])", question)]
             if any(i > 0 for i in at):
                 wanted.append(doc_id)
                 break

@@ -13,7 +13,7 @@ from qa.answer.figures import Kind, candidate_spans, money_conversions, number_v
 from qa.errors import BadInputError
 from qa.pipeline import Engine, unmentioned
 from qa.retrieve import named_outlets, rrf
-from qa.types import Answer
+from qa.types import Answer, Document
 
 
 def check_contract(answer: Answer, engine: Engine) -> None:
@@ -307,6 +307,9 @@ def test_a_question_that_names_an_outlet_is_answered_from_its_articles(fake_engi
     assert other.answer.startswith("40 turbines [1][2]")
     assert named_outlets("Energy Wire: who is the chief engineer?", docs) is None, "not as the question's first words"
     assert named_outlets("Who did Energy Wire report as chief engineer?", docs) == ["gamma"]
+    papers = {"g": Document("g", "x", "t", outlet="The Guardian"), "a": Document("a", "x", "t", outlet="The Age")}
+    assert named_outlets("What did the Guardian report?", papers) == ["g"], "'the Guardian' names The Guardian"
+    assert named_outlets("Which tools were used in the Stone Age?", papers) is None and named_outlets("Who are the Guardians?", papers) is None
 
 
 def test_a_surname_alone_is_given_as_the_full_name_its_article_gives(fake_engine: Engine) -> None:
