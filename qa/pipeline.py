@@ -20,7 +20,7 @@ from qa.judge import Judge, shared_judge
 from qa.llm import Generator, LLMError
 from qa.reader import Reader, shared_reader
 from qa.retrieve import hybrid_search, named_outlets
-from qa.text import STOPWORDS, unstated_names
+from qa.text import STOPWORDS, is_name, unstated_names
 from qa.types import Answer, Hit
 
 
@@ -115,12 +115,13 @@ def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vec
     return found
 
 
-def _name_phrases(question: str) -> list[str]:
-    """The runs of capitalised words of a question ('Tour de France', 'Toyota Motor'), without a capitalised stopword opening them."""
+def _name_phrases(question: str, common: frozenset[str]) -> list[str]:
+    """The runs of capitalised words of a question ('Tour de France', 'Toyota Motor'), without a capitalised word that is no name
+    opening them ('Is', 'Considering')."""
     phrases = []
     for m in re.finditer(r"[A-Z][\w'’-]*(?:\s+(?:(?:de|del|da|di|of|van|von|la|le|du)\s+)?[A-Z][\w'’-]*)*", question):
         words = m.group().split()
-        while len(words) > 1 and words[0].lower() in STOPWORDS:
+        while len(words) > 1 and not is_name(words[0], common):
             words = words[1:]
         phrases.append(" ".join(words))
     return phrases
@@ -130,9 +131,10 @@ def unmentioned(index: Index, question: str) -> list[str]:
     """The names a question gives ('Tesla', 'Tour de France') of which no article, title or outlet of the corpus writes any word in
     any form or spelt nearly so ('Hatmanis' for 'Hartmanis'); acronyms and abbreviations ('CEO', 'Rep.', 'Sr') aside, which the
     articles may spell out."""
-    missing = set(unstated_names(question, corpus_name_forms(index), common_stems(index)))
+    common = common_stems(index)
+    missing = set(unstated_names(question, corpus_name_forms(index), common))
     out = []
-    for phrase in _name_phrases(question):
+    for phrase in _name_phrases(question, common):
         names = [w for w in re.findall(r"[A-Z][\w'’-]*", phrase) if w.lower() not in STOPWORDS]
         shortened = [w for w in names if re.fullmatch(r"[A-Z0-9.&]{2,6}s?|\w{1,2}", w) or re.search(rf"\b{re.escape(w)}\.(?!$)", question) and len(w) <= 4]
         if (names and not shortened and all(w in missing for w in names)
