@@ -20,7 +20,7 @@ from qa.judge import Judge, shared_judge
 from qa.llm import Generator, LLMError
 from qa.reader import Reader, shared_reader
 from qa.retrieve import hybrid_search, named_outlets
-from qa.text import STOPWORDS, is_name, unstated_names
+from qa.text import STOPWORDS, is_name, unheld_names
 from qa.types import Answer, Hit
 
 
@@ -132,7 +132,7 @@ def unmentioned(index: Index, question: str) -> list[str]:
     any form or spelt nearly so ('Hatmanis' for 'Hartmanis'); acronyms and abbreviations ('CEO', 'Rep.', 'Sr') aside, which the
     articles may spell out."""
     common = common_stems(index)
-    missing = set(unstated_names(question, corpus_name_forms(index), common))
+    missing = set(unheld_names(question, corpus_name_forms(index), common))
     out = []
     for phrase in _name_phrases(question, common):
         names = [w for w in re.findall(r"[A-Z][\w'’-]*", phrase) if w.lower() not in STOPWORDS]

@@ -66,12 +66,11 @@ def named_outlets(question: str, docs: Mapping[str, Document]) -> list[str] | No
     """The articles of the outlets a question names ('as reported by TechCrunch', 'according to The Verge'), or None where it names
     none: the outlet's name as the corpus writes it, capitals included ('the Guardian' for 'The Guardian' too), and not as the
     question's first word."""
-    wanted = []
-    for doc_id, doc in docs.items():
-        for name in outlet_names(doc.outlet):
-            pattern = rf"[Tt]he\s+{re.escape(name[4:])}" if name.startswith("The ") else re.escape(name)
-            at = [m.start() for m in re.finditer(rf"(?<![\w'’-]){pattern}(?![\w-])", question)]
-            if any(i > 0 for i in at):
-                wanted.append(doc_id)
-                break
-    return wanted or None
+    named = {outlet for outlet in {doc.outlet for doc in docs.values()} if any(_named_in(question, name) for name in outlet_names(outlet))}
+    return [doc_id for doc_id, doc in docs.items() if doc.outlet in named] or None
+
+
+def _named_in(question: str, name: str) -> bool:
+    """Whether a question names an outlet by this name, after its first word."""
+    pattern = rf"[Tt]he\s+{re.escape(name[4:])}" if name.startswith("The ") else re.escape(name)
+    return any(m.start() > 0 for m in re.finditer(rf"(?<![\w'’-]){pattern}(?![\w-])", question))

@@ -200,10 +200,14 @@ def name_forms(text: str) -> set[str]:
     return {name_form(w) for w in words(text)}
 
 
-def unstated_names(claim: str, held: str | set[str], common: frozenset[str]) -> list[str]:
-    """The names a claim uses (capitalised words the corpus never writes in lower case) that a passage (or a set of name forms)
-    does not; a name is held where the passage has a word that opens with the same four letters ('Japanese' by 'Japan's')."""
-    held = name_forms(held) if isinstance(held, str) else held
+def unstated_names(claim: str, passage: str, common: frozenset[str]) -> list[str]:
+    """The names a claim uses (capitalised words the corpus never writes in lower case) that a passage does not; a name is held
+    where the passage has a word that opens with the same four letters ('Japanese' by 'Japan's')."""
+    return unheld_names(claim, name_forms(passage), common)
+
+
+def unheld_names(claim: str, held: set[str] | frozenset[str], common: frozenset[str]) -> list[str]:
+    """The names a claim uses that none of these name forms holds."""
     found = re.findall(r"(?<![\w'’])[A-Z](?:\.[A-Z])+\.?|(?<![\w'’])[A-Z][\w'’-]*", claim)
     return [w for w in dict.fromkeys(found) if is_name(w, common) and not name_forms(w) <= held]
 

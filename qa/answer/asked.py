@@ -334,7 +334,6 @@ def another_year(question: str, passage: str) -> bool:
     years, points, span = _question_years(question)
     stated = set(_YEAR.findall(passage)) - {m.group(1) for m in _PASSAGE_BOUND.finditer(passage)}
     if span and stated and not (points - set(span)):
-        # A span asked about ('between 2012 and 2015') is another time than a passage whose years all fall outside it.
         return all(not span[0] <= s[:4] <= span[1] and not (s.endswith("s") and s[:3] in (span[0][:3], span[1][:3])) for s in stated)
     return bool(points) and bool(stated) and not any(_same_time(s, y) for s in stated for y in years)
 

@@ -263,10 +263,9 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
     number = {id(f): citer.cite(f.window.doc_id, *quote_span(f)) for f in shown}
     # A surname alone is given as the full name its article gives it, the sentence that does cited beside the answer's.
     named = full_name(index, best, [f.window for f in found])
-    if named:
-        sentence = index.sentences[named[1]]
-        named_at = [citer.cite(sentence.doc_id, sentence.start, sentence.end)]
-    backing = markers([number[id(best)], *sorted([*(named_at if named else ()), *(number[id(f)] for f, v in others if v)])])
+    sentence = index.sentences[named[1]] if named else None
+    named_at = [citer.cite(sentence.doc_id, sentence.start, sentence.end)] if sentence else []
+    backing = markers([number[id(best)], *sorted([*named_at, *(number[id(f)] for f, v in others if v)])])
     lead = "; ".join([f"{_opening(named[0] if named else best.text)} {backing}", *(f"{f.text} {markers([number[id(f)]])}" for f in listed[1:])]) + "." if best.text else ""
     quote = " ".join(f"“{citer.citations[number[id(f)] - 1].quote}” [{number[id(f)]}]" for f in dict.fromkeys(listed))
     everyone = [best, *(f for f, _ in others)]
