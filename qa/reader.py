@@ -208,12 +208,12 @@ class Reader(TrainedModel):
 
     def read(self, question: str, windows: Sequence[tuple[str, int]], within: Sequence[Sequence[tuple[int, int]]] = ()) -> list[Reading]:
         """For each (window text, centre offset): the probability it answers the question, and the answer span (with `within`,
-        one list of character ranges per window, the best span inside them). A sentence too long for one run is read in
+        one list of character ranges per window, the best span inside them; an empty list, any of its lines). A sentence too long for one run is read in
         overlapping parts, and the part likeliest to answer gives both."""
         self.load()
         out = []
         for i, (text, centre) in enumerate(windows):
-            ranges = within[i] if within else lines(text)
+            ranges = (within[i] if within else ()) or lines(text)
             pieces = parts(question, text, centre)
             # Of an overlong sentence's parts, those that hold a range the answer must lie in, and of them the likeliest.
             holding = [f for f in pieces if any(lo < f.offsets[-1][1] and f.offsets[0][0] < hi for lo, hi in ranges)] if len(pieces) > 1 else []

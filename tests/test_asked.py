@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.asked import Asked, another_year, answer_ranges, asked, read_openly
+from qa.answer.asked import Asked, another_year, answer_ranges, asked, margins, read_openly
 from qa.answer.compose import read
 from qa.reader import READER_FILE, Window, shared_reader
 
@@ -146,6 +146,30 @@ def test_the_reader_answers_only_with_the_kind_asked_for(question: str, texts: l
     else:
         assert found[0].text in answers and found[0].p > 0
         assert all(f.p == 0.0 for f in found if f.window.text != texts[-1])
+
+
+RECORD = ("Muir, 23, broke McColgan's 25-year-old record by 14 seconds at the Emirates Arena in Glasgow on Wednesday, with a time of "
+          "14 minutes, 49.12 seconds.")
+
+
+@pytest.mark.parametrize(("question", "text", "stated"), [
+    ("By how many seconds did Muir beat the record?", RECORD, ["14 seconds"]),
+    ("By how much is the population projected to shrink by 2040?", "It is projected to shrink by more than 20% by 2040.", ["more than 20%"]),
+    ("Harvard-Yale Regatta predates The Game by how many years?", "Older than The Game by 23 years, the Regatta is the oldest.", ["23 years"]),
+    ("By how much did sales fall?", "Sales fell 2.1% in the eight weeks to 27 February.", []),
+    ("How many seconds was Muir's time?", RECORD, []),
+])
+def test_where_a_passage_states_by_how_much(question: str, text: str, stated: list[str]) -> None:
+    """A difference is the figure after 'by', not a date after it ('by 2040'); other questions ask for no difference."""
+    assert [text[s:e] for s, e in margins(question, text)] == stated
+
+
+@pytest.mark.slow
+def test_by_how_much_is_read_in_the_difference_not_another_figure() -> None:
+    """The record was beaten by 14 seconds; 49.12 seconds is the time's."""
+    found = read(shared_reader(str(READER_FILE)), "By how many seconds did Laura Muir beat the previous British indoor record?",
+                 [window(RECORD, 0)])
+    assert found[0].text == "14 seconds"
 
 
 @pytest.mark.parametrize(("question", "text", "said"), [

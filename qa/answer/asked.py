@@ -8,7 +8,7 @@ import re
 from enum import Enum
 from functools import lru_cache
 
-from qa.answer.figures import Kind, candidate_spans
+from qa.answer.figures import Kind, candidate_spans, text_figures
 from qa.answer.lexicon import APPROX, MONTHS, NUMBER_WORDS, YEAR_DIGITS
 from qa.answer.speech import NAME, QUOTED, said
 from qa.text import STOPWORDS, sentence_spans
@@ -248,6 +248,18 @@ def answer_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int,
         role = _ROLE.match(question)
         return _holders(text, role.group("role"), role.group("owner") or role.group("org") or "") if role else []
     return _figure_ranges(text, kind, question)
+
+
+# 'By how much did sales fall?', 'predates The Game by how many years?': a difference, which a passage states after 'by'.
+_MARGIN = re.compile(r"\bby how (?:much|many|far)\b", re.I)
+
+
+def margins(question: str, text: str) -> list[tuple[int, int]]:
+    """Where a text states a difference as a figure after 'by' ('broke the record by 14 seconds', 'cut its holdings by $230
+    million'; not 'by 2040'), for a question that asks by how much; none for any other question."""
+    if not _MARGIN.search(question):
+        return []
+    return [(f.start, f.end) for f in text_figures(text) if f.kind not in ("year", "day") and re.search(r"\bby\s+$", text[:f.start])]
 
 
 def read_openly(kind: Asked | None, question: str, ranges: list[list[tuple[int, int]]]) -> bool:

@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 
-from qa.answer.asked import Asked, another_year, answer_ranges, asked, enclosing, items_asked, read_openly
+from qa.answer.asked import Asked, another_year, answer_ranges, asked, enclosing, items_asked, margins, read_openly
 from qa.answer.conflicts import Statement, agree, disagreements, same_story, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
 from qa.answer.lexicon import HEDGES, HONORIFICS, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
@@ -110,7 +110,7 @@ def read(reader: Reader, question: str, windows: list[Window]) -> list[Found]:
 
     Where the question names the kind of answer it wants (a date, an age), the span is read only where a window states one,
     and a window that states none cannot answer; nor can one about a year other than the question's. Such a window stays,
-    unread, as a closest passage.
+    unread, as a closest passage. Where it asks by how much, the span is read in the figure after 'by' where a window states one.
     """
     if not windows:
         return []
@@ -119,8 +119,8 @@ def read(reader: Reader, question: str, windows: list[Window]) -> list[Found]:
     if read_openly(kind, question, ranges):
         kind, ranges = None, [[] for _ in windows]
     readable = [i for i, w in enumerate(windows) if (not kind or ranges[i]) and not another_year(question, w.text)]
-    readings = dict(zip(readable, reader.read(question, [(windows[i].text, windows[i].centre_offset) for i in readable],
-                                              [ranges[i] for i in readable] if kind else ())))
+    within = [margins(question, windows[i].text) or ranges[i] for i in readable]
+    readings = dict(zip(readable, reader.read(question, [(windows[i].text, windows[i].centre_offset) for i in readable], within)))
     found = []
     for i, w in enumerate(windows):
         if i not in readings:
