@@ -22,6 +22,8 @@ from qa.reader import READER_FILE, Window, shared_reader
     ("What is Euronext's stock market value?", Asked.MONEY),
     ("What is Deutsche Boerse worth?", Asked.MONEY),
     ("What will the Gizmondo cost in the US?", Asked.MONEY),
+    ("What did the suit worn by Clark Gable fetch at the auction?", Asked.MONEY),
+    ("What did the hat sell for?", Asked.MONEY),
     ("When did the tunnel open?", None),
     ("How much lighter is the new debt load?", None),
     ("What is the main source of revenue for the club?", None),
@@ -78,6 +80,8 @@ def test_where_a_passage_states_a_date_a_year_or_an_age() -> None:
     assert [snake[s:e] for s, e in answer_ranges(snake, Asked.DURATION)] == ["3 to 4 inches"]
     for birthday, age in (("The former president turned 100 on Tuesday.", "100"), ("Now 99, the former president is in hospice.", "99")):
         assert [birthday[s:e] for s, e in answer_ranges(birthday, Asked.AGE)] == [age]
+    named = "The victim was identified Monday as Jonathan Camilien, 26. He had lived at No. 12, 14."
+    assert [named[s:e] for s, e in answer_ranges(named, Asked.AGE)] == ["26"]
     stamp = "A first-class stamp now costs 73 cents after a 5-cent rise; he lost around 4,000 reais at pool."
     assert [stamp[s:e] for s, e in answer_ranges(stamp, Asked.MONEY)] == ["73 cents", "around 4,000 reais"]
     flight = "The flight takes seven hours 45 minutes, down from 2 years and 3 months."

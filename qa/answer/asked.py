@@ -45,7 +45,8 @@ _ASKS = (
                              r"charged|earn|earned|earns|budget|owe|owed|bid|offer|offered|fine|fined|valued?|allocate|allocated)\b"
                              r"|\bwhat (?:is|was|are|were|will be|would be) (?:(?:the|an?|its|their|his|her) |[\w.&-]+(?: [\w.&-]+){0,2}['’]s? )?"
                              r"(?:\w+ ){0,2}?(?:revenues?|turnover|profits?|market value|market capitali[sz]ation|valuation|salary|price|cost|fee)\b(?!-)"
-                             rf"(?! of living)|\bwhat (?:is|was|are|were)\b[^?]* worth\b(?!\s+{APPROX}[¥$€£\d])|\bwhat (?:does|do|did|will|would)\b[^?]*\bcosts?\b", re.I)),
+                             rf"(?! of living)|\bwhat (?:is|was|are|were)\b[^?]* worth\b(?!\s+{APPROX}[¥$€£\d])"
+                             r"|\bwhat (?:does|do|did|will|would)\b[^?]*\b(?:costs?|fetch|sell for|go for)\b", re.I)),
 )
 # How long something lasted, or is ('49 minute speech', 'a two-year ban', 'half an hour', 'the 5km tunnel', '3 to 4 inches'; not a
 # '100m' race).
@@ -71,7 +72,8 @@ _PASSAGE_BOUND = _year_after("since|until|till|before|after")
 _HAS_MONTH = re.compile(rf"\b{MONTHS}\b")
 _YEAR = re.compile(rf"\b{YEAR_DIGITS}(?:s\b|\b)")
 _AGE = re.compile(r"\b(?:aged?|ages|turn|turns|turned|turning) (\d{1,3})\b|\b(\d{1,3})(?:-year-old|-years-old| years? old)\b"
-                  r"|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<=\()(\d{1,3})(?=\))|\b(?i:now) (\d{1,3})(?=,)")
+                  r"|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<=\()(\d{1,3})(?=\))|\b(?i:now) (\d{1,3})(?=,)"
+                  r"|\b[A-Z][\w'’-]+, (\d{1,3})(?=\.(?:\s|$))")
 
 
 # 'Who is Malcolm Glazer?', 'What is Noetra?': a name and nothing else, answered by what the articles call it. A role ('Who is
@@ -327,7 +329,7 @@ def _figure_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int
     elif kind is Asked.YEAR:
         found = [(m.start(), m.end()) for m in _YEAR.finditer(text)]
     else:
-        found = [(m.start(g), m.end(g)) for m in _AGE.finditer(text) for g in range(1, 6) if m.group(g) and 0 < int(m.group(g)) < 125]
+        found = [(m.start(g), m.end(g)) for m in _AGE.finditer(text) for g in range(1, 7) if m.group(g) and 0 < int(m.group(g)) < 125]
     return sorted({(_range_start(text, s), e) for s, e in found})
 
 
