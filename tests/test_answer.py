@@ -90,6 +90,21 @@ def test_answers_from_articles_on_other_stories_are_no_conflict() -> None:
     assert not same_story(index, "budget", "club") and same_story(index, "budget", "vote")
 
 
+def test_an_article_that_does_not_name_the_question_s_subject_is_on_another_story() -> None:
+    """Both are CNN's, but the parent of Germanwings is no answer to which company owns Terminix."""
+    from types import SimpleNamespace
+
+    class Corpus:
+        docs = {"pests": SimpleNamespace(title="Boys ill after pesticide use", text="(CNN) ServiceMaster, the parent company of Terminix, "
+                                         "said the company is looking into it."),
+                "crash": SimpleNamespace(title="Crash site cleared", text="(CNN) Lufthansa, the parent company of Germanwings, said so."),
+                "pests2": SimpleNamespace(title="Terminix under inquiry", text="(CNN) Officials said the company was fined.")}
+
+    question = "Which company is the parent of Terminix?"
+    assert same_story(Corpus(), "pests", "crash") and not same_story(Corpus(), "pests", "crash", question)
+    assert same_story(Corpus(), "pests", "pests2", question), "a name the headline gives is named"
+
+
 def test_a_weak_different_answer_is_no_conflict_but_a_weak_same_one_corroborates(fake_engine: Engine) -> None:
     weak_other = [_finding(fake_engine, "alpha", "€2 billion ($2.2 billion)", 0.9), _finding(fake_engine, "beta", "€2 billion ($22 billion)", 0.55)]
     answer = compose(fake_engine.index(), "q", [("q", weak_other)], Judgement(0.5, 0.65))

@@ -253,7 +253,7 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
         # A different answer read from a passage that also states the lead (or whose answer the lead's passage states) is a
         # misreading of one of them, not a disagreement between articles; nor is one from an article on another story.
         differs = (verdict is False and f.p >= judge.conflict and not states(f.window.text, best.text) and not states(best.window.text, f.text)
-                   and not describes and same_story(index, best.window.doc_id, f.window.doc_id))
+                   and not describes and same_story(index, best.window.doc_id, f.window.doc_id, question))
         if verdict or differs:
             seen.append(f.window.doc_id)
             others.append((f, verdict))
