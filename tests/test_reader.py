@@ -13,7 +13,7 @@ import pytest
 
 from qa.config import REPO_ROOT
 from qa.errors import ModelError
-from qa.reader import READER_FILE, READER_SHA256, Reader, sha256_of, shared_reader
+from qa.reader import READER_FILE, READER_SHA256, Reader, lines, sha256_of, shared_reader
 
 SENTENCES = {
     "deal": ("Rivera Games said on Monday it had agreed to buy the Swedish studio Northlight. "
@@ -82,6 +82,19 @@ def test_an_answer_never_runs_from_the_headline_into_the_sentence() -> None:
     text = "SoftBank Buys Chip Designer\nSoftBank Group agreed to buy Ampere Computing for $6.5bn, the company said."
     found = shared_reader(str(READER_FILE)).read("Who bought Ampere Computing?", [(text, text.index("\n") + 1)])[0]
     assert "\n" not in text[found.start:found.end] and "SoftBank" in text[found.start:found.end]
+
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("(CNN)The mother of a man faces charges.", ["The mother of a man faces charges."]),
+    ("LONDON (Reuters) - Shares fell.", ["Shares fell."]),
+    ("WASHINGTON (AP) — The Senate voted.", ["The Senate voted."]),
+    ("Mr Smith (Labour) said so.", ["Mr Smith (Labour) said so."]),
+    ("Crash site cleared\n(CNN)Investigators left.", ["Crash site cleared", "Investigators left."]),
+])
+def test_an_answer_is_never_the_agency_of_a_dateline(text: str, read: list[str]) -> None:
+    """'(CNN)' opens a wire story; it answers no question put to it ('What charges does the mother face?' had been 'CNN')."""
+    assert [text[a:b] for a, b in lines(text)] == read
 
 
 LONG_SENTENCE = (
