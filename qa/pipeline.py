@@ -12,6 +12,7 @@ import numpy as np
 
 from qa.answer.compose import Found, Judgement, candidates, compose, read
 from qa.answer.generate import generate
+from qa.answer.lexicon import NAME_PARTICLES
 from qa.config import Settings
 from qa.embed import Embedder, default_embedder
 from qa.errors import BadInputError, IndexMissingError
@@ -119,7 +120,7 @@ def _name_phrases(question: str, common: frozenset[str]) -> list[str]:
     """The runs of capitalised words of a question ('Tour de France', 'Toyota Motor'), without a capitalised word that is no name
     opening them ('Is', 'Considering')."""
     phrases = []
-    for m in re.finditer(r"[A-Z][\w'’-]*(?:\s+(?:(?:de|del|da|di|of|van|von|la|le|du)\s+)?[A-Z][\w'’-]*)*", question):
+    for m in re.finditer(rf"[A-Z][\w'’-]*(?:\s+(?:(?:{'|'.join(('of', *NAME_PARTICLES))})\s+)?[A-Z][\w'’-]*)*", question):
         words = m.group().split()
         while len(words) > 1 and not is_name(words[0], common):
             words = words[1:]

@@ -230,6 +230,9 @@ def test_a_count_ends_with_its_noun_not_the_verb_after_it(text: str, count: str 
     ("Some 1,500 soldiers marched north.", "1,500", "Some 1,500 soldiers"),
     ("Only the first two years are locked in.", "first two", "first two years"),
     ("The plant will have forty turbines.", "forty", "forty turbines"),
+    ("A militant group called Jaish al Adal claimed the attack.", "Adal", "Jaish al Adal"),
+    ("The raid that killed Osama bin Laden was in May.", "Laden", "Osama bin Laden"),
+    ("The mayor of La Paz spoke.", "Paz", "Paz"),
 ])
 def test_answer_spans_widen_to_their_unit_and_scale(text: str, span: str, widened: str) -> None:
     start = text.index(span)

@@ -12,7 +12,7 @@ import numpy as np
 from qa.answer.asked import Asked, another_year, answer_ranges, asked, enclosing, items_asked, margins, read_openly
 from qa.answer.conflicts import Statement, agree, disagreements, same_story, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
-from qa.answer.lexicon import HEDGES, HONORIFICS, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
+from qa.answer.lexicon import HEDGES, HONORIFICS, NAME_PARTICLES, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
 from qa.answer.speech import TITLES
 from qa.index import Index, common_stems
 from qa.language import language_hint
@@ -83,8 +83,8 @@ _YEARLIKE = re.compile(rf"{YEAR_DIGITS}\b(?!,\d)")
 
 
 def widen(text: str, start: int, end: int) -> tuple[int, int]:
-    """An answer span widened to the whole figure or date it is part of ('9.3' -> '$9.3bn', '85' -> '85 years', 'fiscal year' ->
-    'this fiscal year') and trimmed."""
+    """An answer span widened to the whole figure, date or name it is part of ('9.3' -> '$9.3bn', '85' -> '85 years', 'fiscal year' ->
+    'this fiscal year', 'Adal' -> 'Jaish al Adal') and trimmed."""
     spans = [(m.start, m.end, kind.value) for kind in (Kind.MONEY, Kind.DATE) for m in candidate_spans(text, kind)]
     spans += [(f.start, f.end, f.kind) for f in text_figures(text)]
     for s, e, kind in spans:
@@ -102,6 +102,10 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
         end += 1
     if text[start:end].endswith(")") and text[start:end].count(")") > text[start:end].count("("):
         end -= 1
+    # A name read from its last part is read whole: 'Adal' -> 'Jaish al Adal'.
+    particles = re.search(rf"[A-Z][\w'’-]+\s+(?:(?:{'|'.join(NAME_PARTICLES)})\s+)+$", text[:start])
+    if particles and text[start:start + 1].isupper():
+        start = particles.start()
     return start, end
 
 

@@ -53,5 +53,7 @@ PLACE_FORMS = {form: group[0] for group in [
     ("finland", "finnish"), ("poland", "polish"), ("turkey", "turkish"), ("eu", "european"),
 ] for form in group}
 
+# The lower-case words inside a name ('Jaish al Adal', 'Osama bin Laden', 'Ludwig van Beethoven').
+NAME_PARTICLES = ("al", "el", "bin", "ibn", "de", "del", "da", "di", "du", "van", "von", "der", "den", "la", "le")
 # Titles before a name: part of how a name is written, never a name of their own.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr"})
