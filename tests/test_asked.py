@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.asked import Asked, another_year, answer_ranges, asked, margins, read_openly
+from qa.answer.asked import Asked, another_year, answer_ranges, asked, margins, opposed, read_openly
 from qa.answer.compose import read
 from qa.reader import READER_FILE, Window, shared_reader
 
@@ -150,6 +150,19 @@ def test_the_reader_answers_only_with_the_kind_asked_for(question: str, texts: l
     else:
         assert found[0].text in answers and found[0].p > 0
         assert all(f.p == 0.0 for f in found if f.window.text != texts[-1])
+
+
+@pytest.mark.parametrize(("question", "passage", "other"), [
+    ("How many compensation applications did the office reject?", "The office approved 2,191 compensation applications.", True),
+    ("How many applications were approved?", "It approved 2,191 applications and rejected 300.", False),
+    ("Who won the men's final?", "Serena Williams won the women's final.", True),
+    ("When did the shares fall?", "Shares rose on Monday.", True),
+    ("When did the shares fall?", "Shares rose on Monday and fell on Friday.", False),
+    ("Who is the chief executive?", "The chief executive is Clara Furse.", False),
+])
+def test_a_passage_stating_the_opposite_of_the_question_cannot_answer(question: str, passage: str, other: bool) -> None:
+    """Applications approved do not answer how many were rejected; a passage that says both may."""
+    assert opposed(question, passage) is other
 
 
 RECORD = ("Muir, 23, broke McColgan's 25-year-old record by 14 seconds at the Emirates Arena in Glasgow on Wednesday, with a time of "

@@ -8,10 +8,11 @@ import re
 from enum import Enum
 from functools import lru_cache
 
+from qa.answer.differences import opposite
 from qa.answer.figures import Kind, candidate_spans, text_figures
 from qa.answer.lexicon import APPROX, MONTHS, NUMBER_WORDS, YEAR_DIGITS
 from qa.answer.speech import NAME, QUOTED, said
-from qa.text import STOPWORDS, sentence_spans
+from qa.text import STOPWORDS, sentence_spans, stem, words
 
 
 class Asked(Enum):
@@ -356,6 +357,14 @@ _YEAR_SPAN = re.compile(rf"\b(?:between|from)\s+({YEAR_DIGITS})\s+(?:and|to|unti
 
 
 @lru_cache(maxsize=256)
+def opposed(question: str, passage: str) -> bool:
+    """True when a passage states the opposite of a word of the question and never the word itself: applications approved do not
+    answer how many were rejected, the women's final not the men's."""
+    held = {stem(w) for w in words(passage)}
+    asked_words = [w for w in words(question) if w not in STOPWORDS and stem(w) not in held]
+    return any(opposite(w, p) for w in asked_words for p in set(words(passage)))
+
+
 def _question_years(question: str) -> tuple[frozenset[str], frozenset[str], tuple[str, str] | None]:
     """The years the question's own sentence names (not one that sets the scene before it), those of them it names as points in
     time, and the span of years it asks about ('between 2012 and 2015'), if any; read once per question, not once for each

@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 
-from qa.answer.asked import Asked, another_year, answer_ranges, asked, enclosing, items_asked, margins, read_openly
+from qa.answer.asked import Asked, another_year, answer_ranges, asked, enclosing, items_asked, margins, opposed, read_openly
 from qa.answer.conflicts import Statement, agree, disagreements, same_story, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
 from qa.answer.lexicon import HEDGES, HONORIFICS, NAME_PARTICLES, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
@@ -122,7 +122,8 @@ def read(reader: Reader, question: str, windows: list[Window]) -> list[Found]:
     ranges = [answer_ranges(w.text, kind, question) if kind else [] for w in windows]
     if read_openly(kind, question, ranges):
         kind, ranges = None, [[] for _ in windows]
-    readable = [i for i, w in enumerate(windows) if (not kind or ranges[i]) and not another_year(question, w.text)]
+    readable = [i for i, w in enumerate(windows) if (not kind or ranges[i]) and not another_year(question, w.text)
+                and not opposed(question, w.text)]
     within = [margins(question, windows[i].text) or ranges[i] for i in readable]
     readings = dict(zip(readable, reader.read(question, [(windows[i].text, windows[i].centre_offset) for i in readable], within)))
     found = []
