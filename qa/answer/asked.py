@@ -1,6 +1,6 @@
 """What kind of answer a question asks for (a date, a year, an age, an amount, a percentage, a weight, a duration, what a name is,
-what someone said, who said it, who holds a role), and where a passage states one: the reader's span is read only there; and which
-year it asks about, which a passage must be about to answer it."""
+what someone said, who said it, who holds a role, by how much), and where a passage states one: the reader's span is read only there;
+which year it asks about, which a passage must be about to answer it; and which of its words a passage must not state the opposite of."""
 
 from __future__ import annotations
 
