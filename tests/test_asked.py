@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.asked import Asked, another_year, answer_ranges, asked, margins, opposed, read_openly
+from qa.answer.asked import Asked, another_year, answer_ranges, asked, counted, margins, opposed, read_openly
 from qa.answer.compose import read
 from qa.reader import READER_FILE, Window, shared_reader
 
@@ -163,6 +163,22 @@ def test_the_reader_answers_only_with_the_kind_asked_for(question: str, texts: l
 def test_a_passage_stating_the_opposite_of_the_question_cannot_answer(question: str, passage: str, other: bool) -> None:
     """Applications approved do not answer how many were rejected; a passage that says both may."""
     assert opposed(question, passage) is other
+
+
+@pytest.mark.parametrize(("question", "text", "span", "cut"), [
+    ("How many H5N1 cases did Cambodia record?", "Cambodia recorded 56 cases of H5N1, 37 of them fatal.", "56 cases of H5N1, 37", "56 cases"),
+    ("How many lines of manuscript are there?", "It runs to 16 pages: 237 lines of manuscript and 26 lines of notes.",
+     "16 pages: 237 lines of manuscript and 26", "237 lines"),
+    ("How many encounters did they record?", "They combed through 53 hours of footage and observed 186 interactions.",
+     "53 hours of footage and observed 186", "53 hours of footage and observed 186"),
+    ("How many people died?", "Five people died.", "Five people", "Five people"),
+    ("What did it cost?", "It cost 56 cases of wine, 37 bottles.", "56 cases of wine, 37", "56 cases of wine, 37"),
+])
+def test_a_span_over_several_figures_is_cut_to_the_count_asked_for(question: str, text: str, span: str, cut: str) -> None:
+    """'56 cases of H5N1, 37' answers how many cases with '56 cases'; where no count is of what the question counts, the span stays."""
+    start = text.index(span)
+    s, e = counted(question, text, start, start + len(span))
+    assert text[s:e] == cut
 
 
 RECORD = ("Muir, 23, broke McColgan's 25-year-old record by 14 seconds at the Emirates Arena in Glasgow on Wednesday, with a time of "

@@ -265,6 +265,21 @@ def margins(question: str, text: str) -> list[tuple[int, int]]:
     return [(f.start, f.end) for f in text_figures(text) if f.kind not in ("year", "day") and re.search(r"\bby\s+$", text[:f.start])]
 
 
+_HOW_MANY_OF = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)", re.I)
+
+
+def counted(question: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """A span that runs over several figures ('56 cases of H5N1, 37') cut to the first count of what a 'how many' question counts
+    ('How many H5N1 cases…' -> '56 cases'); where the span holds no such count, or the question counts nothing, the span as it is."""
+    asking = _HOW_MANY_OF.search(question)
+    if not asking:
+        return start, end
+    nouns = {stem(w) for w in words(asking.group(1))}
+    inside = [f for f in text_figures(text) if start <= f.start < end]
+    match = next((f for f in inside if f.kind == "count" and f.unit and stem(f.unit) in nouns), None)
+    return (match.start, match.end) if match and len(inside) > 1 else (start, end)
+
+
 def read_openly(kind: Asked | None, question: str, ranges: list[list[tuple[int, int]]]) -> bool:
     """True when a speaker is asked for and no window attributes words to anyone the way the attribution reads them: the reader
     then reads them all, unless the question quotes the words (whoever said them, no window says who)."""

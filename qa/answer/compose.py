@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 
-from qa.answer.asked import Asked, another_year, answer_ranges, asked, enclosing, items_asked, margins, opposed, read_openly
+from qa.answer.asked import Asked, another_year, answer_ranges, asked, counted, enclosing, items_asked, margins, opposed, read_openly
 from qa.answer.conflicts import Statement, agree, disagreements, same_story, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
 from qa.answer.lexicon import HEDGES, HONORIFICS, NAME_PARTICLES, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
@@ -132,7 +132,7 @@ def read(reader: Reader, question: str, windows: list[Window]) -> list[Found]:
             found.append(Found(w, 0.0, w.centre, w.centre, ""))
             continue
         r = readings[i]
-        s, e = enclosing(ranges[i], r.start, r.end) if kind else widen(w.text, r.start, r.end)
+        s, e = enclosing(ranges[i], r.start, r.end) if kind else counted(question, w.text, *widen(w.text, r.start, r.end))
         found.append(Found(w, r.p, w.start + s, w.start + e, w.text[s:e]))
     return sorted(found, key=lambda f: (-f.p, f.window.sentence_id))
 
