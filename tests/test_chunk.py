@@ -27,6 +27,9 @@ def test_sentence_splitting_respects_abbreviations_and_decimals() -> None:
     text = "The U.S. and Japan agreed. Funding is ¥387.3 billion for FY2026. Mr. Son spoke on Jan. 5! Is it enough?\n• Next point"
     got = [text[s:e] for s, e in sentence_spans(text)]
     assert got == ["The U.S. and Japan agreed.", "Funding is ¥387.3 billion for FY2026.", "Mr. Son spoke on Jan. 5!", "Is it enough?", "Next point"]
+    timed = "The outage began at 8:45 p.m. Paris time (2:45 p.m. ET). At 9 a.m. Monday staff returned."
+    assert [timed[s:e] for s, e in sentence_spans(timed)] == ["The outage began at 8:45 p.m. Paris time (2:45 p.m. ET).",
+                                                              "At 9 a.m. Monday staff returned."]
 
 
 def test_a_sentence_ends_where_the_space_after_its_full_stop_is_missing() -> None:
