@@ -17,6 +17,7 @@ from qa.bert import Encoder, dense
 from qa.config import REPO_ROOT
 from qa.embed import minilm_path
 from qa.errors import ModelError
+from qa.text import DATELINE
 
 MODEL_DIR = REPO_ROOT / "models"
 READER_FILE = MODEL_DIR / "reader.safetensors"
@@ -122,16 +123,12 @@ def best_span(start_logits: np.ndarray, end_logits: np.ndarray, feats: Features,
     return feats.offsets[i][0], feats.offsets[j][1]
 
 
-# A wire story's dateline: '(CNN)', 'LONDON (Reuters) -', 'WASHINGTON (AP) —' at a paragraph's start.
-_DATELINE = re.compile(r"(?:[A-Z][A-Z.,' -]{1,40}\s)?\([A-Z][\w .&-]{0,30}\)\s*(?:[-—–]+\s*)?")
-
-
 def lines(text: str) -> list[tuple[int, int]]:
     """The character ranges of a text's lines, each after its dateline: an answer never runs from a headline or paragraph into the
     next, nor is the agency that filed the story."""
     out = []
     for m in re.finditer(r"[^\n]+", text):
-        dateline = _DATELINE.match(m.group())
+        dateline = DATELINE.match(m.group())
         out.append((m.start() + (dateline.end() if dateline else 0), m.end()))
     return out
 

@@ -43,6 +43,9 @@ _FURNITURE = re.compile(
     re.I,
 )
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
+# A wire story's dateline at a paragraph's start: '(CNN)A man…', 'LONDON (Reuters) - Shares…', 'WASHINGTON (AP) — The…'; not
+# 'NATO (North Atlantic Treaty Organization) said'.
+DATELINE = re.compile(r"(?:[A-Z][A-Z.,' -]{1,40}\s)?\([A-Z][\w .&-]{0,30}\)(?:(?=[A-Z])|\s*[-—–]+\s*)")
 MIN_WRAP, WRAP_WIDTH = 40, 130
 FULL_LINE = 0.6
 
@@ -105,7 +108,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
     A sentence runs across a line break inside a paragraph (hard-wrapped text, PDF lines); a blank line, a short line
     (a title, a byline, a paragraph's last line) and the first line of the text end one. Page numbers, print footers and
-    lines repeated on every page are not sentences.
+    lines repeated on every page are not sentences, nor is a dateline part of one.
     """
     lines = _lines(text)
     furniture = _furniture(text, lines)
@@ -121,7 +124,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans = [part for run in runs for sentence in _cut(text, *run, _BOUNDARY)
              for part in (_cut(text, *sentence, _ANY_BOUNDARY) if sentence[1] - sentence[0] > LONG_SENTENCE else [sentence])]
     trimmed = (_trim(text, s, e) for s, e in spans)
-    return [(s, e) for s, e in trimmed if e - s >= 2 and re.search(r"\w", text[s:e])]
+    return [(s, e) for s, e in (_undated(text, s, e) for s, e in trimmed) if e - s >= 2 and re.search(r"\w", text[s:e])]
+
+
+def _undated(text: str, start: int, end: int) -> tuple[int, int]:
+    """A sentence without the dateline that opens it: the agency that filed a story is not what its first sentence says."""
+    dateline = DATELINE.match(text, start, end)
+    return (dateline.end() if dateline and dateline.end() < end else start), end
 
 
 def _cut(text: str, start: int, end: int, boundary: re.Pattern[str]) -> list[tuple[int, int]]:

@@ -27,6 +27,9 @@ def test_sentence_splitting_respects_abbreviations_and_decimals() -> None:
     text = "The U.S. and Japan agreed. Funding is ¥387.3 billion for FY2026. Mr. Son spoke on Jan. 5! Is it enough?\n• Next point"
     got = [text[s:e] for s, e in sentence_spans(text)]
     assert got == ["The U.S. and Japan agreed.", "Funding is ¥387.3 billion for FY2026.", "Mr. Son spoke on Jan. 5!", "Is it enough?", "Next point"]
+    wired = "Man charged\n(CNN)A 32-year-old man is facing charges. LONDON (Reuters) - Shares fell. NATO (North Atlantic Treaty Organization) said so."
+    assert [wired[s:e] for s, e in sentence_spans(wired)] == ["Man charged", "A 32-year-old man is facing charges.", "Shares fell.",
+                                                              "NATO (North Atlantic Treaty Organization) said so."], "no dateline in a sentence"
     timed = "The outage began at 8:45 p.m. Paris time (2:45 p.m. ET). At 9 a.m. Monday staff returned."
     assert [timed[s:e] for s, e in sentence_spans(timed)] == ["The outage began at 8:45 p.m. Paris time (2:45 p.m. ET).",
                                                               "At 9 a.m. Monday staff returned."]

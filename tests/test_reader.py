@@ -90,6 +90,7 @@ def test_an_answer_never_runs_from_the_headline_into_the_sentence() -> None:
     ("LONDON (Reuters) - Shares fell.", ["Shares fell."]),
     ("WASHINGTON (AP) — The Senate voted.", ["The Senate voted."]),
     ("Mr Smith (Labour) said so.", ["Mr Smith (Labour) said so."]),
+    ("NATO (North Atlantic Treaty Organization) said so.", ["NATO (North Atlantic Treaty Organization) said so."]),
     ("Crash site cleared\n(CNN)Investigators left.", ["Crash site cleared", "Investigators left."]),
 ])
 def test_an_answer_is_never_the_agency_of_a_dateline(text: str, read: list[str]) -> None:

@@ -100,7 +100,14 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     if text[start:end].count("(") > text[start:end].count(")") and text[end:end + 1] == ")":
         end += 1
-    if text[start:end].endswith(")") and text[start:end].count(")") > text[start:end].count("("):
+    # A bracket the span closes without opening ends it: '2:45 p.m. ET) on Wednesday' -> '2:45 p.m. ET'.
+    depth = 0
+    for i in range(start, end):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth < 0:
+            end = i
+            break
+    while end > start and text[end - 1] in " ,;:":
         end -= 1
     # A name read from its last part is read whole: 'Adal' -> 'Jaish al Adal'.
     particles = re.search(rf"[A-Z][\w'’-]+\s+(?:(?:{'|'.join(NAME_PARTICLES)})\s+)+$", text[:start])
