@@ -22,6 +22,7 @@ import numpy as np
 from qa.answer.conflicts import differing_figure, unstated_figure
 from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, opposite_pair, phrase, replaced, tokens
 from qa.answer.figures import text_figures
+from qa.answer.lexicon import NEGATIONS
 from qa.index import Index, common_stems
 from qa.judge import Verdict
 from qa.pipeline import Engine, check_question
@@ -32,8 +33,6 @@ EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND = (
 VERDICTS = (EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND)
 # Two runs of words are one spelt two ways at this similarity of their letters ('then' and 'than': 0.75).
 RESPELT = 0.75
-# Words that turn a statement into its opposite when one side has them and the other does not.
-NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "none", "nobody", "nothing"})
 # The order of verdicts among matches: the words themselves, then a passage that states the claim (one source is enough),
 # then one that says otherwise, then part of it.
 _TIER = {EXACT: 0, CLOSE: 0, SUPPORTED: 1, CONTRADICTED: 2, PARTLY: 3, NOT_FOUND: 4}
@@ -249,8 +248,8 @@ def _compare_words(q_words: list[str], q_toks: list[str], p_words: list[str], p_
         if op == "replace" and anchored and _respelt(q_toks[i1:i2], p_toks[j1:j2]) and not {*q_toks[i1:i2], *p_toks[j1:j2]} & NEGATIONS:
             diffs.append(((i1, i2), (j1, j2), "spelling"))
             continue
-        added += [i for i in range(i1, i2) if len(q_toks[i]) > 1]
-        cut += [j for j in range(j1, j2) if len(p_toks[j]) > 1]
+        added += [i for i in range(i1, i2) if len(q_toks[i]) > 1 or q_toks[i] in NEGATIONS]
+        cut += [j for j in range(j1, j2) if len(p_toks[j]) > 1 or p_toks[j] in NEGATIONS]
         swapped += (i2 - i1) if op == "replace" else 0
     return added, cut, diffs, swapped
 
@@ -309,8 +308,9 @@ def _quote_match(index: Index, query: str, sid: int) -> _Found | None:
     if any(is_name(q_words[i], common) for i in added):
         return None  # a name the article does not give there makes it another claim, for the judge
     start, end = span[0][1], _balanced(doc_text, span[0][1], span[-1][2])
-    negated = [f"the claim has “{q_words[i]}”" for i in added if q_toks[i] in NEGATIONS]
-    negated += [f"the article has “{p_words[j]}”" for j in cut if r_toks[b0 + j] in NEGATIONS]
+    # The 't' of "can't" is shown with its word.
+    negated = [f"the claim has “{q_text[q_raw[max(i - (q_toks[i] == 't'), 0)][1]:q_raw[i][2]]}”" for i in added if q_toks[i] in NEGATIONS]
+    negated += [f"the article has “{doc_text[span[max(j - (r_toks[b0 + j] == 't'), 0)][1]:span[j][2]]}”" for j in cut if r_toks[b0 + j] in NEGATIONS]
     if negated:
         return _Found(sent.doc_id, start, end, CONTRADICTED, 0.5 + 0.4 * dice, "; ".join(negated) + ": one says the opposite of the other")
     respelt = [(i1, i2, j1, j2) for (i1, i2), (j1, j2), kind in diffs if kind == "spelling"]

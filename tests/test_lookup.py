@@ -90,6 +90,27 @@ def test_a_quote_with_a_negation_added_or_a_figure_changed_at_its_end_is_no_clos
     assert last.verdict == CONTRADICTED and "“120,000" in last.note and "150,000”" in last.note, last
 
 
+def test_a_contraction_is_a_negation(fake_engine: Engine) -> None:
+    """The 't' of "can't" negates; the note shows the word it belongs to."""
+    best = lookup(fake_engine, "The plant can't have 40 turbines and is expected to supply 120,000 homes").matches[0]
+    assert best.verdict == CONTRADICTED and "can't" in best.note, best
+    best = lookup(fake_engine, "The plant won't have 40 turbines and is expected to supply 120,000 homes").matches[0]
+    assert best.verdict == CONTRADICTED and best.note == "the article says “plant will have”, not “plant won't have”", best
+
+
+@pytest.mark.parametrize(("claim", "passage", "note"), [
+    ("The draft guidance also applies to plant-based cheese and yogurt.", "The draft guidance does not apply to plant-based cheese and yogurt.",
+     "the article says “guidance does not apply to”, not “guidance also applies to”"),
+    ("The problems have caused fires.", "The problems have not resulted in any fires.",
+     "the article says “have not resulted in any fires”, not “have caused fires”"),
+    ("Tokyo cannot pull back if Noetra misses its milestones.", "Tokyo can pull back if Noetra misses its milestones.",
+     "the article says “Tokyo can pull”, not “Tokyo cannot pull”"),
+])
+def test_a_passage_that_denies_what_the_claim_states_differs_from_it(claim: str, passage: str, note: str) -> None:
+    """A 'not' on one side only is what differs, whatever else the words share."""
+    assert [(kind, said) for kind, said, _ in differences(claim, passage, frozenset())] == [("opposite", note)]
+
+
 def test_a_word_put_for_its_opposite_is_contradicted(fake_engine: Engine) -> None:
     best = lookup(fake_engine, "The Harbor City council on Monday rejected the tidal power plant").matches[0]
     assert best.verdict == CONTRADICTED and best.doc_id == "alpha" and best.note == "the article says “approved”, not “rejected”", best
@@ -266,6 +287,8 @@ def test_real_model_verdicts(real_engine: Engine) -> None:
     split = lookup(real_engine, "The investor base will grow to 44 companies, 16 manufacturers and 28 non-manufacturers.")
     assert split.verdict == CONTRADICTED and "28 manufacturers" in split.matches[0].note, "non-manufacturers are counted apart"
     assert lookup(real_engine, "Tokyo selected Noetra on June 30").verdict == SUPPORTED, "a name the passage holds is no swap"
+    denied = lookup(real_engine, "Tokyo cannot pull back if Noetra misses its milestones.")
+    assert denied.verdict == CONTRADICTED and "cannot" in denied.matches[0].note, "the judge had called it a supported paraphrase"
     cap = lookup(real_engine, "Japan will give Noetra up to 2 trillion yen")
     assert cap.verdict == CONTRADICTED and "not “up to 2 trillion yen”" in cap.matches[0].note, "a cap is not stated by an amount under it"
     day = lookup(real_engine, "Noetra was picked on May 30")

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from qa.answer.figures import Figure, comparable, same_value, text_figures
-from qa.answer.lexicon import ANTONYMS, HONORIFICS, MONTHS, WEEKDAYS
+from qa.answer.lexicon import ANTONYMS, HONORIFICS, MONTHS, NEGATIONS, WEEKDAYS
 from qa.index import Index
 from qa.text import STOPWORDS, is_name, name_form, stem
 
@@ -133,8 +133,8 @@ def phrase(figs: list[Figure], text: str, start: int, end: int) -> str:
 
 def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[str, str, str]]:
     """What a passage says instead: for each short run of the claim's words that it replaces with words that say something (not
-    only stopwords, not across a sentence's end), its kind ('figure', 'name', 'opposite' or ''), a note, and the claim's words
-    replaced."""
+    only stopwords, not across a sentence's end), or where one of them denies what the other states ('not'), its kind ('figure',
+    'name', 'opposite' or ''), a note, and the claim's words replaced."""
     c_raw, p_raw = tokens(claim), tokens(passage)
     c_toks, p_toks = [t[0] for t in c_raw], [t[0] for t in p_raw]
     c_figs, p_figs = text_figures(claim), text_figures(passage)
@@ -144,6 +144,14 @@ def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[
             j2 = j1 + i2 - i1
         if op == "replace" and j2 - j1 > 4 and i1 == 0:  # the claim's first words, against as many of the passage's before them
             j1 = j2 - i2
+        if op != "equal" and i2 - i1 <= 4 and j2 - j1 <= 4 and _denies(c_toks[i1:i2]) != _denies(p_toks[j1:j2]):
+            # One side denies what the other states ('have not resulted in any fires' against 'have caused fires'), shown with a
+            # word either side.
+            p_said = passage[p_raw[max(j1 - 1, 0)][1]:p_raw[min(j2, len(p_raw) - 1)][2]]
+            if not re.search(r"[.!?]\s", p_said):
+                c_said = claim[c_raw[max(i1 - 1, 0)][1]:c_raw[min(i2, len(c_raw) - 1)][2]]
+                notes.append(("opposite", f"the article says “{p_said}”, not “{c_said}”", claim[c_raw[i1][1]:c_raw[i2 - 1][2]] if i2 > i1 else ""))
+            continue
         if op == "replace" and i2 - i1 <= 4 and j2 - j1 <= 4:
             c_words, p_words = c_toks[i1:i2], p_toks[j1:j2]
             if _empty(c_words) or _empty(p_words) or re.search(r"[.!?]\s", passage[p_raw[j1][1]:p_raw[j2 - 1][2]]):
@@ -161,6 +169,11 @@ def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[
     return notes
 
 
+def _denies(words: list[str]) -> bool:
+    """True for a run of words with a negation in it ('not', 'never', the 't' of "doesn't")."""
+    return any(w in NEGATIONS for w in words)
+
+
 def _empty(words: list[str]) -> bool:
     """True for a run of words that are all stopwords (pronouns, articles, conjunctions) or titles ('Mr' for 'Gordon')."""
     return all(w in STOPWORDS or w in HONORIFICS for w in words)
@@ -174,7 +187,7 @@ def _names(text: str, run: list[tuple[str, int, int]], common: frozenset[str]) -
 
 def _without(text: str, parts: list[str]) -> str:
     """A text with some of its words taken out."""
-    for part in parts:
+    for part in filter(None, parts):
         text = text.replace(part, " ")
     return text
 

@@ -53,6 +53,8 @@ PLACE_FORMS = {form: group[0] for group in [
     ("finland", "finnish"), ("poland", "polish"), ("turkey", "turkish"), ("eu", "european"),
 ] for form in group}
 
+# Words that turn a statement into its opposite when one side has them and the other does not ('t' of "doesn't").
+NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "cannot", "t"})
 # The lower-case words inside a name ('Jaish al Adal', 'Osama bin Laden', 'Ludwig van Beethoven').
 NAME_PARTICLES = ("al", "el", "bin", "ibn", "de", "del", "da", "di", "du", "van", "von", "der", "den", "la", "le")
 # Titles before a name: part of how a name is written, never a name of their own.
