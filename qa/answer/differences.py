@@ -144,9 +144,8 @@ def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[
             j2 = j1 + i2 - i1
         if op == "replace" and j2 - j1 > 4 and i1 == 0:  # the claim's first words, against as many of the passage's before them
             j1 = j2 - i2
-        if op != "equal" and i2 - i1 <= 4 and j2 - j1 <= 4 and _denies(c_toks[i1:i2]) != _denies(p_toks[j1:j2]):
-            # One side denies what the other states ('have not resulted in any fires' against 'have caused fires'), shown with a
-            # word either side.
+        if op != "equal" and i2 - i1 <= 4 and j2 - j1 <= 4 and _denial(c_toks[i1:i2], p_toks[j1:j2]):
+            # One side denies what the other states ('does not apply' against 'also applies'), shown with a word either side.
             p_said = passage[p_raw[max(j1 - 1, 0)][1]:p_raw[min(j2, len(p_raw) - 1)][2]]
             if not re.search(r"[.!?]\s", p_said):
                 c_said = claim[c_raw[max(i1 - 1, 0)][1]:c_raw[min(i2, len(c_raw) - 1)][2]]
@@ -169,9 +168,21 @@ def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[
     return notes
 
 
-def _denies(words: list[str]) -> bool:
-    """True for a run of words with a negation in it ('not', 'never', the 't' of "doesn't")."""
-    return any(w in NEGATIONS for w in words)
+def _denial(c_words: list[str], p_words: list[str]) -> bool:
+    """True when one of two aligned runs of words denies what the other states: a negation ('not', 'never', the 't' of "doesn't")
+    on one side only, and nothing else but the same words ('does not apply' against 'also applies', "can't" against 'can', "won't"
+    against 'will'; not
+    'did nothing to fix' against 'was only a temporary fix', which says it in other words)."""
+    def stated(run: list[str]) -> set[str]:
+        # 'cannot' states 'can', the 'won' of "won't" 'will'.
+        said = ["can" if w == "cannot" else "will" if w == "won" and run[i + 1:i + 2] == ["t"] else w for i, w in enumerate(run)]
+        return {stem(w) for w in said if w not in NEGATIONS and w not in STOPWORDS}
+
+    if any(w in NEGATIONS for w in c_words) == any(w in NEGATIONS for w in p_words):
+        return False
+    bare = not [w for w in c_words if w not in NEGATIONS] or not [w for w in p_words if w not in NEGATIONS]
+    c_said, p_said = stated(c_words), stated(p_words)
+    return bare or bool(c_said & p_said) or not (c_said or p_said)
 
 
 def _empty(words: list[str]) -> bool:
