@@ -371,7 +371,6 @@ def another_year(question: str, passage: str) -> bool:
 _YEAR_SPAN = re.compile(rf"\b(?:between|from)\s+({YEAR_DIGITS})\s+(?:and|to|until|through)\s+({YEAR_DIGITS})\b", re.I)
 
 
-@lru_cache(maxsize=256)
 def opposed(question: str, passage: str) -> bool:
     """True when a passage states the opposite of a word of the question and never the word itself: applications approved do not
     answer how many were rejected, the women's final not the men's."""
@@ -380,6 +379,7 @@ def opposed(question: str, passage: str) -> bool:
     return any(opposite(w, p) for w in asked_words for p in set(words(passage)))
 
 
+@lru_cache(maxsize=256)
 def _question_years(question: str) -> tuple[frozenset[str], frozenset[str], tuple[str, str] | None]:
     """The years the question's own sentence names (not one that sets the scene before it), those of them it names as points in
     time, and the span of years it asks about ('between 2012 and 2015'), if any; read once per question, not once for each

@@ -171,8 +171,7 @@ def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[
 def _denial(c_words: list[str], p_words: list[str]) -> bool:
     """True when one of two aligned runs of words denies what the other states: a negation ('not', 'never', the 't' of "doesn't")
     on one side only, and nothing else but the same words ('does not apply' against 'also applies', "can't" against 'can', "won't"
-    against 'will'; not
-    'did nothing to fix' against 'was only a temporary fix', which says it in other words)."""
+    against 'will'; not 'did nothing to fix' against 'was only a temporary fix', which says it in other words)."""
     def stated(run: list[str]) -> set[str]:
         # 'cannot' states 'can', the 'won' of "won't" 'will'.
         said = ["can" if w == "cannot" else "will" if w == "won" and run[i + 1:i + 2] == ["t"] else w for i, w in enumerate(run)]
