@@ -8,7 +8,7 @@ import re
 from enum import Enum
 from functools import lru_cache
 
-from qa.answer.differences import opposite
+from qa.answer.differences import opposite_forms
 from qa.answer.figures import Kind, candidate_spans, text_figures
 from qa.answer.lexicon import APPROX, MONTHS, NUMBER_WORDS, YEAR_DIGITS
 from qa.answer.speech import NAME, QUOTED, said
@@ -374,9 +374,10 @@ _YEAR_SPAN = re.compile(rf"\b(?:between|from)\s+({YEAR_DIGITS})\s+(?:and|to|unti
 def opposed(question: str, passage: str) -> bool:
     """True when a passage states the opposite of a word of the question and never the word itself: applications approved do not
     answer how many were rejected, the women's final not the men's."""
-    held = {stem(w) for w in words(passage)}
-    asked_words = [w for w in words(question) if w not in STOPWORDS and stem(w) not in held]
-    return any(opposite(w, p) for w in asked_words for p in set(words(passage)))
+    said = set(words(passage))
+    held = {stem(w) for w in said}
+    return any(stems & held or prefixed & said for stems, prefixed in
+               (opposite_forms(w) for w in words(question) if w not in STOPWORDS and stem(w) not in held))
 
 
 @lru_cache(maxsize=256)

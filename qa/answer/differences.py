@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qa.answer.figures import Figure, comparable, same_value, text_figures
 from qa.answer.lexicon import ANTONYMS, HONORIFICS, MONTHS, NEGATIONS, WEEKDAYS
@@ -24,16 +25,28 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(0).lower().replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
+_NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
+
+
+@lru_cache(maxsize=8192)
+def opposite_forms(word: str) -> tuple[frozenset[str], frozenset[str]]:
+    """What says the opposite of a word: the stems of its antonyms either way ('rejected' for 'accepted'), and the words it makes
+    with a negating prefix added or taken off ('unlikely' for 'likely'); nothing for a word that is not all letters."""
+    w = word.lower()
+    if not w.isalpha():
+        return frozenset(), frozenset()
+    against = ANTONYMS.get(w) or ANTONYMS.get(stem(w))
+    stems = {stem(against)} if against else set()
+    stems |= {stem(k) for k, v in ANTONYMS.items() if stem(v) == stem(w)}
+    prefixed = {p + w for p in _NEGATING_PREFIXES} | {w[len(p):] for p in _NEGATING_PREFIXES if w.startswith(p)}
+    return frozenset(stems), frozenset(x for x in prefixed if len(x) > 3 and len(w) > 3)
+
+
 def opposite(a: str, b: str) -> bool:
     """True when one word says the opposite of the other: 'accepted' and 'rejected', 'likely' and 'unlikely', 'rising' and 'falling'."""
-    a, b = a.lower(), b.lower()
-    if not a.isalpha() or not b.isalpha():
-        return False
-    for x, y in ((a, b), (b, a)):
-        against = ANTONYMS.get(x) or ANTONYMS.get(stem(x))
-        if against and stem(against) == stem(y):
-            return True
-    return any(a == prefix + b or b == prefix + a for prefix in ("un", "in", "im", "il", "ir", "dis", "non")) and min(len(a), len(b)) > 3
+    b = b.lower()
+    stems, prefixed = opposite_forms(a)
+    return b.isalpha() and (stem(b) in stems or b in prefixed)
 
 
 def opposite_pair(q_side: list[str], p_side: list[str]) -> tuple[str, str]:
