@@ -193,8 +193,11 @@ def _strip_connective(question: str) -> tuple[str, str]:
 
 
 def _pointing(tokens: list[str]) -> list[int]:
-    """Positions of pronouns that point back at the previous question."""
+    """Positions of pronouns that point back at the previous question; not in a statement that opens with a name, whose pronouns
+    stand for it ('Noetra cannot lose its funding if it misses milestones')."""
     lower = [t.lower() for t in tokens]
+    if tokens and _is_name(tokens[0], True) and lower[0] not in CONNECTIVES:
+        return []
     out = []
     for i, tok in enumerate(lower):
         before = lower[i - 1] if i else ""

@@ -48,6 +48,13 @@ def test_standalone_questions_are_left_alone(question: str) -> None:
     assert rewrite(question, FUNDING) == question
 
 
+def test_a_statement_that_opens_with_a_name_keeps_its_own_pronouns() -> None:
+    """'its' and 'it' stand for Noetra, not for what the previous question was about (typed in the chat, it had been searched as
+    'Noetra cannot lose Japan's funding if Japan misses milestones?')."""
+    claim = "Noetra cannot lose its funding if it misses milestones."
+    assert rewrite(claim, "By how much is Japan's population projected to shrink by 2040?") == claim
+
+
 def test_nothing_to_lean_on_without_a_previous_question() -> None:
     """The first question of a conversation is never rewritten."""
     assert not is_followup("and how much of that comes this year?", None)
