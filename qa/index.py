@@ -468,9 +468,16 @@ def _write_files(
 
 
 @lru_cache(maxsize=8)
+def article_name_forms(index: Index) -> dict[str, frozenset[str]]:
+    """The name forms of every word each article writes, its title included: what an article names."""
+    return {doc_id: frozenset(name_forms(f"{doc.title}\n{doc.text}")) for doc_id, doc in index.docs.items()}
+
+
+@lru_cache(maxsize=8)
 def corpus_name_forms(index: Index) -> frozenset[str]:
     """The name forms of every word the corpus writes, its outlets' names included: what a question's names are looked for in."""
-    return frozenset(form for doc in index.docs.values() for form in name_forms(f"{doc.outlet} {doc.title} {doc.text}"))
+    outlets = name_forms(" ".join(doc.outlet for doc in index.docs.values()))
+    return frozenset(outlets).union(*article_name_forms(index).values())
 
 
 @lru_cache(maxsize=8)

@@ -368,9 +368,6 @@ def another_year(question: str, passage: str) -> bool:
     return bool(points) and bool(stated) and not any(_same_time(s, y) for s in stated for y in years)
 
 
-_YEAR_SPAN = re.compile(rf"\b(?:between|from)\s+({YEAR_DIGITS})\s+(?:and|to|until|through)\s+({YEAR_DIGITS})\b", re.I)
-
-
 def opposed(question: str, passage: str) -> bool:
     """True when a passage states the opposite of a word of the question and never the word itself: applications approved do not
     answer how many were rejected, the women's final not the men's."""
@@ -378,6 +375,9 @@ def opposed(question: str, passage: str) -> bool:
     held = {stem(w) for w in said}
     return any(stems & held or prefixed & said for stems, prefixed in
                (opposite_forms(w) for w in words(question) if w not in STOPWORDS and stem(w) not in held))
+
+
+_YEAR_SPAN = re.compile(rf"\b(?:between|from)\s+({YEAR_DIGITS})\s+(?:and|to|until|through)\s+({YEAR_DIGITS})\b", re.I)
 
 
 @lru_cache(maxsize=256)

@@ -10,8 +10,8 @@ from functools import lru_cache
 from qa.answer.differences import TIME_WORD, tokens
 from qa.answer.figures import Figure, comparable, consistent, currency, day_figures, money_conversions, number_value, same_value, text_figures
 from qa.answer.lexicon import HONORIFICS, NUMBER_WORDS, ORDINALS
-from qa.index import Index, common_stems
-from qa.text import STOPWORDS, unstated_names, words
+from qa.index import Index, article_name_forms, common_stems
+from qa.text import STOPWORDS, unheld_names, words
 
 
 @dataclass(frozen=True)
@@ -153,13 +153,12 @@ def same_story(index: Index, doc_a: str, doc_b: str, question: str = "") -> bool
     """True when two articles share a name, and the second names every name of the question the first does, so that their answers
     to it can be about the same thing: a Budget's borrowing and a football club's are not two reports of one figure, nor the parent
     of Germanwings an answer to which company owns Terminix."""
-    a, b = index.docs[doc_a], index.docs[doc_b]
-    if not _story_names(a.text) & _story_names(b.text):
+    if not _story_names(index.docs[doc_a].text) & _story_names(index.docs[doc_b].text):
         return False
     if not question:
         return True
-    common = common_stems(index)
-    return not set(unstated_names(question, f"{b.title}\n{b.text}", common)) - set(unstated_names(question, f"{a.title}\n{a.text}", common))
+    common, named = common_stems(index), article_name_forms(index)
+    return not set(unheld_names(question, named[doc_b], common)) - set(unheld_names(question, named[doc_a], common))
 
 
 def disagreements(statements: list[Statement]) -> list[list[Statement]]:
