@@ -316,7 +316,7 @@ def _faithful(sentence: str, rng: random.Random) -> str:
     return sentence
 
 
-def _articles(files: dict[str, list[Path]]) -> Iterator[tuple[str, str]]:
+def news_articles(files: dict[str, list[Path]]) -> Iterator[tuple[str, str]]:
     """(group, text) of the news articles inside the claim sets (BBC, CNN/Daily Mail, 2023 web news), each once."""
     seen: set[str] = set()
     for row in _jsonl(files["xsumfaith"][0]):
@@ -341,7 +341,7 @@ def _articles(files: dict[str, list[Path]]) -> Iterator[tuple[str, str]]:
 def generated_pairs(files: dict[str, list[Path]], rng: random.Random) -> Iterator[ClaimPair]:
     """From news sentences, contrastive twins: a faithful part is supported, a copy with a figure changed and one with a word changed
     contradict it, and a distant sentence of the same article does not address it."""
-    for group, text in _articles(files):
+    for group, text in news_articles(files):
         spans = [(s, e) for s, e in sentence_spans(text) if 8 <= len(text[s:e].split()) <= 45]
         sentences = [text[s:e] for s, e in spans]
         names = sorted({m.group(0) for m in _NAME.finditer(text)})

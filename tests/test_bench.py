@@ -218,3 +218,24 @@ def test_ranking_figures() -> None:
     # The answering sentences at ranks 1 and 3: AP = (1/1 + 2/3) / 2; at rank 2 alone: AP = RR = 1/2.
     map_, mrr = reader_bench.ranking([np.array([0.9, 0.5, 0.7]), np.array([0.1, 0.2])], [[True, True, False], [True, False]])
     assert map_ == pytest.approx(((1 + 2 / 3) / 2 + 0.5) / 2) and mrr == pytest.approx((1 + 0.5) / 2)
+
+
+def test_news_questions_become_a_corpus_and_rows_that_point_at_their_articles(tmp_path: Path) -> None:
+    """The held-out tenth of the news questions is written as articles read from ../shared/train and `qa eval` rows: an answerable
+    row's answer is the span of its own article the question was written for; a near miss is an unanswerable row."""
+    import importlib.util
+
+    from qa.train import SHARED
+
+    if not (SHARED / "train").is_dir():
+        pytest.skip("../shared/train is not beside the checkout")
+    spec = importlib.util.spec_from_file_location("news_eval", Path(__file__).parents[1] / "scripts" / "news_eval.py")
+    news_eval = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(news_eval)
+    rows = [json.loads(line) for line in news_eval.materialise("held-out", tmp_path).read_text(encoding="utf-8").splitlines()]
+    written = [json.loads(line) for line in news_eval.QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    assert 0 < len(rows) < len(written) / 5 and {r["written_as"] for r in rows} == {"answerable", "nearmiss", "unanswerable"}
+    for r in rows:
+        text = (tmp_path / "corpus" / f"{r['sources'][0]}.txt").read_text(encoding="utf-8")
+        assert (r["kind"] == "factoid") == (r["written_as"] == "answerable") and r["question"].endswith("?")
+        assert all(a in text for a in r["answers"]) and (r["answers"] or r["kind"] == "unanswerable")
