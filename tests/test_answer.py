@@ -235,6 +235,11 @@ def test_a_count_ends_with_its_noun_not_the_verb_after_it(text: str, count: str 
     ("The mayor of La Paz spoke.", "Paz", "Paz"),
     ("The outage began at 8:45 p.m. Paris time (2:45 p.m. ET) on Wednesday.", "2:45 p.m. ET) on Wednesday", "2:45 p.m. ET"),
     ("It fell 4% (to £1.3bn) in 2004.", "4% (to £1.3bn)", "4% (to £1.3bn)"),
+    ("Brady plays for the New England Patriots in Boston.", "New England", "New England Patriots"),
+    ("She is an economist at Cardiff University, in Wales.", "Cardiff", "Cardiff University"),
+    ("He came on in the 83rd minute.", "83rd", "83rd"),
+    ("Sold to Cardiff in May.", "Cardiff", "Cardiff"),
+    ("Ashleigh Barty Wins Wimbledon Women's Singles Title", "Ashleigh Barty", "Ashleigh Barty"),
 ])
 def test_answer_spans_widen_to_their_unit_and_scale(text: str, span: str, widened: str) -> None:
     start = text.index(span)

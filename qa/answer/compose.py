@@ -113,6 +113,13 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
     particles = re.search(rf"[A-Z][\w'’-]+\s+(?:(?:{'|'.join(NAME_PARTICLES)})\s+)+$", text[:start])
     if particles and text[start:start + 1].isupper():
         start = particles.start()
+    # A name read without its last words is read whole: 'New England' -> 'New England Patriots', 'Cardiff' -> 'Cardiff University';
+    # not in a headline, whose every word is capitalised ('Ashleigh Barty Wins Wimbledon Women's Singles Title').
+    rest = re.match(r"(?:[ \t][A-Z][\w'’-]*)+", text[end:])
+    last = text[start:end].split()[-1:]
+    headline = sum(w[:1].isupper() for w in text[end:].split()[:6]) >= 4
+    if rest and last and last[0][:1].isupper() and not headline:
+        end += rest.end()
     return start, end
 
 
