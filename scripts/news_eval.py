@@ -22,19 +22,16 @@ from qa.evaluate import evaluate
 from qa.pipeline import Engine
 from qa.reader import READER_FILE, Reader
 from qa.train import SHARED, _held_out
-from qa.train_judge import news_articles
+from qa.train_judge import news_articles, sources
 
 QUESTIONS = REPO_ROOT / "eval" / "news_questions.jsonl"
-ARTICLES = {"xsumfaith": ["xsumfaith/xsumfaith_joined.jsonl"],
-            "summac": [f"summac_val_subset/data__{n}.json" for n in ("factcc", "polytope", "summeval")],
-            "summedits": ["summedits/data__summedits__summedits_news.json"]}
 KEYS = ("answerable_correct", "unanswerable_abstained", "false_abstention", "lead_answer_right", "gold_article_cited")
 
 
 def materialise(part: str, work: Path, shared: Path = SHARED) -> Path:
     """Write the part's articles (each checked against the sha256 its questions were written for) and questions; returns the
     question file."""
-    texts = dict(news_articles({k: [shared / "train" / f for f in v] for k, v in ARTICLES.items()}))
+    texts = dict(news_articles(sources(shared)))
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
     held = [r for r in rows if part == "all" or _held_out(r["group"])]
     if any(hashlib.sha256(texts[r["group"]].encode()).hexdigest()[:16] != r["sha256"] for r in held):
@@ -43,8 +40,10 @@ def materialise(part: str, work: Path, shared: Path = SHARED) -> Path:
     (work / "corpus").mkdir(parents=True, exist_ok=True)
     out = []
     for i, r in enumerate(held):
-        name = names.setdefault(r["group"], f"news_{len(names):03d}")
-        (work / "corpus" / f"{name}.txt").write_text(texts[r["group"]], encoding="utf-8")
+        if r["group"] not in names:
+            names[r["group"]] = f"news_{len(names):03d}"
+            (work / "corpus" / f"{names[r['group']]}.txt").write_text(texts[r["group"]], encoding="utf-8")
+        name = names[r["group"]]
         answers = [texts[r["group"]][r["answer"][0]:r["answer"][1]]] if r["answer"] else []
         out.append({"id": f"n{i:03d}", "question": r["question"], "answers": answers, "sources": [name],
                     "kind": "factoid" if answers else "unanswerable", "written_as": r["kind"]})

@@ -117,8 +117,7 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
     # not in a headline, whose every word is capitalised ('Ashleigh Barty Wins Wimbledon Women's Singles Title').
     rest = re.match(r"(?:[ \t][A-Z][\w'’-]*)+", text[end:])
     last = text[start:end].split()[-1:]
-    headline = sum(w[:1].isupper() for w in text[end:].split()[:6]) >= 4
-    if rest and last and last[0][:1].isupper() and not headline:
+    if rest and last and last[0][:1].isupper() and sum(w[:1].isupper() for w in text[end:].split()[:6]) < 4:
         end += rest.end()
     return start, end
 
