@@ -19,7 +19,7 @@ import numpy as np
 
 from qa.answer.conflicts import Statement, conversion_conflicts, disagreements, stated_differently
 from qa.answer.figures import WRITTEN_DATE, Figure, Kind, candidate_spans, comparable, date_value, money_conversions, month_number, same_value, text_figures
-from qa.answer.lexicon import WEEKDAYS
+from qa.answer.lexicon import DURATIONS, WEEKDAYS
 from qa.answer.speech import QUOTED, SPEECH, said
 from qa.index import Index
 from qa.judge import Judge, shared_judge
@@ -50,7 +50,6 @@ LEAD_CHARS = 600
 # Counts stated differently conflict only when their sentences are at least this close (about the same subject).
 SAME_SUBJECT = 0.45
 
-_DURATIONS = frozenset({"year", "month", "day", "week", "hour", "minut", "decad"})
 _NUMBERISH = frozenset(terms("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred dozen "
                              "thousand million billion trillion plus about around roughly nearly approximately"))
 
@@ -676,7 +675,7 @@ def _figure_rows(index: Index, ids: list[int], citer: _Citer) -> list[FigureRow]
         sent = index.sentences[sid]
         for fig in _figures(sent.text):
             # A count of fewer than ten ('three drugs tests', 'one London-based broker') is a detail of a sentence, not a figure.
-            if fig.kind == "count" and (not fig.unit or fig.unit in _DURATIONS or fig.value < MIN_COUNT):
+            if fig.kind == "count" and (not fig.unit or fig.unit in DURATIONS or fig.value < MIN_COUNT):
                 continue
             lo, hi = _clause(sent.text, fig.start, fig.end)
             doc = index.docs[sent.doc_id]
@@ -727,7 +726,7 @@ def _count_disagreements(index: Index, ids: list[int], citer: _Citer) -> list[Di
     for sid in ids:
         for fig in _figures(index.sentences[sid].text):
             # A bound ('more than a dozen sectors') is no side against a count it admits ('18 sectors'), nor one it does not.
-            if fig.kind == "count" and fig.unit and fig.unit not in _DURATIONS and not fig.bound:
+            if fig.kind == "count" and fig.unit and fig.unit not in DURATIONS and not fig.bound:
                 asked.setdefault((fig.unit, _qualifiers(fig)), []).append(Statement(index.sentences[sid].doc_id, fig.text, sid))
     vectors = index.sentence_vectors
     out = []

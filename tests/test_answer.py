@@ -194,7 +194,7 @@ def test_figures_are_parsed_with_their_units_and_scales() -> None:
 @pytest.mark.parametrize(("text", "share"), [
     ("Investors hold a third of the shares.", "a third"), ("Profits were cut by a third.", "a third"), ("Roughly half the staff left.", "Roughly half"),
     ("The family submitted a third bid.", None), ("She won a third term in office.", None), ("Sales rose in the second half of the year.", None),
-    ("The text was printed half an hour before the speech.", None),
+    ("The text was printed half an hour before the speech.", None), ("The hearing lasted an hour and a half.", None),
 ])
 def test_a_fraction_is_a_share_only_where_it_is_one_of_something(text: str, share: str | None) -> None:
     assert [f.text for f in text_figures(text) if f.kind == "percent"] == ([share] if share else [])
@@ -253,7 +253,8 @@ def test_answer_spans_widen_to_their_unit_and_scale(text: str, span: str, widene
     ("eighth", "ninth", False), ("Hugh Dalton", "Oliver Letwin", False), ("Gregory Ioannidis", "criminal charges in Greece", None),
     ("domestic AI foundation", "sovereign physical-AI foundation", None),
     ("More than 2.8 million DS consoles", "almost 4m DS consoles", False), ("up to ¥1 trillion", "¥1 trillion", True),
-    ("Jean-Francois Theodore", "Werner Seifert", False),
+    ("Jean-Francois Theodore", "Werner Seifert", False), ("half an hour", "30 minutes", True), ("a fortnight", "14 days", True),
+    ("two weeks", "three weeks", False), ("an hour and a half", "a 90-minute delay", None), ("three-quarters of an hour", "45 minutes", True),
 ])
 def test_answers_agree_within_rounding_and_differ_beyond_it(a: str, b: str, same: bool | None) -> None:
     assert agree(a, b) is same
@@ -273,6 +274,8 @@ def test_answers_agree_within_rounding_and_differ_beyond_it(a: str, b: str, same
     ("The threshold rose to £120,000 and homes get £200.", "The threshold rose to £120,000.", None),
     ("The threshold rose to £150,000 and homes get £200.", "The threshold rose to £120,000.", ("£150,000", "£120,000")),
     ("Standard Life owns a two per cent stake.", "Standard Life owns a 1% stake.", ("two per cent", "1%")),
+    ("The plans leaked some 30 minutes before the speech.", "The plans were printed half an hour before the speech.", None),
+    ("The plans leaked a fortnight before the vote.", "The plans were printed ten days before the vote.", ("a fortnight", "ten days")),
 ])
 def test_a_figure_or_day_a_passage_states_otherwise(claim: str, passage: str, differs: tuple[str, str] | None) -> None:
     found = differing_figure(claim, passage)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
 
-from qa.answer.lexicon import APPROX, CURRENCIES, CURRENCY_WORDS, FIGURE_WORDS, FRACTIONS, HEDGES, LOWER_BOUND, MONTHS, NUMBER_WORDS, RACE_WORDS, SCALES, UPPER_BOUND
+from qa.answer.lexicon import APPROX, CURRENCIES, CURRENCY_WORDS, FIGURE_WORDS, FRACTIONS, HEDGES, LOWER_BOUND, MINUTES_IN, MONTHS, NUMBER_WORDS, RACE_WORDS, SCALES, UPPER_BOUND
 from qa.text import STOPWORDS, stem, words
 
 
@@ -41,10 +41,14 @@ _DATE_RE = re.compile(
 # an ordinal before a noun ('a third bid', 'a third term') nor a part of a period ('the second half', 'half an hour').
 _SHARE_FOLLOWS = r"(?=\s+(?:of|the|its|their|his|her|our|all|them|those|these)\b|\s*[.,;:!?)]|\s*$)"
 _PERCENT_RE = re.compile(
-    rf"{_APPROX}(?:{_NUM}|\b(?:{'|'.join(NUMBER_WORDS)}))\s?(?:%|percent\b|per cent\b)|\b(?<!first )(?<!second )(?<!last )"
+    rf"{_APPROX}(?:{_NUM}|\b(?:{'|'.join(NUMBER_WORDS)}))\s?(?:%|percent\b|per cent\b)|\b(?<!first )(?<!second )(?<!last )(?<!and a )"
     rf"{_APPROX}(?:half|a third|one[- ]third|two[- ]thirds|a quarter|three[- ]quarters|seven[- ]tenths)\b{_SHARE_FOLLOWS}",
     re.I,
 )
+
+# A length of time in words: 'half an hour', 'a quarter of an hour', 'a day and a half', 'a fortnight'.
+_WORDED_TIME = re.compile(r"\b(?:(?P<part>half an?|a quarter of an?|three[- ]quarters of an?) (?P<of>minute|hour|day|week)"
+                          r"|an? (?P<and>minute|hour|day|week) and a half|(?:an? |one )?(?P<fortnight>fortnight))\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -297,11 +301,19 @@ def _figures(text: str) -> tuple[Figure, ...]:
                     e = s + len(m.group(0).rstrip())
                     out.append(Figure("money", cur, value, m.group(0).strip(), s, e, _approx(m.group(0)), _bound(text, s, e)))
         taken.append((span.start, span.end))
+    times = [m for m in _WORDED_TIME.finditer(text) if not any(a < m.end() and m.start() < b for a, b in taken)]
     for span in candidate_spans(text, Kind.PERCENT):
         value = _percent_value(span.text)
-        if value is not None:
+        if value is not None and not any(m.start() < span.end and span.start < m.end() for m in times):
             out.append(Figure("percent", "%", value, span.text, span.start, span.end, _approx(span.text), _bound(text, span.start, span.end)))
             taken.append((span.start, span.end))
+    for m in times:
+        part = (m.group("part") or "").lower()
+        share = 0.5 if part.startswith("half") else 0.25 if part.startswith("a quarter") else 0.75 if part else 1.5 if m.group("and") else 1.0
+        unit = stem((m.group("of") or m.group("and") or m.group("fortnight")).lower())
+        out.append(Figure("count", "minut", share * MINUTES_IN[unit], m.group(0), m.start(), m.end(), _approx(text[max(0, m.start() - 14):m.end()]),
+                          _bound(text, m.start(), m.end())))
+        taken.append((m.start(), m.end()))
     years = [(m.start(1), m.end(1)) for m in _YEAR.finditer(text)]
     for span in candidate_spans(text, Kind.COUNT):
         value = number_value(span.text)
@@ -310,7 +322,9 @@ def _figures(text: str) -> tuple[Figure, ...]:
             continue
         end = _count_end(text, span.start, _trim_words(text, span.start, span.end))
         words = text[span.start:end]
-        out.append(Figure("count", unit_noun(words), value, words, span.start, end, _approx(words), _bound(text, span.start, end)))
+        unit = unit_noun(words)
+        out.append(Figure("count", "minut" if unit in MINUTES_IN else unit, value * MINUTES_IN.get(unit, 1.0), words, span.start, end,
+                          _approx(words), _bound(text, span.start, end)))
     for a, b in years:
         if not any(x <= a < y for x, y in taken):
             out.append(Figure("year", "", float(text[a:b]), text[a:b], a, b))

@@ -25,6 +25,10 @@ RACE_WORDS = ("title", "final", "finals", "champion", "championship", "race", "s
 ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
                      "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())
 FRACTIONS = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}
+# Units of time (as stemmed) in minutes, each stated in another exactly ('two weeks' is '14 days', '30 minutes' 'half an hour');
+# months and years, whose length varies, and decades are units of their own.
+MINUTES_IN = {"second": 1 / 60, "minut": 1.0, "hour": 60.0, "day": 1440.0, "week": 10080.0, "fortnight": 20160.0}
+DURATIONS = frozenset(MINUTES_IN) | {"month", "year", "decad"}
 HEDGES = frozenset("about around roughly approximately plus nearly almost some over more than up to".split())
 APPROX = r"(?:(?:~|about |roughly |around |approximately |nearly |almost |up to |more than |over |some )\s*)?"
 LOWER_BOUND = r"\b(?:more than|over|at least|exceed\w*|above|upwards of)\b|\+|-plus\b"
