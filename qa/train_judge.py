@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import random
 import re
@@ -14,12 +15,16 @@ from pathlib import Path
 import numpy as np
 
 from qa.answer.lexicon import ANTONYMS
+from qa.config import REPO_ROOT
 from qa.judge import JUDGE_FILE, LABELS, MAX_CLAIM_TOKENS, MAX_TOKENS, Judge, claim_features
 from qa.reader import Features, sha256_of
 from qa.text import closest, sentence_spans, terms
 from qa.train import SHARED, Log, _tensors, fine_tune, quantise, split
 
 SUPPORTS, CONTRADICTS, UNADDRESSED = range(3)
+# Claims written for the news articles of the claim sets, with their evidence's offsets (docs/news-claims.md); `qa bench judge`
+# measures the judge on their held-out tenth.
+WRITTEN_CLAIMS = REPO_ROOT / "eval" / "news_claims.jsonl"
 
 
 @dataclass(frozen=True)
@@ -366,6 +371,19 @@ def generated_pairs(files: dict[str, list[Path]], rng: random.Random) -> Iterato
                 j = max(near, key=lambda j: len(wanted & set(terms(sentences[j]))) + rng.random())
                 claim = rng.choice(swaps)[1] if swaps and rng.random() < 0.5 else sentence
                 yield ClaimPair(claim, sentences[j], UNADDRESSED, "generated:unaddressed", group)
+
+
+def written_pairs(files: dict[str, list[Path]]) -> Iterator[ClaimPair]:
+    """The written claims, each against the whole sentences of its article that its evidence spans."""
+    texts = dict(news_articles(files))
+    for row in _jsonl(WRITTEN_CLAIMS):
+        text = texts[row["group"]]
+        if hashlib.sha256(text.encode()).hexdigest()[:16] != row["sha256"]:
+            raise ValueError(f"{row['group']} in ../shared/train is not the article {WRITTEN_CLAIMS.name} was written for")
+        start, end = row["evidence"]
+        spans = [(s, e) for s, e in sentence_spans(text) if s < end and e > start]
+        passage = text[spans[0][0]:spans[-1][1]] if spans else text[start:end]
+        yield ClaimPair(row["claim"], passage, LABELS.index(row["label"]), f"written:{row['label']}", row["group"])
 
 
 def build_pairs(shared: Path, seed: int) -> list[ClaimPair]:

@@ -99,6 +99,25 @@ def test_verdicts_do_not_depend_on_the_batch() -> None:
     assert all(abs(a.supports - b.supports) < 1e-4 and a.label == b.label for a, b in zip(alone, together))
 
 
+def test_written_claims_are_read_against_the_sentences_of_their_evidence() -> None:
+    """Each claim of eval/news_claims.jsonl becomes one training pair whose passage is the whole sentences of its own article that
+    its evidence spans; a tenth of the articles is held out."""
+    from qa.train import SHARED, _held_out
+    from qa.train_judge import WRITTEN_CLAIMS, news_articles, sources, written_pairs
+
+    if not (SHARED / "train").is_dir():
+        pytest.skip("../shared/train is not beside the checkout")
+    rows = [json.loads(line) for line in WRITTEN_CLAIMS.read_text(encoding="utf-8").splitlines()]
+    texts = dict(news_articles(sources(SHARED)))
+    pairs = list(written_pairs(sources(SHARED)))
+    assert len(pairs) == len(rows) and {p.label for p in pairs} == {0, 1, 2}
+    assert 0 < sum(_held_out(p.group) for p in pairs) < len(pairs) / 5
+    for row, pair in zip(rows, pairs):
+        start, end = row["evidence"]
+        at = texts[row["group"]].find(pair.passage)
+        assert pair.claim == row["claim"] and at >= 0 and at < end and at + len(pair.passage) > start
+
+
 @pytest.mark.slow
 def test_training_smoke_run_is_reproducible_with_a_fixed_seed(tmp_path: Path) -> None:
     from qa.train import SHARED
