@@ -96,8 +96,19 @@ def fnc1(root: Path) -> Iterator[Pair]:
                 yield row["Headline"], bodies[row["Body ID"]], row["Stance"] == "agree"
 
 
-SETS = {"qags": qags, "faithbench": faithbench, "covidfact": covidfact, "fnc1": fnc1, "climate_fever": climate_fever, "anli": anli, "rte": rte}
-NEWS = {"qags", "faithbench", "covidfact", "fnc1"}
+def news_claims(root: Path) -> Iterator[Pair]:
+    """Claims written for this project over news articles (docs/news-claims.md), the held-out tenth: each against the sentences its
+    evidence spans, supported or not (contradicted or not addressed)."""
+    from qa.train import _held_out
+    from qa.train_judge import SUPPORTS, sources, written_pairs
+
+    for pair in written_pairs(sources(root.parents[1])):
+        if _held_out(pair.group):
+            yield pair.claim, pair.passage, pair.label == SUPPORTS
+
+
+SETS = {"news_claims": news_claims, "qags": qags, "faithbench": faithbench, "covidfact": covidfact, "fnc1": fnc1, "climate_fever": climate_fever, "anli": anli, "rte": rte}
+NEWS = {"news_claims", "qags", "faithbench", "covidfact", "fnc1"}
 
 
 def _readings(claim: str, source: str, k: int = 3) -> list[str]:
