@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.answer.compose import markers
 from qa.answer.conflicts import differing_figure, unstated_figure
 from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, opposite_pair, phrase, replaced, tokens
 from qa.answer.figures import text_figures
@@ -27,6 +28,7 @@ from qa.index import Index, common_stems
 from qa.judge import Verdict
 from qa.pipeline import Engine, check_question
 from qa.text import STOPWORDS, is_name, unstated_names
+from qa.types import Answer, Citation
 
 EXACT, CLOSE, SUPPORTED, PARTLY, CONTRADICTED, NOT_FOUND = (
     "exact quote", "close quote", "supported paraphrase", "partly supported", "contradicted", "not found")
@@ -36,6 +38,10 @@ RESPELT = 0.75
 # The order of verdicts among matches: the words themselves, then a passage that states the claim (one source is enough),
 # then one that says otherwise, then part of it.
 _TIER = {EXACT: 0, CLOSE: 0, SUPPORTED: 1, CONTRADICTED: 2, PARTLY: 3, NOT_FOUND: 4}
+
+# How an answer in the chat words each verdict on a statement typed there.
+_SAID = {EXACT: "an article says this in these words", CLOSE: "an article says this in nearly these words",
+         SUPPORTED: "an article says this in other words", PARTLY: "an article says part of this", CONTRADICTED: "an article says otherwise"}
 
 # The judge's probability at which a passage supports or contradicts a claim (chosen on the dev lookup rows, README). A passage
 # contradicts a claim only when it is about the same thing: it holds this idf-weighted share of the claim's words; one that
@@ -468,3 +474,17 @@ def lookup(engine: Engine, text: str, k: int = 5, doc_ids: Iterable[str] | None 
         matches.append(Match(f.doc_id, doc.title, f.start, f.end, doc.text[f.start:f.end], max(0.0, min(1.0, f.score)), f.verdict,
                              note, _context(index, f.doc_id, f.start, f.end)))
     return LookupResult(query, tuple(matches))
+
+
+def checked_claim(engine: Engine, text: str, doc_ids: Iterable[str] | None = None) -> Answer:
+    """A statement typed as a question, answered as lookup checks a claim: the verdict of its best match, which is quoted; or that
+    the sources don't say it, with the nearest passages."""
+    result = lookup(engine, text, k=2, doc_ids=doc_ids)
+    found = result.verdict != NOT_FOUND
+    cites = tuple(Citation(n, m.doc_id, m.title, m.start, m.end, m.quote) for n, m in enumerate(result.matches[:1 if found else 2], 1))
+    if not found:
+        near = f" The closest passages are {markers([c.n for c in cites])}." if cites else ""
+        return Answer(result.query, f"Checked as a claim: the sources don't say this.{near}", True, cites, short=NOT_FOUND)
+    best = result.matches[0]
+    why = f" ({best.note})" if best.verdict in (PARTLY, CONTRADICTED) and best.note else ""
+    return Answer(result.query, f"Checked as a claim: {_SAID[best.verdict]} [1]{why}. “{best.quote}” [1]", False, cites, short=best.verdict)

@@ -42,6 +42,20 @@ def as_asked(question: str) -> str:
     return question if question.endswith("?") else question + "?"
 
 
+# What opens a question or a request ('Who…', 'Is…', 'Tell me…', 'Please…'); a text ending in a full stop that opens with none of
+# these states something (of the 4,891 questions in ../shared/eval and ../shared/ext, only the 13 quotes and claims do).
+_ASKING = re.compile(r"^\W*(?:what|what's|who|who's|whom|whose|when|where|why|how|which|is|isn't|are|aren't|was|wasn't|were|do|does|"
+                     r"doesn't|did|didn't|can|can't|could|will|would|should|shall|has|have|had|may|might|must|tell|list|give|show|"
+                     r"explain|describe|summari[sz]e|name|find|compare|define|identify|please|i want|i'd like|i would like|i wonder|"
+                     r"according to)\b", re.I)
+
+
+def is_statement(text: str) -> bool:
+    """True when text typed as a question states a claim instead ('Noetra is led by Toyota.'): it is checked as a claim."""
+    text = text.strip()
+    return text.endswith(".") and "?" not in text and len(text.split()) >= 4 and not _ASKING.match(text)
+
+
 _PREPOSITION = r"(?:(?:for|in|at|by|on|to|with|from|since|until|after|before|under|over|during|within|through|according to) )?"
 # Where a question asks again: ', and how many…' (the last part), and before it ', how many…' (a middle part of a list of three;
 # not ', who…' or ', which…', which after a comma open a relative clause: 'the individual…, who faced…, and who is accused…').
@@ -209,12 +223,16 @@ class Engine:
         self, question: str, doc_ids: Iterable[str] | None = None, generator: Generator | None = None,
         on_token: Callable[[str], None] | None = None,
     ) -> Answer:
-        """Answer a question from the articles, every claim cited, or say the sources don't.
+        """Answer a question from the articles, every claim cited, or say the sources don't; a statement is checked as a claim.
 
         With a generator the model writes the answer and every sentence is checked against its citation;
         when the model is missing or fails, the extractive answer is given instead.
         """
         question = check_question(question, self.settings.max_question_chars)
+        if is_statement(question):
+            from qa.lookup import checked_claim  # lookup builds on this module
+
+            return checked_claim(self, question, doc_ids)
         asked = as_asked(question)
         index = self.index()
         s = self.settings

@@ -11,7 +11,7 @@ from qa.answer.compose import Found, Judgement, compose, widen, window
 from qa.answer.conflicts import agree, differing_figure, same_story, stated_differently
 from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value, text_figures
 from qa.errors import BadInputError
-from qa.pipeline import Engine, unmentioned
+from qa.pipeline import Engine, is_statement, unmentioned
 from qa.retrieve import named_outlets, rrf
 from qa.types import Answer, Document
 
@@ -181,6 +181,16 @@ def test_restricting_to_articles(fake_engine: Engine) -> None:
 def test_bad_questions_are_refused(fake_engine: Engine, question: str, message: str) -> None:
     with pytest.raises(BadInputError, match=message):
         fake_engine.ask(question)
+
+
+@pytest.mark.parametrize(("text", "statement"), [
+    ("Noetra is led by Toyota.", True), ("Tokyo can withdraw funding if Noetra misses its milestones.", True),
+    ("Who selected Noetra.", False), ("Is Noetra led by Toyota.", False), ("Tell me who leads Noetra.", False),
+    ("Please list the members of Noetra.", False), ("Noetra is led by Toyota", False), ("Noetra's budget.", False),
+    ("Noetra is led by Toyota. Is it?", False),
+])
+def test_a_statement_is_told_from_a_question(text: str, statement: bool) -> None:
+    assert is_statement(text) is statement
 
 
 def test_figures_are_parsed_with_their_units_and_scales() -> None:
