@@ -73,7 +73,7 @@ def test_ask_text_lists_sources(built: tuple[Path, Path]) -> None:
 
 
 def test_a_statement_typed_to_ask_is_checked_as_a_claim(built: tuple[Path, Path]) -> None:
-    """A statement is not answered as if it asked something ('Noetra is led by Toyota.' had been answered 'SoftBank'): the chat
+    """A statement is not answered as if it asked something ('Noetra cannot lose its funding…' had been answered 'Tokyo'): the chat
     gives lookup's verdict on it with the passage quoted, or says the sources don't state it; a question is still answered."""
     said = [json.loads(qa("ask", text, "--json", corpus=built[0], index=built[1]).stdout)
             for text in ("Noetra is led by Toyota.", "The plan was approved by the Diet in March.", "Who selected Noetra.")]
