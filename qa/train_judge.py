@@ -373,13 +373,20 @@ def generated_pairs(files: dict[str, list[Path]], rng: random.Random) -> Iterato
                 yield ClaimPair(claim, sentences[j], UNADDRESSED, "generated:unaddressed", group)
 
 
-def written_pairs(files: dict[str, list[Path]]) -> Iterator[ClaimPair]:
-    """The written claims, each against the whole sentences of its article that its evidence spans."""
+def written_over_articles(path: Path, files: dict[str, list[Path]]) -> Iterator[tuple[dict, str]]:
+    """The rows of a set written over the news articles (eval/news_*.jsonl), each with the text of its article, checked against the
+    sha256 the row was written for."""
     texts = dict(news_articles(files))
-    for row in _jsonl(WRITTEN_CLAIMS):
+    for row in _jsonl(path):
         text = texts[row["group"]]
         if hashlib.sha256(text.encode()).hexdigest()[:16] != row["sha256"]:
-            raise ValueError(f"{row['group']} in ../shared/train is not the article {WRITTEN_CLAIMS.name} was written for")
+            raise ValueError(f"{row['group']} in ../shared/train is not the article {path.name} was written for")
+        yield row, text
+
+
+def written_pairs(files: dict[str, list[Path]]) -> Iterator[ClaimPair]:
+    """The written claims, each against the whole sentences of its article that its evidence spans."""
+    for row, text in written_over_articles(WRITTEN_CLAIMS, files):
         start, end = row["evidence"]
         spans = [(s, e) for s, e in sentence_spans(text) if s < end and e > start]
         passage = text[spans[0][0]:spans[-1][1]] if spans else text[start:end]

@@ -12,7 +12,6 @@ as `qa train reader` holds them out) a reader trained on the other nine tenths h
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +21,7 @@ from qa.evaluate import evaluate
 from qa.pipeline import Engine
 from qa.reader import READER_FILE, Reader
 from qa.train import SHARED, _held_out
-from qa.train_judge import news_articles, sources
+from qa.train_judge import sources, written_over_articles
 
 QUESTIONS = REPO_ROOT / "eval" / "news_questions.jsonl"
 KEYS = ("answerable_correct", "unanswerable_abstained", "false_abstention", "lead_answer_right", "gold_article_cited")
@@ -31,20 +30,16 @@ KEYS = ("answerable_correct", "unanswerable_abstained", "false_abstention", "lea
 def materialise(part: str, work: Path, shared: Path = SHARED) -> Path:
     """Write the part's articles (each checked against the sha256 its questions were written for) and questions; returns the
     question file."""
-    texts = dict(news_articles(sources(shared)))
-    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
-    held = [r for r in rows if part == "all" or _held_out(r["group"])]
-    if any(hashlib.sha256(texts[r["group"]].encode()).hexdigest()[:16] != r["sha256"] for r in held):
-        raise SystemExit(f"an article in {shared}/train is not the one {QUESTIONS.name} was written for")
+    held = [(r, text) for r, text in written_over_articles(QUESTIONS, sources(shared)) if part == "all" or _held_out(r["group"])]
     names: dict[str, str] = {}
     (work / "corpus").mkdir(parents=True, exist_ok=True)
     out = []
-    for i, r in enumerate(held):
+    for i, (r, text) in enumerate(held):
         if r["group"] not in names:
             names[r["group"]] = f"news_{len(names):03d}"
-            (work / "corpus" / f"{names[r['group']]}.txt").write_text(texts[r["group"]], encoding="utf-8")
+            (work / "corpus" / f"{names[r['group']]}.txt").write_text(text, encoding="utf-8")
         name = names[r["group"]]
-        answers = [texts[r["group"]][r["answer"][0]:r["answer"][1]]] if r["answer"] else []
+        answers = [text[r["answer"][0]:r["answer"][1]]] if r["answer"] else []
         out.append({"id": f"n{i:03d}", "question": r["question"], "answers": answers, "sources": [name],
                     "kind": "factoid" if answers else "unanswerable", "written_as": r["kind"]})
     questions = work / "questions.jsonl"
