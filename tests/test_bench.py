@@ -221,8 +221,9 @@ def test_ranking_figures() -> None:
 
 
 def test_news_questions_become_a_corpus_and_rows_that_point_at_their_articles(tmp_path: Path) -> None:
-    """The held-out tenth of the news questions is written as articles read from ../shared/train and `qa eval` rows: an answerable
-    row's answer is the span of its own article the question was written for; a near miss is an unanswerable row."""
+    """The held-out tenth of the news questions and claims is written as articles read from ../shared/train and `qa eval` rows: an
+    answerable row's answer is the span of its own article the question was written for; a near miss is an unanswerable row; a
+    claim is a lookup row of the kind its label says."""
     import importlib.util
 
     from qa.train import SHARED
@@ -232,9 +233,13 @@ def test_news_questions_become_a_corpus_and_rows_that_point_at_their_articles(tm
     spec = importlib.util.spec_from_file_location("news_eval", Path(__file__).parents[1] / "scripts" / "news_eval.py")
     news_eval = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(news_eval)
-    rows = [json.loads(line) for line in news_eval.materialise("held-out", tmp_path).read_text(encoding="utf-8").splitlines()]
+    every = [json.loads(line) for line in news_eval.materialise("held-out", tmp_path).read_text(encoding="utf-8").splitlines()]
+    rows, claims = [r for r in every if r["id"].startswith("n")], [r for r in every if r["id"].startswith("c")]
     written = [json.loads(line) for line in news_eval.QUESTIONS.read_text(encoding="utf-8").splitlines()]
     assert 0 < len(rows) < len(written) / 5 and {r["written_as"] for r in rows} == {"answerable", "nearmiss", "unanswerable"}
+    assert claims and {(r["written_as"], r["kind"]) for r in claims} == {("supports", "claim"), ("contradicts", "claim-contradicted"),
+                                                                         ("not addressed", "notfound")}
+    assert all((tmp_path / "corpus" / f"{r['sources'][0]}.txt").is_file() for r in claims)
     for r in rows:
         text = (tmp_path / "corpus" / f"{r['sources'][0]}.txt").read_text(encoding="utf-8")
         assert (r["kind"] == "factoid") == (r["written_as"] == "answerable") and r["question"].endswith("?")
