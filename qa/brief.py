@@ -328,13 +328,18 @@ def _prior(index: Index, sid: int, rel: dict[int, float]) -> float:
     return rel[sid] + specific + 0.2 * (sent.start < LEAD_CHARS)
 
 
+def _factual(fig: Figure) -> bool:
+    """True for a figure that states a fact of its own: not a bare number or an age, which describe someone ('Thanou, 30,')."""
+    return fig.kind != "count" or fig.unit not in ("", "age")
+
+
 def _point_pairs(index: Index, order: list[int]) -> list[Pair]:
     """Each sentence beside the earlier sentence most likely to state the same fact (close in meaning; when either states a figure,
     sharing it, with the clause around it in one stating every amount the other's does), for the judge; a sentence with none opens a
     fact of its own.
     One pair per sentence keeps the judge's work small."""
-    # A bare number ('Thanou, 30,') anchors no fact: the clause around it need not be a statement ('Kenteris, 31, and Thanou, 30').
-    figs = {i: [f for f in _figures(index.sentences[i].text) if f.kind != "count" or f.unit] for i in order}
+    # A bare number or an age ('Thanou, 30,') anchors no fact: the clause around it need not be a statement ('Kenteris, 31, and Thanou, 30').
+    figs = {i: [f for f in _figures(index.sentences[i].text) if _factual(f)] for i in order}
     row = {sid: n for n, sid in enumerate(order)}
     sims = index.sentence_vectors[order] @ index.sentence_vectors[order].T
     seeds: dict[int, str | None] = {}
@@ -675,7 +680,7 @@ def _figure_rows(index: Index, ids: list[int], citer: _Citer) -> list[FigureRow]
         sent = index.sentences[sid]
         for fig in _figures(sent.text):
             # A count of fewer than ten ('three drugs tests', 'one London-based broker') is a detail of a sentence, not a figure.
-            if fig.kind == "count" and (not fig.unit or fig.unit in DURATIONS or fig.value < MIN_COUNT):
+            if not _factual(fig) or (fig.kind == "count" and (fig.unit in DURATIONS or fig.value < MIN_COUNT)):
                 continue
             lo, hi = _clause(sent.text, fig.start, fig.end)
             doc = index.docs[sent.doc_id]
@@ -726,7 +731,7 @@ def _count_disagreements(index: Index, ids: list[int], citer: _Citer) -> list[Di
     for sid in ids:
         for fig in _figures(index.sentences[sid].text):
             # A bound ('more than a dozen sectors') is no side against a count it admits ('18 sectors'), nor one it does not.
-            if fig.kind == "count" and fig.unit and fig.unit not in DURATIONS and not fig.bound:
+            if fig.kind == "count" and _factual(fig) and fig.unit not in DURATIONS and not fig.bound:
                 asked.setdefault((fig.unit, _qualifiers(fig)), []).append(Statement(index.sentences[sid].doc_id, fig.text, sid))
     vectors = index.sentence_vectors
     out = []

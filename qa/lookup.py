@@ -241,13 +241,13 @@ def _compare_words(q_words: list[str], q_toks: list[str], p_words: list[str], p_
     added: list[int] = []
     cut: list[int] = []
     diffs = []
-    p_all = {w.lower() for w in p_words}
+    p_all = set(p_words)
     ops = difflib.SequenceMatcher(None, q_toks, p_toks, autojunk=False).get_opcodes()
     for n, (op, i1, i2, j1, j2) in enumerate(ops):
         if op == "equal":
             continue
         anchored = (n > 0 and ops[n - 1][0] == "equal") or (n + 1 < len(ops) and ops[n + 1][0] == "equal")
-        kind = diff_kind(q_words[i1:i2], p_words[j1:j2], p_all, common, set(q_toks)) if op == "replace" and anchored else ""
+        kind = diff_kind(q_words[i1:i2], p_words[j1:j2], p_all, common, set(q_words)) if op == "replace" and anchored else ""
         if kind and i2 - i1 <= 4 and j2 - j1 <= 4:
             diffs.append(((i1, i2), (j1, j2), kind))
             continue
@@ -347,28 +347,28 @@ def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozens
     """What a passage does with a claim, given the judge's verdict on the pair: (verdict, score, note).
 
     A passage about the same thing that states one of the claim's figures differently contradicts it whatever the judge says;
-    so does one that holds the rest of the claim but names someone else where the claim names someone it never names, or has
+    so does one that holds the rest of the claim but names someone else (or another month or weekday) where the claim names someone it never names, or has
     two of its names the other way round ('TCI said it would prefer to see Deutsche Boerse return…').
     A passage that does not name everyone the claim names, or states one of its figures differently or not at all, does not support
-    it. One the judge calls contradicting contradicts only where it puts words of its own in place of some of the claim's: the note
-    says which.
+    it. One the judge calls contradicting contradicts only where it puts a figure, name or opposite of its own in place of some of
+    the claim's words: the note says which.
     """
     share, missing = claim_share(index, claim, passage)
     stated_otherwise = differing_figure(claim, passage)
     differing = changed_figure(index, claim, passage, share, stated_otherwise)
     if differing:
         return CONTRADICTED, max(v.contradicts, share), f"the article says “{differing[1].text}”, not “{differing[0].text}”"
-    swapped = replaced(index, claim, passage, common, ("name", "opposite", "role"))
+    swapped = replaced(index, claim, passage, common, ("name", "date", "opposite", "role"))
     if swapped:
         return CONTRADICTED, max(v.contradicts, share), "; ".join(swapped)
     if (v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common) and not stated_otherwise
             and not unstated_figure(claim, passage)):
         return SUPPORTED, v.supports, "the passage states this in other words"
-    # A contradiction says what differs: the passage must put words of its own in place of some of the claim's.
+    # A contradiction says what differs: the passage must put a figure, name or opposite of its own in place of some of the
+    # claim's words. Other words in place of the claim's are most often the same thing said another way ('banned' for 'barred',
+    # 'annually' for 'a year'), which the judge takes for a contradiction.
     found = differences(claim, passage, common) if v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE else []
-    if found:
-        # A figure, name or opposite the passage states is what differs; other replaced words only where it states none.
-        notes = [note for kind, note, _ in found if kind] or [note for _, note, _ in found]
+    if notes := [note for kind, note, _ in found if kind]:
         return CONTRADICTED, v.contradicts, "; ".join(notes)
     if share >= ABOUT_SHARE:
         # Every word and figure of the claim may be here and the judge still unsure they say the same thing (another order).

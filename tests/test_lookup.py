@@ -166,6 +166,8 @@ def test_two_names_the_other_way_round_are_contradicted(fake_engine: Engine, cor
     ("Northgate was bought by Alvarion.", "Alvarion bought Northgate last year.", False),
     ("Rivera ran the 100m final at the Games in Lisbon.", "At the Lisbon Games, Rivera ran the 100m final.", False),
     ("Shares in Halden rose 4% on Monday after the offer from Brightwater.", "Shares in Halden closed up 4% on Monday after Brightwater's offer.", False),
+    ("A blast at a chemical plant in Zhangzhou, southeastern Fujian, injured six people.",
+     "An explosion at a chemical plant in Fujian's southeastern Zhangzhou injured six people.", False),
 ])
 def test_names_the_other_way_round(claim: str, passage: str, swapped: bool) -> None:
     """Two names put the other way round about a word both sentences put between them, in one clause and with no preposition
@@ -346,6 +348,38 @@ def test_a_contradiction_says_what_the_passage_states_instead(fake_engine: Engin
     assert verdict != CONTRADICTED
     verdict, _, note = _compare(index, claim, "The council rejected the tidal plant in March.", sure, frozenset())
     assert verdict == CONTRADICTED and "rejected" in note
+
+
+def test_words_said_another_way_are_no_contradiction(fake_engine: Engine) -> None:
+    """However sure the judge, other words in the claim's place ('banned' for 'barred') or a capital for its country ('Moscow' for
+    'Russian') contradict nothing; another month does."""
+    index = fake_engine.index()
+    sure = Verdict(supports=0.05, contradicts=0.9, unaddressed=0.05)
+    reworded = _compare(index, "The council barred the engineer from the harbour site.", "The council banned the engineer from the harbour site.",
+                        sure, frozenset())
+    assert reworded[0] != CONTRADICTED
+    assert _compare(index, "Russian jets struck the harbour on Monday.", "Moscow's jets struck the harbour on Monday.", sure, frozenset())[0] != CONTRADICTED
+    verdict, _, note = _compare(index, "The council approved the tidal plant in March.", "The council approved the tidal plant in May.", sure, frozenset())
+    assert verdict == CONTRADICTED and "“May”" in note and "“March”" in note
+
+
+def test_a_passage_about_something_else_contradicts_nothing(fake_engine: Engine) -> None:
+    """A passage that shares one word with a claim ('based' of 'Tokyo-based') is not about it, whatever names it gives; nor is a
+    bare number ('37', an age) set against a count of something ('six years'), nor a date the claim also states against its other."""
+    index = fake_engine.index()
+    sure = Verdict(supports=0.05, contradicts=0.9, unaddressed=0.05)
+    assert claim_share(index, "Noetra is based in Osaka.", "A Tokyo-based startup called Sakana launched a system in June.")[0] == 0.0
+    assert _compare(index, "Noetra is based in Osaka.", "A Tokyo-based startup called Sakana launched a system in June.", sure,
+                    frozenset())[0] == NOT_FOUND
+    assert _compare(index, "Officer Roy Oliver had served with the police force for six years.",
+                    "Officer Roy Oliver, 37, was fired by the police force.", sure, frozenset())[0] != CONTRADICTED
+    verdict, _, note = _compare(index, "Officer Roy Oliver was 47 years old when the police force fired him.",
+                                "Officer Roy Oliver, 37, was fired by the police force.", sure, frozenset())
+    assert verdict == CONTRADICTED and "“37”" in note, "an age is set against an age"
+    assert _compare(index, "Rockstar pushed the game's launch back from 27 January to 24 March.",
+                    "Rockstar has delayed the game's launch until 24 March.", sure, frozenset())[0] != CONTRADICTED
+    assert _compare(index, "Rockstar will launch the game on 27 January.", "Rockstar will launch the game on 24 March.", sure,
+                    frozenset())[0] == CONTRADICTED
 
 
 def test_a_figure_in_other_words_is_held_by_the_passage(fake_engine: Engine) -> None:

@@ -9,7 +9,7 @@ from enum import Enum
 from functools import lru_cache
 
 from qa.answer.differences import opposite_forms
-from qa.answer.figures import Kind, candidate_spans, text_figures
+from qa.answer.figures import AGE, Kind, candidate_spans, text_figures
 from qa.answer.lexicon import APPROX, MONTHS, NUMBER_WORDS, YEAR_DIGITS
 from qa.answer.speech import NAME, QUOTED, said
 from qa.text import STOPWORDS, sentence_spans, stem, words
@@ -72,9 +72,6 @@ _BOUND_YEAR = _year_after("since|after|before|until|till|between|from|through|by
 _PASSAGE_BOUND = _year_after("since|until|till|before|after")
 _HAS_MONTH = re.compile(rf"\b{MONTHS}\b")
 _YEAR = re.compile(rf"\b{YEAR_DIGITS}(?:s\b|\b)")
-_AGE = re.compile(r"\b(?:aged?|ages|turn|turns|turned|turning) (\d{1,3})\b|\b(\d{1,3})(?:-year-old|-years-old| years? old)\b"
-                  r"|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<=\()(\d{1,3})(?=\))|\b(?i:now) (\d{1,3})(?=,)"
-                  r"|\b[A-Z][\w'’-]+, (\d{1,3})(?=\.(?:\s|$))")
 
 
 # 'Who is Malcolm Glazer?', 'What is Noetra?': a name and nothing else, answered by what the articles call it. A role ('Who is
@@ -345,7 +342,7 @@ def _figure_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int
     elif kind is Asked.YEAR:
         found = [(m.start(), m.end()) for m in _YEAR.finditer(text)]
     else:
-        found = [(m.start(g), m.end(g)) for m in _AGE.finditer(text) for g in range(1, 7) if m.group(g) and 0 < int(m.group(g)) < 125]
+        found = [(m.start(g), m.end(g)) for m in AGE.finditer(text) for g in range(1, 7) if m.group(g) and 0 < int(m.group(g)) < 125]
     return sorted({(_range_start(text, s), e) for s, e in found})
 
 

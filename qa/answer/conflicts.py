@@ -127,11 +127,16 @@ def differing_figure(claim: str, passage: str) -> tuple[Figure, Figure] | None:
             if not exact or any(_equal(fc, fp) for fp in stated):
                 continue
             return fc, exact[0]
-        other = next((fp for fp in same_way or said if _same_figure(fc, fp, claimed=True) is False), None)
+        # A count of something ('six years', '2,000 adults') is not set against a bare number ('37', an age), nor a bare one against it.
+        other = next((fp for fp in same_way or said if _same_figure(fc, fp, claimed=True) is False
+                      and (fc.kind != "count" or bool(fc.unit) == bool(fp.unit))), None)
         if other:
             return fc, other
-    days = day_figures(passage)
-    day = next(((fc, days[0]) for fc in day_figures(claim) if days and fc.value not in {d.value for d in days}), None)
+    # Days as years below: one the claim states that the passage does not, where the passage states one the claim does not
+    # ('pushed back from 27 January to 24 March' is not contradicted by 'delayed until 24 March').
+    c_days = day_figures(claim)
+    p_days = [d for d in day_figures(passage) if d.value not in {fc.value for fc in c_days}]
+    day = next(((fc, p_days[0]) for fc in c_days if p_days and fc.value not in {d.value for d in day_figures(passage)}), None)
     if day:
         return day
     # A year the claim states that the passage does not, where the passage states one the claim does not ('by 2050' against 'by 2040').

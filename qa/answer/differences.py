@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.answer.figures import Figure, comparable, same_value, text_figures
-from qa.answer.lexicon import ANTONYMS, HONORIFICS, MONTHS, NEGATIONS, WEEKDAYS
+from qa.answer.lexicon import ANTONYMS, CAPITALS, HONORIFICS, MONTHS, NEGATIONS, WEEKDAYS
 from qa.index import Index
 from qa.text import STOPWORDS, is_name, name_form, stem
 
@@ -54,20 +54,31 @@ def opposite_pair(q_side: list[str], p_side: list[str]) -> tuple[str, str]:
     return next((q, p) for q in q_side for p in p_side if opposite(q, p))
 
 
+def _forms(names: list[str]) -> set[str]:
+    """The forms names are matched by, a capital's country's too ('Moscow' is 'Russia' as a party to what happens)."""
+    return {name_form(w) for w in names} | {name_form(CAPITALS[w.lower()]) for w in names if w.lower() in CAPITALS}
+
+
 def diff_kind(q_side: list[str], p_side: list[str], p_all: set[str], common: frozenset[str], q_all: set[str] = frozenset()) -> str:
-    """'figure', 'name' or 'opposite' when two replaced runs of words state a different number or name, or the opposite ('rejected'
-    for 'accepted'), else ''; names that open with the same four letters are one name in two forms ('British' and 'Britain'), and
-    a name the claim gives elsewhere (`q_all`) is no other name ('Noetra is led by Toyota' against 'The project is led by Noetra')."""
+    """'figure', 'date', 'name' or 'opposite' when two replaced runs of words state a different number, month or weekday, or name,
+    or the opposite ('rejected' for 'accepted'), else ''. Names that open with the same four letters are one name in two forms ('British' and 'Britain'); a
+    name the other text gives elsewhere, in any form, is no other name ('Noetra is led by Toyota' against 'The project is led by
+    Noetra'; 'Russian bombing' against 'Moscow stops bombing'); and a weekday or month is no name ('May' for 'March' is a date,
+    'Twitter' for 'Sunday' nothing)."""
     if not q_side or not p_side:
         return ""
     if any(w[0].isdigit() for w in q_side) and any(w[0].isdigit() for w in p_side):
         return "figure"
+    if any(TIME_WORD.fullmatch(w) for w in q_side) and any(TIME_WORD.fullmatch(w) for w in p_side):
+        return "date"
     if len(q_side) <= 2 and len(p_side) <= 2 and any(opposite(q, p) for q in q_side for p in p_side):
         return "opposite"
-    q_names = [w.lower() for w in q_side if is_name(w, common)]
-    p_names = [w.lower() for w in p_side if is_name(w, common)]
-    if (q_names and p_names and not set(q_names) & p_all and not set(p_names) & q_all
-            and not {name_form(w) for w in q_names} & {name_form(w) for w in p_names}):
+    q_names = [w for w in q_side if is_name(w, common)]
+    p_names = [w for w in p_side if is_name(w, common)]
+    timed = {bool(TIME_WORD.fullmatch(w)) for w in q_names + p_names}
+    q_forms, p_forms = _forms(q_names), _forms(p_names)
+    p_named, q_named = (_forms([w for w in words if is_name(w, common)]) for words in (p_all, q_all))
+    if q_names and p_names and timed == {False} and not q_forms & p_named and not p_forms & q_named and not q_forms & p_forms:
         return "name"
     return ""
 
@@ -111,11 +122,15 @@ def _roles(text: str, common: frozenset[str]) -> tuple[list[_Name], dict[str, li
 
 
 def _around(text: str, names: list[_Name], at: int, prepositions: set[int]) -> set[tuple[str, str]]:
-    """The ordered pairs of names a word at position `at` stands between: within ROLE_REACH words of it, in one clause, and with no
-    preposition between either and the word."""
+    """The ordered pairs of names a word at position `at` stands between: within ROLE_REACH words of it, in one clause, with no
+    preposition between either and the word, and neither set off from it by a comma alone (a place described, not a party to
+    the word: 'in Fujian, southeastern China' is 'in China's southeastern Fujian')."""
+    _, start, end = tokens(text)[at]
     pairs = set()
-    for a in (n for n in names if at - ROLE_REACH <= n.last < at and not any(n.last < k < at for k in prepositions)):
-        for b in (n for n in names if at < n.first <= at + ROLE_REACH and not any(at < k < n.first for k in prepositions)):
+    for a in (n for n in names if at - ROLE_REACH <= n.last < at and not any(n.last < k < at for k in prepositions)
+              and text[n.end:start].strip() != ","):
+        for b in (n for n in names if at < n.first <= at + ROLE_REACH and not any(at < k < n.first for k in prepositions)
+                  and text[end:n.start].strip() != ","):
             if a.form != b.form and not _CLAUSE_BREAK.search(text[a.end:b.start]):
                 pairs.add((a.form, b.form))
     return pairs
@@ -168,8 +183,8 @@ def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[
             c_words, p_words = c_toks[i1:i2], p_toks[j1:j2]
             if _empty(c_words) or _empty(p_words) or re.search(r"[.!?]\s", passage[p_raw[j1][1]:p_raw[j2 - 1][2]]):
                 continue  # 'They' for 'McManus and Magnier', 'the' for 'Sony's', 'investment vehicle. Mr' for 'while' say nothing
-            kind = diff_kind([claim[s:e] for _, s, e in c_raw[i1:i2]], [passage[s:e] for _, s, e in p_raw[j1:j2]], set(p_toks), common,
-                             set(c_toks))
+            kind = diff_kind([claim[s:e] for _, s, e in c_raw[i1:i2]], [passage[s:e] for _, s, e in p_raw[j1:j2]],
+                             {passage[s:e] for _, s, e in p_raw}, common, {claim[s:e] for _, s, e in c_raw})
             if kind == "name":
                 said, claimed = _names(passage, p_raw[j1:j2], common), _names(claim, c_raw[i1:i2], common)
             elif kind == "opposite":
@@ -217,7 +232,8 @@ def _without(text: str, parts: list[str]) -> str:
 
 def claim_share(index: Index, claim: str, passage: str) -> tuple[float, list[str]]:
     """The idf-weighted share of a claim's content words a passage holds, and the words it lacks; the words of a figure the
-    passage states in other words ('$5 billion' as '$5bn') are held."""
+    passage states in other words ('$5 billion' as '$5bn') are held. A passage that holds only one of several is about something
+    else however rare that word is: 'based' of 'Tokyo-based' is no sign that a passage says where Noetra is based, so it holds none."""
     held = {stem(w) if w.isalpha() else w for w, _, _ in tokens(passage)}
     p_figs = text_figures(passage)
     stated = [(f.start, f.end) for f in text_figures(claim) if any(comparable(f, g) and same_value(f, g, loose=False) for g in p_figs)]
@@ -230,7 +246,8 @@ def claim_share(index: Index, claim: str, passage: str) -> tuple[float, list[str
                 held.add(key)
     weights = {t: index.sentence_lexical.idf_of(t) for t in words}
     total = sum(weights.values())
-    share = sum(w for t, w in weights.items() if t in held) / total if total else 0.0
+    kept = [t for t in words if t in held]
+    share = sum(weights[t] for t in kept) / total if len(kept) > 1 else 0.0
     return share, [words[t] for t in words if t not in held]
 
 
@@ -245,8 +262,8 @@ def changed_figure(index: Index, claim: str, passage: str, share: float, differi
 
 def replaced(index: Index, claim: str, passage: str, common: frozenset[str], kinds: tuple[str, ...] = ("name",)) -> list[str]:
     """Notes on what a passage puts in place of the claim's words, of each kind asked for, when it holds the rest of the claim:
-    a name where the claim names someone it never names ('name'), a word that says the opposite ('opposite'), two of the claim's
-    names the other way round ('role')."""
+    a name where the claim names someone it never names ('name'), another month or weekday ('date'), a word that says the
+    opposite ('opposite'), two of the claim's names the other way round ('role')."""
     found = differences(claim, passage, common)
     notes = []
     for kind in kinds:

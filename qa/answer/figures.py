@@ -315,6 +315,7 @@ def _figures(text: str) -> tuple[Figure, ...]:
                           _bound(text, m.start(), m.end())))
         taken.append((m.start(), m.end()))
     years = [(m.start(1), m.end(1)) for m in _YEAR.finditer(text)]
+    ages = list(AGE.finditer(text))
     for span in candidate_spans(text, Kind.COUNT):
         value = number_value(span.text)
         scored = re.search(r"\d[-–]$", text[:span.start]) or re.match(r"\d+[-–]\d", text[span.start:])
@@ -323,6 +324,8 @@ def _figures(text: str) -> tuple[Figure, ...]:
         end = _count_end(text, span.start, _trim_words(text, span.start, span.end))
         words = text[span.start:end]
         unit = unit_noun(words)
+        if unit in ("", "year", "old") and any(m.start(g) <= span.start < m.end(g) for m in ages for g in range(1, 7) if m.group(g)):
+            unit = "age"
         out.append(Figure("count", "minut" if unit in MINUTES_IN else unit, value * MINUTES_IN.get(unit, 1.0), words, span.start, end,
                           _approx(words), _bound(text, span.start, end)))
     for a, b in years:
@@ -362,5 +365,10 @@ def comparable(a: Figure, b: Figure) -> bool:
 
 
 _YEAR = re.compile(r"\b(?:FY\s?)?((?:19|20)\d\d)\b")
+# Where a number is someone's age ('aged 15', '17 years old', '34-year-old', 'Roy Oliver, 37, fired…', '(37)'): the age is the
+# group that matched.
+AGE = re.compile(r"\b(?:aged?|ages|turn|turns|turned|turning) (\d{1,3})\b|\b(\d{1,3})(?:-year-old|-years-old| years? old)\b"
+                 r"|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<=\()(\d{1,3})(?=\))|\b(?i:now) (\d{1,3})(?=,)"
+                 r"|\b[A-Z][\w'’-]+, (\d{1,3})(?=\.(?:\s|$))")
 _LOWER_BOUND = re.compile(LOWER_BOUND, re.I)
 _UPPER_BOUND = re.compile(UPPER_BOUND, re.I)

@@ -56,6 +56,11 @@ PLACE_FORMS = {form: group[0] for group in [
     ("ireland", "irish"), ("spain", "spanish"), ("sweden", "swedish"), ("denmark", "danish"), ("norway", "norwegian"),
     ("finland", "finnish"), ("poland", "polish"), ("turkey", "turkish"), ("eu", "european"),
 ] for form in group}
+# Capitals news uses for their country's government ('Moscow denies…'): no other party than the country where one text names the
+# capital and the other the country, though a capital named is not the country stated.
+CAPITALS = {"moscow": "russia", "kremlin": "russia", "beijing": "china", "washington": "us", "london": "uk", "tokyo": "japan",
+            "paris": "france", "berlin": "germany", "kyiv": "ukraine", "kiev": "ukraine", "tehran": "iran", "damascus": "syria",
+            "brussels": "eu"}
 
 # Words that turn a statement into its opposite when one side has them and the other does not ('t' of "doesn't").
 NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "cannot", "t"})
