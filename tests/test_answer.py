@@ -247,7 +247,12 @@ def test_a_count_ends_with_its_noun_not_the_verb_after_it(text: str, count: str 
     ("It fell 4% (to £1.3bn) in 2004.", "4% (to £1.3bn)", "4% (to £1.3bn)"),
     ("Brady plays for the New England Patriots in Boston.", "New England", "New England Patriots"),
     ("She is an economist at Cardiff University, in Wales.", "Cardiff", "Cardiff University"),
-    ("He came on in the 83rd minute.", "83rd", "83rd"),
+    ("He came on in the 83rd minute.", "83rd", "83rd minute"),
+    ("The city was sealed up in the 18th century.", "18th", "18th century"),
+    ("She finished third in the race.", "third", "third"),
+    ("EDF chief executive Vincent de Rivaz said so.", "Vincent", "Vincent de Rivaz"),
+    ("He told Sydney Radio 2GB it was worse.", "Sydney Radio", "Sydney Radio 2GB"),
+    ("Paris 2024 was a success.", "Paris", "Paris"),
     ("Sold to Cardiff in May.", "Cardiff", "Cardiff"),
     ("Ashleigh Barty Wins Wimbledon Women's Singles Title", "Ashleigh Barty", "Ashleigh Barty"),
 ])

@@ -113,12 +113,17 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
     particles = re.search(rf"[A-Z][\w'’-]+\s+(?:(?:{'|'.join(NAME_PARTICLES)})\s+)+$", text[:start])
     if particles and text[start:start + 1].isupper():
         start = particles.start()
-    # A name read without its last words is read whole: 'New England' -> 'New England Patriots', 'Cardiff' -> 'Cardiff University';
-    # not in a headline, whose every word is capitalised ('Ashleigh Barty Wins Wimbledon Women's Singles Title').
-    rest = re.match(r"(?:[ \t][A-Z][\w'’-]*)+", text[end:])
+    # A name read without its last words is read whole: 'New England' -> 'New England Patriots', 'Cardiff' -> 'Cardiff University',
+    # 'Vincent' -> 'Vincent de Rivaz', 'Sydney Radio' -> 'Sydney Radio 2GB'; not in a headline, whose every word is capitalised
+    # ('Ashleigh Barty Wins Wimbledon Women's Singles Title').
+    rest = re.match(rf"(?:[ \t](?:(?:{'|'.join(NAME_PARTICLES)})[ \t])?(?:[A-Z]|\d+[A-Z])[\w'’-]*)+", text[end:])
     last = text[start:end].split()[-1:]
     if rest and last and last[0][:1].isupper() and sum(w[:1].isupper() for w in text[end:].split()[:6]) < 4:
         end += rest.end()
+    # An ordinal is read with what it ranks: '83rd' -> '83rd minute', '18th' -> '18th century'.
+    ranked = re.match(r" ([a-z]+)\b", text[end:]) if re.fullmatch(r"\d+(?:st|nd|rd|th)", text[start:end], re.I) or text[start:end].lower() in ORDINALS else None
+    if ranked and ranked.group(1) not in STOPWORDS:
+        end += ranked.end()
     return start, end
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.answer.lexicon import NAME_PARTICLES
 from qa.text import STOPWORDS
 
-NAME = r"(?:[A-Z][\w'’.-]*\s){0,4}[A-Z][\w'’.-]*"
+# A name: up to five capitalised words, a particle between two of them ('Vincent de Rivaz', 'Jaish al Adal').
+NAME = rf"(?:[A-Z][\w'’.-]*\s(?:(?:{'|'.join(NAME_PARTICLES)})\s)?){{0,4}}[A-Z][\w'’.-]*"
 SPEECH = (r"(?:said|says|told|stated|noted|added|argued|warned|explained|wrote|reported|reports|flags|flagged|insisted|insists|"
           r"claimed|claims|admitted|stressed|confirmed|denied|announced|revealed|suggested|replied|urged|commented)")
 TITLES = re.compile(r"^(?:.*\b(?:Minister|President|Secretary|Chairman|Chair|CEO|Director|Governor|Mayor|Professor|Senator|Spokesperson|"
