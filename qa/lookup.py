@@ -477,8 +477,8 @@ def lookup(engine: Engine, text: str, k: int = 5, doc_ids: Iterable[str] | None 
 
 
 def checked_claim(engine: Engine, text: str, doc_ids: Iterable[str] | None = None) -> Answer:
-    """A statement typed as a question, answered as lookup checks a claim: the verdict of its best match, which is quoted; or that
-    the sources don't say it, with the nearest passages."""
+    """A statement typed as a question, or a question whether one holds, answered as lookup checks a claim: the verdict of its best
+    match, which is quoted; or that the sources don't say it, with the nearest passages."""
     result = lookup(engine, text, k=2, doc_ids=doc_ids)
     found = result.verdict != NOT_FOUND
     cites = tuple(Citation(n, m.doc_id, m.title, m.start, m.end, m.quote) for n, m in enumerate(result.matches[:1 if found else 2], 1))

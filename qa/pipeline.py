@@ -42,18 +42,27 @@ def as_asked(question: str) -> str:
     return question if question.endswith("?") else question + "?"
 
 
+# The verbs that open a question to be answered yes or no ('Is…', "Didn't…").
+_AUXILIARY = (r"(?:is|isn't|are|aren't|was|wasn't|were|weren't|do|does|doesn't|did|didn't|can|can't|could|couldn't|will|won't|would|"
+              r"wouldn't|should|shall|has|hasn't|have|haven't|had|hadn't|may|might|must)")
 # What opens a question or a request ('Who…', 'Is…', 'Tell me…', 'Please…'); a text ending in a full stop that opens with none of
 # these states something (of the 4,891 questions in ../shared/eval and ../shared/ext, only the 13 quotes and claims do).
-_ASKING = re.compile(r"^\W*(?:what|what's|who|who's|whom|whose|when|where|why|how|which|is|isn't|are|aren't|was|wasn't|were|do|does|"
-                     r"doesn't|did|didn't|can|can't|could|will|would|should|shall|has|have|had|may|might|must|tell|list|give|show|"
+_ASKING = re.compile(rf"^\W*(?:what|what's|who|who's|whom|whose|when|where|why|how|which|{_AUXILIARY}|tell|list|give|show|"
                      r"explain|describe|summari[sz]e|name|find|compare|define|identify|please|i want|i'd like|i would like|i wonder|"
                      r"according to)\b", re.I)
+# A question to be answered yes or no: an auxiliary, then not a request ('Can you tell me…', 'Do you know…') nor 'there'.
+_YES_NO = re.compile(rf"^\W*{_AUXILIARY}\s+(?!(?:you|i|we|there)\b)", re.I)
 
 
-def is_statement(text: str) -> bool:
-    """True when text typed as a question states a claim instead ('Noetra is led by Toyota.'): it is checked as a claim."""
+def checks_a_claim(text: str) -> bool:
+    """True when text typed as a question is checked as a claim: it states one ('Noetra is led by Toyota.'), or asks whether one
+    holds ('Is Noetra led by Toyota?'; not 'Is it X or Y?', nor a question of several parts), which a span of the best sentence
+    could not answer."""
     text = text.strip()
-    return text.endswith(".") and "?" not in text and len(text.split()) >= 4 and not _ASKING.match(text)
+    if text.endswith(".") and "?" not in text:
+        return len(text.split()) >= 4 and not _ASKING.match(text)
+    return (text.endswith("?") and text.count("?") == 1 and bool(_YES_NO.match(text)) and not re.search(r"\bor\b", text, re.I)
+            and len(question_parts(text)) == 1)
 
 
 _PREPOSITION = r"(?:(?:for|in|at|by|on|to|with|from|since|until|after|before|under|over|during|within|through|according to) )?"
@@ -223,16 +232,20 @@ class Engine:
         self, question: str, doc_ids: Iterable[str] | None = None, generator: Generator | None = None,
         on_token: Callable[[str], None] | None = None,
     ) -> Answer:
-        """Answer a question from the articles, every claim cited, or say the sources don't; a statement is checked as a claim.
+        """Answer a question from the articles, every claim cited, or say the sources don't; a statement, or a question whether one
+        holds, is checked as a claim.
 
         With a generator the model writes the answer and every sentence is checked against its citation;
         when the model is missing or fails, the extractive answer is given instead.
         """
         question = check_question(question, self.settings.max_question_chars)
-        if is_statement(question):
+        if checks_a_claim(question):
             from qa.lookup import checked_claim  # lookup builds on this module
 
-            return checked_claim(self, question, doc_ids)
+            checked = checked_claim(self, question, doc_ids)
+            # A question whether something holds that no passage addresses as a claim is read as any question is.
+            if not (checked.abstained and question.rstrip().endswith("?")):
+                return checked
         asked = as_asked(question)
         index = self.index()
         s = self.settings

@@ -74,15 +74,18 @@ def test_ask_text_lists_sources(built: tuple[Path, Path]) -> None:
 
 def test_a_statement_typed_to_ask_is_checked_as_a_claim(built: tuple[Path, Path]) -> None:
     """A statement is not answered as if it asked something ('Noetra cannot lose its funding…' had been answered 'Tokyo'): the chat
-    gives lookup's verdict on it with the passage quoted, or says the sources don't state it; a question is still answered."""
+    gives lookup's verdict on it with the passage quoted, or says the sources don't state it; so does a question whether it holds
+    ('Is Noetra majority-owned by SoftBank?' had been answered 'Consortium'); a question asking for something is still answered."""
     said = [json.loads(qa("ask", text, "--json", corpus=built[0], index=built[1]).stdout)
-            for text in ("Noetra is led by Toyota.", "The plan was approved by the Diet in March.", "Who selected Noetra.")]
+            for text in ("Noetra is led by Toyota.", "The plan was approved by the Diet in March.", "Who selected Noetra.",
+                         "Is Noetra led by Toyota?")]
     for obj in said:
         check_answer(obj, built[0])
     assert said[0]["answer"].startswith("Checked as a claim: an article says otherwise [1]") and "Toyota" in said[0]["answer"]
     assert said[0]["short_answer"] == "contradicted" and not said[0]["abstained"]
     assert said[1]["answer"].startswith("Checked as a claim: the sources don't say this.") and said[1]["abstained"]
     assert "Akazawa" in said[2]["answer"] and "Checked" not in said[2]["answer"]
+    assert said[3]["answer"].startswith("Checked as a claim: an article says otherwise [1]") and "Toyota" in said[3]["answer"]
 
 
 def test_jsonl_answers_each_line_in_one_process(built: tuple[Path, Path]) -> None:
