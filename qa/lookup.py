@@ -347,8 +347,9 @@ def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozens
     """What a passage does with a claim, given the judge's verdict on the pair: (verdict, score, note).
 
     A passage about the same thing that states one of the claim's figures differently contradicts it whatever the judge says;
-    so does one that holds the rest of the claim but names someone else (or another month or weekday) where the claim names someone it never names, or has
-    two of its names the other way round ('TCI said it would prefer to see Deutsche Boerse return…').
+    so does one that holds the rest of the claim but names someone else (or another month or weekday) where the claim names
+    someone it never names, or has two of its names the other way round ('TCI said it would prefer to see Deutsche Boerse
+    return…').
     A passage that does not name everyone the claim names, or states one of its figures differently or not at all, does not support
     it. One the judge calls contradicting contradicts only where it puts a figure, name or opposite of its own in place of some of
     the claim's words: the note says which.

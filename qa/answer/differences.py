@@ -61,10 +61,10 @@ def _forms(names: list[str]) -> set[str]:
 
 def diff_kind(q_side: list[str], p_side: list[str], p_all: set[str], common: frozenset[str], q_all: set[str] = frozenset()) -> str:
     """'figure', 'date', 'name' or 'opposite' when two replaced runs of words state a different number, month or weekday, or name,
-    or the opposite ('rejected' for 'accepted'), else ''. Names that open with the same four letters are one name in two forms ('British' and 'Britain'); a
-    name the other text gives elsewhere, in any form, is no other name ('Noetra is led by Toyota' against 'The project is led by
-    Noetra'; 'Russian bombing' against 'Moscow stops bombing'); and a weekday or month is no name ('May' for 'March' is a date,
-    'Twitter' for 'Sunday' nothing)."""
+    or the opposite ('rejected' for 'accepted'), else ''. Names that open with the same four letters are one name in two forms
+    ('British' and 'Britain'); a name the other text gives elsewhere, in any form, is no other name ('Noetra is led by Toyota'
+    against 'The project is led by Noetra'; 'Russian bombing' against 'Moscow stops bombing'); and a weekday or month is no name
+    ('May' for 'March' is a date, 'Twitter' for 'Sunday' nothing)."""
     if not q_side or not p_side:
         return ""
     if any(w[0].isdigit() for w in q_side) and any(w[0].isdigit() for w in p_side):
