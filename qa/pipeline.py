@@ -164,7 +164,10 @@ def unmentioned(index: Index, question: str) -> list[str]:
         if (names and not shortened and all(w in missing for w in names)
                 and not any(difflib.get_close_matches(w.lower(), corpus_names(index), n=1, cutoff=0.8) for w in names)):
             out.append(phrase)
-    return list(dict.fromkeys(out))
+    # One of the choices a question offers may be one the articles never name ('led by SoftBank or Toyota?'): it asks which.
+    name = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
+    offered = [pair for a, b in re.findall(rf"({name}),?\s+or\s+(?:[a-z]+\s+)?({name})", question) for pair in ((a, b), (b, a))]
+    return [p for p in dict.fromkeys(out) if not any(p == chosen and other not in out for chosen, other in offered)]
 
 
 def sourced(index: Index, question: str, doc_ids: Iterable[str] | None) -> list[str] | None:

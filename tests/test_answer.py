@@ -392,3 +392,11 @@ def test_a_question_whether_a_claim_holds_is_checked_as_one_or_else_answered(fak
     checked = fake_engine.ask("Is the project led by the utility Northwind?")
     assert checked.answer.startswith("Checked as a claim: an article says otherwise [1]") and "Seaforce" in checked.answer
     assert not fake_engine.ask("Is the tidal plant painted blue?").answer.startswith("Checked as a claim")
+
+
+def test_a_choice_the_articles_never_name_is_no_reason_to_abstain(fake_engine: Engine) -> None:
+    """'Is the project led by Seaforce or Zorblax?' asks which: Zorblax, named by no article, is one of the choices, not a name
+    the question is about; a question about names no article gives is still refused."""
+    index = fake_engine.index()
+    assert unmentioned(index, "Is the project led by Seaforce or Zorblax?") == []
+    assert unmentioned(index, "Is the project led by Zorblax or Vextrom?") == ["Zorblax", "Vextrom"]
