@@ -140,12 +140,13 @@ def score_row(row: dict[str, Any], answer: Answer, seconds: float, texts: dict[s
 
 
 def lookup_answer(result: LookupResult, limit: int = 3) -> Answer:
-    """A lookup in the shape of an answer: its best matches cited, `abstained` when the best is not found or contradicted."""
+    """A lookup in the shape of an answer: its best matches cited, the best one's verdict as its short answer, `abstained` when the
+    best is not found or contradicted."""
     matches = result.matches[:limit]
     citations = tuple(Citation(n, m.doc_id, m.title, m.start, m.end, m.quote) for n, m in enumerate(matches, start=1))
     text = "; ".join(f"{m.verdict} [{n}]" for n, m in enumerate(matches, start=1)) or "not found"
     found = bool(matches) and matches[0].verdict not in (NOT_FOUND, CONTRADICTED)
-    return Answer(result.query, text, not found, citations)
+    return Answer(result.query, text, not found, citations, short=matches[0].verdict if matches else NOT_FOUND)
 
 
 def evaluate(engine: Engine, path: Path, generator: Generator | None = None, baseline: str = "") -> Report:

@@ -21,7 +21,7 @@ import numpy as np
 
 from qa.answer.compose import markers
 from qa.answer.conflicts import differing_figure, unstated_figure
-from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, opposite_pair, phrase, replaced, tokens
+from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, named_forms, opposite_pair, phrase, replaced, tokens
 from qa.answer.figures import text_figures
 from qa.answer.lexicon import NEGATIONS
 from qa.index import Index, common_stems
@@ -241,13 +241,13 @@ def _compare_words(q_words: list[str], q_toks: list[str], p_words: list[str], p_
     added: list[int] = []
     cut: list[int] = []
     diffs = []
-    p_all = set(p_words)
+    p_named, q_named = named_forms(p_words, common), named_forms(q_words, common)
     ops = difflib.SequenceMatcher(None, q_toks, p_toks, autojunk=False).get_opcodes()
     for n, (op, i1, i2, j1, j2) in enumerate(ops):
         if op == "equal":
             continue
         anchored = (n > 0 and ops[n - 1][0] == "equal") or (n + 1 < len(ops) and ops[n + 1][0] == "equal")
-        kind = diff_kind(q_words[i1:i2], p_words[j1:j2], p_all, common, set(q_words)) if op == "replace" and anchored else ""
+        kind = diff_kind(q_words[i1:i2], p_words[j1:j2], common, p_named, q_named) if op == "replace" and anchored else ""
         if kind and i2 - i1 <= 4 and j2 - j1 <= 4:
             diffs.append(((i1, i2), (j1, j2), kind))
             continue

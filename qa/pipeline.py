@@ -54,13 +54,16 @@ _ASKING = re.compile(rf"^\W*(?:what|what's|who|who's|whom|whose|when|where|why|h
 _YES_NO = re.compile(rf"^\W*{_AUXILIARY}\s+(?!(?:you|i|we|there)\b)", re.I)
 
 
-def checks_a_claim(text: str) -> bool:
-    """True when text typed as a question is checked as a claim: it states one ('Noetra is led by Toyota.'), or asks whether one
-    holds ('Is Noetra led by Toyota?'; not 'Is it X or Y?', nor a question of several parts), which a span of the best sentence
-    could not answer."""
+def is_statement(text: str) -> bool:
+    """True when text typed as a question states a claim instead ('Noetra is led by Toyota.'): it is checked as a claim."""
     text = text.strip()
-    if text.endswith(".") and "?" not in text:
-        return len(text.split()) >= 4 and not _ASKING.match(text)
+    return text.endswith(".") and "?" not in text and len(text.split()) >= 4 and not _ASKING.match(text)
+
+
+def asks_whether(text: str) -> bool:
+    """True when a question asks whether a claim holds ('Is Noetra led by Toyota?'; not 'Is it X or Y?', nor a question of several
+    parts), which a span of the best sentence could not answer: it is checked as a claim where a passage addresses it."""
+    text = text.strip()
     return (text.endswith("?") and text.count("?") == 1 and bool(_YES_NO.match(text)) and not re.search(r"\bor\b", text, re.I)
             and len(question_parts(text)) == 1)
 
@@ -242,12 +245,13 @@ class Engine:
         when the model is missing or fails, the extractive answer is given instead.
         """
         question = check_question(question, self.settings.max_question_chars)
-        if checks_a_claim(question):
+        whether = asks_whether(question)
+        if whether or is_statement(question):
             from qa.lookup import checked_claim  # lookup builds on this module
 
             checked = checked_claim(self, question, doc_ids)
             # A question whether something holds that no passage addresses as a claim is read as any question is.
-            if not (checked.abstained and question.rstrip().endswith("?")):
+            if not (checked.abstained and whether):
                 return checked
         asked = as_asked(question)
         index = self.index()

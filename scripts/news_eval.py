@@ -7,8 +7,8 @@
 Writes build/news-<part>/{corpus,index,questions.jsonl}; prints each threshold's figures, over all and by the kind the
 question was written as. Near misses and unanswerable questions are `unanswerable` rows, answerable ones `factoid` rows
 whose answer is the span the question was written for. Claims are lookup rows: a supported claim a `claim` row (found in its
-article), a contradicted one `claim-contradicted`, one its article does not address `notfound`. `held-out` is the tenth of the articles (by a hash of their names,
-as `qa train reader` holds them out) a reader trained on the other nine tenths has not seen.
+article), a contradicted one `claim-contradicted`, one its article does not address `notfound`. `held-out` is the tenth of the
+articles (by a hash of their names, as `qa train reader` holds them out) a reader trained on the other nine tenths has not seen.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def main() -> None:
             print(f"    written as {kind}: {len(rows)}, abstained {sum(r.answer.abstained for r in rows) / len(rows):.3f}", flush=True)
         for label in CLAIM_KINDS:
             rows = [r for r in report.rows if r.row["written_as"] == label]
-            verdicts = Counter(r.answer.answer.split(" [")[0] for r in rows)
+            verdicts = Counter(r.answer.short for r in rows)
             print(f"    claims written as {label}: {len(rows)}, right {sum(r.correct for r in rows) / len(rows):.3f}; "
                   + ", ".join(f"{v} {n}" for v, n in verdicts.most_common()), flush=True)
 

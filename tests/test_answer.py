@@ -11,7 +11,7 @@ from qa.answer.compose import Found, Judgement, compose, widen, window
 from qa.answer.conflicts import agree, differing_figure, same_story, stated_differently
 from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value, text_figures
 from qa.errors import BadInputError
-from qa.pipeline import Engine, checks_a_claim, unmentioned
+from qa.pipeline import Engine, asks_whether, is_statement, unmentioned
 from qa.retrieve import named_outlets, rrf
 from qa.types import Answer, Document
 
@@ -192,7 +192,7 @@ def test_bad_questions_are_refused(fake_engine: Engine, question: str, message: 
     ("Are there robots?", False), ("Is Noetra led by Toyota, and how much does it get?", False),
 ])
 def test_a_claim_is_told_from_a_question_that_asks_for_something(text: str, claim: bool) -> None:
-    assert checks_a_claim(text) is claim
+    assert (is_statement(text) or asks_whether(text)) is claim
 
 
 def test_figures_are_parsed_with_their_units_and_scales() -> None:

@@ -132,18 +132,16 @@ def differing_figure(claim: str, passage: str) -> tuple[Figure, Figure] | None:
                       and (fc.kind != "count" or bool(fc.unit) == bool(fp.unit))), None)
         if other:
             return fc, other
-    # Days as years below: one the claim states that the passage does not, where the passage states one the claim does not
-    # ('pushed back from 27 January to 24 March' is not contradicted by 'delayed until 24 March').
-    c_days = day_figures(claim)
-    p_days = [d for d in day_figures(passage) if d.value not in {fc.value for fc in c_days}]
-    day = next(((fc, p_days[0]) for fc in c_days if p_days and fc.value not in {d.value for d in day_figures(passage)}), None)
-    if day:
-        return day
-    # A year the claim states that the passage does not, where the passage states one the claim does not ('by 2050' against 'by 2040').
-    c_years = [f for f in c_figs if f.kind == "year"]
-    p_years = [f for f in p_figs if f.kind == "year"]
-    unstated = [f for f in c_years if f.value not in {g.value for g in p_years}]
-    other = [g for g in p_years if g.value not in {f.value for f in c_years}]
+    # Then a day, then a year ('by 2050' against 'by 2040'; 'pushed back from 27 January to 24 March' is not contradicted by
+    # 'delayed until 24 March').
+    return (_unstated_against(day_figures(claim), day_figures(passage))
+            or _unstated_against([f for f in c_figs if f.kind == "year"], [f for f in p_figs if f.kind == "year"]))
+
+
+def _unstated_against(claimed: list[Figure], stated: list[Figure]) -> tuple[Figure, Figure] | None:
+    """A day or year a claim states that a passage does not, with one the passage states that the claim does not; else None."""
+    unstated = [f for f in claimed if f.value not in {g.value for g in stated}]
+    other = [g for g in stated if g.value not in {f.value for f in claimed}]
     return (unstated[0], other[0]) if unstated and other else None
 
 

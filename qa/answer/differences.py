@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -59,12 +60,18 @@ def _forms(names: list[str]) -> set[str]:
     return {name_form(w) for w in names} | {name_form(CAPITALS[w.lower()]) for w in names if w.lower() in CAPITALS}
 
 
-def diff_kind(q_side: list[str], p_side: list[str], p_all: set[str], common: frozenset[str], q_all: set[str] = frozenset()) -> str:
+def named_forms(words: Iterable[str], common: frozenset[str]) -> set[str]:
+    """The forms of the names among a text's words, as diff_kind matches them."""
+    return _forms([w for w in words if is_name(w, common)])
+
+
+def diff_kind(q_side: list[str], p_side: list[str], common: frozenset[str], p_named: set[str], q_named: set[str]) -> str:
     """'figure', 'date', 'name' or 'opposite' when two replaced runs of words state a different number, month or weekday, or name,
     or the opposite ('rejected' for 'accepted'), else ''. Names that open with the same four letters are one name in two forms
     ('British' and 'Britain'); a name the other text gives elsewhere, in any form, is no other name ('Noetra is led by Toyota'
     against 'The project is led by Noetra'; 'Russian bombing' against 'Moscow stops bombing'); and a weekday or month is no name
-    ('May' for 'March' is a date, 'Twitter' for 'Sunday' nothing)."""
+    ('May' for 'March' is a date, 'Twitter' for 'Sunday' nothing). `p_named` and `q_named` are the name forms of each whole text
+    (named_forms)."""
     if not q_side or not p_side:
         return ""
     if any(w[0].isdigit() for w in q_side) and any(w[0].isdigit() for w in p_side):
@@ -77,7 +84,6 @@ def diff_kind(q_side: list[str], p_side: list[str], p_all: set[str], common: fro
     p_names = [w for w in p_side if is_name(w, common)]
     timed = {bool(TIME_WORD.fullmatch(w)) for w in q_names + p_names}
     q_forms, p_forms = _forms(q_names), _forms(p_names)
-    p_named, q_named = (_forms([w for w in words if is_name(w, common)]) for words in (p_all, q_all))
     if q_names and p_names and timed == {False} and not q_forms & p_named and not p_forms & q_named and not q_forms & p_forms:
         return "name"
     return ""
@@ -104,10 +110,11 @@ class _Name:
     end: int
 
 
-def _roles(text: str, common: frozenset[str]) -> tuple[list[_Name], dict[str, list[int]], set[int]]:
-    """A text's names (not a weekday or month), the positions of each of its other content words' stems, and of its prepositions."""
+def _roles(text: str, common: frozenset[str]) -> tuple[list[_Name], dict[str, list[tuple[int, int, int]]], set[int]]:
+    """A text's names (not a weekday or month), each of its other content words' stems with the places of the word (position,
+    start, end), and the positions of its prepositions."""
     names: list[_Name] = []
-    content: dict[str, list[int]] = {}
+    content: dict[str, list[tuple[int, int, int]]] = {}
     prepositions = set()
     for i, (low, s, e) in enumerate(tokens(text)):
         if is_name(text[s:e], common) and not TIME_WORD.fullmatch(text[s:e]):
@@ -117,15 +124,15 @@ def _roles(text: str, common: frozenset[str]) -> tuple[list[_Name], dict[str, li
         elif low in _PREPOSITIONS:
             prepositions.add(i)
         elif low.isalpha() and low not in STOPWORDS:
-            content.setdefault(stem(low), []).append(i)
+            content.setdefault(stem(low), []).append((i, s, e))
     return names, content, prepositions
 
 
-def _around(text: str, names: list[_Name], at: int, prepositions: set[int]) -> set[tuple[str, str]]:
-    """The ordered pairs of names a word at position `at` stands between: within ROLE_REACH words of it, in one clause, with no
-    preposition between either and the word, and neither set off from it by a comma alone (a place described, not a party to
+def _around(text: str, names: list[_Name], word: tuple[int, int, int], prepositions: set[int]) -> set[tuple[str, str]]:
+    """The ordered pairs of names a word (position, start, end) stands between: within ROLE_REACH words of it, in one clause, with
+    no preposition between either and the word, and neither set off from it by a comma alone (a place described, not a party to
     the word: 'in Fujian, southeastern China' is 'in China's southeastern Fujian')."""
-    _, start, end = tokens(text)[at]
+    at, start, end = word
     pairs = set()
     for a in (n for n in names if at - ROLE_REACH <= n.last < at and not any(n.last < k < at for k in prepositions)
               and text[n.end:start].strip() != ","):
@@ -143,8 +150,8 @@ def swapped_roles(claim: str, passage: str, common: frozenset[str]) -> str:
     p_names, p_words, p_prepositions = _roles(passage, common)
     shown = {n.form: n.words for n in c_names}
     for word in c_words.keys() & p_words.keys():
-        claimed = set().union(*(_around(claim, c_names, at, c_prepositions) for at in c_words[word]))
-        stated = set().union(*(_around(passage, p_names, at, p_prepositions) for at in p_words[word]))
+        claimed = set().union(*(_around(claim, c_names, place, c_prepositions) for place in c_words[word]))
+        stated = set().union(*(_around(passage, p_names, place, p_prepositions) for place in p_words[word]))
         for a, b in claimed:
             if (b, a) in stated and (a, b) not in stated and (b, a) not in claimed:
                 return f"the article has {shown[b]} and {shown[a]} the other way round"
@@ -166,6 +173,7 @@ def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[
     c_raw, p_raw = tokens(claim), tokens(passage)
     c_toks, p_toks = [t[0] for t in c_raw], [t[0] for t in p_raw]
     c_figs, p_figs = text_figures(claim), text_figures(passage)
+    c_named, p_named = (named_forms((text[s:e] for _, s, e in raw), common) for text, raw in ((claim, c_raw), (passage, p_raw)))
     notes = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, c_toks, p_toks, autojunk=False).get_opcodes():
         if op == "replace" and j2 - j1 > 4 and i2 == len(c_toks):  # the claim's last words, against as many of the passage's next
@@ -183,8 +191,8 @@ def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[
             c_words, p_words = c_toks[i1:i2], p_toks[j1:j2]
             if _empty(c_words) or _empty(p_words) or re.search(r"[.!?]\s", passage[p_raw[j1][1]:p_raw[j2 - 1][2]]):
                 continue  # 'They' for 'McManus and Magnier', 'the' for 'Sony's', 'investment vehicle. Mr' for 'while' say nothing
-            kind = diff_kind([claim[s:e] for _, s, e in c_raw[i1:i2]], [passage[s:e] for _, s, e in p_raw[j1:j2]],
-                             {passage[s:e] for _, s, e in p_raw}, common, {claim[s:e] for _, s, e in c_raw})
+            kind = diff_kind([claim[s:e] for _, s, e in c_raw[i1:i2]], [passage[s:e] for _, s, e in p_raw[j1:j2]], common, p_named,
+                             c_named)
             if kind == "name":
                 said, claimed = _names(passage, p_raw[j1:j2], common), _names(claim, c_raw[i1:i2], common)
             elif kind == "opposite":
