@@ -70,6 +70,9 @@ def test_where_a_passage_states_a_date_a_year_or_an_age() -> None:
     assert "2000" in quoted(Asked.YEAR) and "2004" in " ".join(quoted(Asked.YEAR))
     assert answer_ranges("The 76-year-old owner of the Buccaneers, aged 76, made an offer.", Asked.AGE) != []
     assert answer_ranges("No date for the trial has yet been set.", Asked.DATE) == []
+    # A date names its day: 'in December' or 'March 2005' does not answer 'On what date…'.
+    month = "They were suspended in December and cleared in March 2005; the appeal is on May 25, the hearing on the 3rd of June."
+    assert [month[s:e] for s, e in answer_ranges(month, Asked.DATE)] == ["May 25", "3rd of June"]
     money = "Shares closed at 270.25p, the bid is £1.5bn ($2.9bn), a 27-30% premium; he may claim 6 million lira. It weighs 260g."
     quoted = lambda kind: [money[s:e] for s, e in answer_ranges(money, kind)]  # noqa: E731
     assert {"270.25p", "£1.5bn ($2.9bn)", "27-30%", "6 million lira"} <= set(quoted(Asked.MONEY))

@@ -70,7 +70,8 @@ def _year_after(words: str) -> re.Pattern[str]:
 # and a year a passage gives as a bound ('the first title since 2001'), not as the time of what it reports.
 _BOUND_YEAR = _year_after("since|after|before|until|till|between|from|through|by|to|and|or")
 _PASSAGE_BOUND = _year_after("since|until|till|before|after")
-_HAS_MONTH = re.compile(rf"\b{MONTHS}\b")
+# A date that names its day: a month with a day's number ('16 December', 'Dec. 16th', 'the 3rd of March').
+_HAS_DAY = re.compile(rf"\b(?:{MONTHS}\b.*\b(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?!\d)|(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\b)")
 _YEAR = re.compile(rf"\b{YEAR_DIGITS}(?:s\b|\b)")
 
 
@@ -338,7 +339,8 @@ def _figure_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int
     elif kind is Asked.DURATION:
         found = [(m.start(), m.end()) for m in _DURATION.finditer(text)]
     elif kind is Asked.DATE:
-        found = [(s.start, s.end) for s in candidate_spans(text, Kind.DATE) if _HAS_MONTH.search(s.text)]
+        # 'On what date…' asks for a day: 'in December' does not give one.
+        found = [(s.start, s.end) for s in candidate_spans(text, Kind.DATE) if _HAS_DAY.search(s.text)]
     elif kind is Asked.YEAR:
         found = [(m.start(), m.end()) for m in _YEAR.finditer(text)]
     else:
