@@ -257,6 +257,8 @@ def test_a_count_ends_with_its_noun_not_the_verb_after_it(text: str, count: str 
     ("Paris 2024 was a success.", "Paris", "Paris"),
     ("Sold to Cardiff in May.", "Cardiff", "Cardiff"),
     ("Ashleigh Barty Wins Wimbledon Women's Singles Title", "Ashleigh Barty", "Ashleigh Barty"),
+    ("The match kicks off at 2:30 p.m. on Sunday.", "2:30 p.m", "2:30 p.m."),
+    ("It was sold for $5m. Then it was resold.", "$5m.", "$5m"),
 ])
 def test_answer_spans_widen_to_their_unit_and_scale(text: str, span: str, widened: str) -> None:
     start = text.index(span)

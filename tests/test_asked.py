@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.asked import Asked, another_year, answer_ranges, asked, counted, margins, opposed, read_openly
+from qa.answer.asked import Asked, another_year, answer_ranges, asked, counted, margins, named_as_asked, opposed, read_openly
 from qa.answer.compose import read
 from qa.reader import READER_FILE, Window, shared_reader
 
@@ -182,6 +182,26 @@ def test_a_span_over_several_figures_is_cut_to_the_count_asked_for(question: str
     start = text.index(span)
     s, e = counted(question, text, start, start + len(span))
     assert text[s:e] == cut
+
+
+@pytest.mark.parametrize(("question", "text", "span", "named"), [
+    ("Outside which bank was he filmed?", "He was filmed outside the Bank of Ireland on Monday.", "Ireland", "Bank of Ireland"),
+    ("Which university is she based at?", "The University of Glasgow said she is based there.", "Glasgow", "University of Glasgow"),
+    ("At which Super Bowl did she sing the anthem?", "She sang it at Super Bowl XXV in 1991.", "XXV", "Super Bowl XXV"),
+    ("Along the coast of which peninsula did land emerge?", "Land emerged along the Shiretoko Peninsula coast.", "Shiretoko",
+     "Shiretoko Peninsula"),
+    ("Which palace does the Guard protect?", "It guards St James's Palace too.", "St James", "St James's Palace"),
+    ("Which city is the university in?", "He studied at the University of Glasgow.", "Glasgow", "Glasgow"),
+    ("Which judge remanded him?", "Judge Pearson remanded him.", "Pearson", "Pearson"),
+    ("On which Facebook page was it posted?", "It was posted on the Bogged Facebook page.", "Bogged", "Bogged"),
+    ("On which EnQuest platform did it happen?", "It happened on EnQuest's Thistle platform.", "Thistle", "Thistle"),
+])
+def test_a_name_is_read_with_the_word_the_question_asks_it_by(question: str, text: str, span: str, named: str) -> None:
+    """'Outside which bank…' is answered 'Bank of Ireland', not 'Ireland'; a role before a person's name, a name the question
+    itself gives after the answer, and an owner's possessive are not taken in."""
+    start = text.index(span)
+    s, e = named_as_asked(question, text, start, start + len(span))
+    assert text[s:e] == named
 
 
 RECORD = ("Muir, 23, broke McColgan's 25-year-old record by 14 seconds at the Emirates Arena in Glasgow on Wednesday, with a time of "

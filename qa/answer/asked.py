@@ -4,6 +4,7 @@ which year it asks about, which a passage must be about to answer it; and which 
 
 from __future__ import annotations
 
+import itertools
 import re
 from enum import Enum
 from functools import lru_cache
@@ -276,6 +277,36 @@ def counted(question: str, text: str, start: int, end: int) -> tuple[int, int]:
     inside = [f for f in text_figures(text) if start <= f.start < end]
     match = next((f for f in inside if f.kind == "count" and f.unit and stem(f.unit) in nouns), None)
     return (match.start, match.end) if match and len(inside) > 1 else (start, end)
+
+
+# The words a 'which' or 'what' question names its answer by ('Which university…', 'At which Super Bowl…', 'which peninsula').
+_WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)", re.I)
+# Capitalised words right before a span, within its sentence, none of them possessive ('Bank of ', 'Super Bowl '; not "EnQuest's ").
+_CAPITALS_BEFORE = re.compile(r"(?:[A-Z][\w'’-]*(?<!['’]s)[ \t]+)+(?:of[ \t]+(?:the[ \t]+)?)?$")
+_CAPITALS_AFTER = re.compile(r"(?:['’]s)?(?:[ \t]+[A-Z][\w'’-]*)+")
+
+
+def named_as_asked(question: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """A name read without the word a 'which' question names it by, read with it: 'Ireland' -> 'Bank of Ireland' for 'Outside which
+    bank…', 'XXV' -> 'Super Bowl XXV', 'Shiretoko' -> 'Shiretoko Peninsula' for 'which peninsula' (after the name, only a word the
+    question writes in lower case: not 'Facebook' of 'which Facebook page'). Any other span as it is."""
+    asking = _WHICH.search(question)
+    if not asking or not text[start:end][:1].isupper():
+        return start, end
+    asked_words = list(itertools.takewhile(lambda w: w.lower() not in STOPWORDS, re.findall(r"[\w'’-]+", asking.group(1))))
+    nouns, common_nouns = {stem(w.lower()) for w in asked_words}, {stem(w) for w in asked_words if w.islower()}
+    before = _CAPITALS_BEFORE.search(text[:start])
+    # Before the name, only where it is the asked thing's name 'of' something or its number ('Bank of Ireland', 'Super Bowl XXV'):
+    # 'Judge Pearson' for 'Which judge…' names a person, not a judge named 'Judge Pearson'.
+    numbered = re.fullmatch(r"\d+|[IVXLC]+", text[start:end])
+    if before and (numbered or before.group().rstrip().endswith(("of", "the"))) and nouns & {stem(w) for w in words(before.group())}:
+        run = before.group().split()
+        kept = next(i for i, w in enumerate(run) if w.lower() not in STOPWORDS)  # 'The University of' -> 'University of'
+        start = before.start() + before.group().index(run[kept], sum(len(w) + 1 for w in run[:kept]))
+    after = _CAPITALS_AFTER.match(text[end:])
+    if after and common_nouns & {stem(w) for w in words(after.group())}:
+        end += after.end()
+    return start, end
 
 
 def read_openly(kind: Asked | None, question: str, ranges: list[list[tuple[int, int]]]) -> bool:

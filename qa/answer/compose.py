@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 
-from qa.answer.asked import Asked, another_year, answer_ranges, asked, counted, enclosing, items_asked, margins, opposed, read_openly
+from qa.answer.asked import Asked, another_year, answer_ranges, asked, counted, enclosing, items_asked, margins, named_as_asked, opposed, read_openly
 from qa.answer.conflicts import Statement, agree, disagreements, same_story, states, topic
 from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
 from qa.answer.lexicon import HEDGES, HONORIFICS, NAME_PARTICLES, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
@@ -96,6 +96,8 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
             start, end = min(start, s), max(end, e)
     while end > start and text[end - 1] in " ,;:.—–-'\"”’(":
         end -= 1
+    if re.search(r"\b[A-Za-z]\.[A-Za-z]$", text[start:end]) and text[end:end + 1] == ".":
+        end += 1  # an abbreviation keeps its full stop: '2:30 p.m.', 'U.S.'
     while start < end and text[start] in " ,;:(\"“‘":
         start += 1
     if text[start:end].count("(") > text[start:end].count(")") and text[end:end + 1] == ")":
@@ -150,7 +152,7 @@ def read(reader: Reader, question: str, windows: list[Window]) -> list[Found]:
             found.append(Found(w, 0.0, w.centre, w.centre, ""))
             continue
         r = readings[i]
-        s, e = enclosing(ranges[i], r.start, r.end) if kind else counted(question, w.text, *widen(w.text, r.start, r.end))
+        s, e = enclosing(ranges[i], r.start, r.end) if kind else counted(question, w.text, *named_as_asked(question, w.text, *widen(w.text, r.start, r.end)))
         found.append(Found(w, r.p, w.start + s, w.start + e, w.text[s:e]))
     return sorted(found, key=lambda f: (-f.p, f.window.sentence_id))
 
