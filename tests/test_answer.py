@@ -201,6 +201,11 @@ def test_figures_are_parsed_with_their_units_and_scales() -> None:
     assert money_conversions(sentence)[0][:2] == ("up to ¥1 trillion", "$6.2 billion")
     assert number_value("about 30 companies") == 30 and number_value("¥1 trillion") == 1e12 and number_value("nine-company") == 9
     assert number_value("£266m") == 266e6 and number_value("$9.3bn") == 9.3e9
+    # Whose dollar it is, and an amount in words, are read: 'A$900,000' is not $900,000; 'three billion euros' is money.
+    worth = "The opal is worth A$900,000 (US$680,000); the machine cost three billion euros."
+    assert [(f.text, f.unit, f.value) for f in text_figures(worth)] == [
+        ("A$900,000", "aud", 900e3), ("US$680,000", "usd", 680e3), ("three billion euros", "eur", 3e9)]
+    assert agree("A$900,000", "$900,000") is None and agree("three million people", "3 million people")
 
 
 @pytest.mark.parametrize(("text", "share"), [

@@ -73,6 +73,10 @@ def test_where_a_passage_states_a_date_a_year_or_an_age() -> None:
     # A date names its day: 'in December' or 'March 2005' does not answer 'On what date…'.
     month = "They were suspended in December and cleared in March 2005; the appeal is on May 25, the hearing on the 3rd of June."
     assert [month[s:e] for s, e in answer_ranges(month, Asked.DATE)] == ["May 25", "3rd of June"]
+    cost = "The machine cost three billion euros, about $3.3 billion."
+    assert [cost[s:e] for s, e in answer_ranges(cost, Asked.MONEY, "How much did it cost in euros?")] == ["three billion euros"]
+    assert len(answer_ranges(cost, Asked.MONEY, "How much did it cost?")) == 2
+    assert answer_ranges(cost, Asked.MONEY, "How much did it cost in yen?") == []
     money = "Shares closed at 270.25p, the bid is £1.5bn ($2.9bn), a 27-30% premium; he may claim 6 million lira. It weighs 260g."
     quoted = lambda kind: [money[s:e] for s, e in answer_ranges(money, kind)]  # noqa: E731
     assert {"270.25p", "£1.5bn ($2.9bn)", "27-30%", "6 million lira"} <= set(quoted(Asked.MONEY))

@@ -10,8 +10,8 @@ from enum import Enum
 from functools import lru_cache
 
 from qa.answer.differences import opposite_forms
-from qa.answer.figures import AGE, Kind, candidate_spans, text_figures
-from qa.answer.lexicon import APPROX, MONTHS, NUMBER_WORDS, YEAR_DIGITS
+from qa.answer.figures import AGE, Kind, candidate_spans, currency, text_figures
+from qa.answer.lexicon import APPROX, CURRENCY_WORDS, MONTHS, NUMBER_WORDS, YEAR_DIGITS
 from qa.answer.speech import NAME, QUOTED, said
 from qa.text import STOPWORDS, sentence_spans, stem, words
 
@@ -358,13 +358,26 @@ def _holders(text: str, role: str, org: str) -> list[tuple[int, int]]:
     return sorted(set(found))
 
 
+# A currency a question asks an amount in ('How much did it cost in euros?', 'in Australian dollars', 'in sterling').
+_IN_CURRENCY = re.compile(rf"\bin\s+((?:(?:US|Australian|Canadian|British)\s+)?(?:{CURRENCY_WORDS}|sterling))\b", re.I)
+
+
+def asked_currency(question: str) -> str:
+    """The currency a question asks an amount in ('in euros' -> 'eur', 'in Australian dollars' -> 'aud'), or ''."""
+    named = _IN_CURRENCY.search(question)
+    return currency(re.sub(r"s$", "", named.group(1).lower())) if named else ""
+
+
 def _figure_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int, int]]:
-    """Where a text states a date, year, age, amount, percentage, weight or duration."""
+    """Where a text states a date, year, age, amount, percentage, weight or duration; an amount asked in a currency only in that
+    currency ('three billion euros', not '$3.3 billion', for 'How much did it cost in euros?'; nothing for 'in pounds')."""
     if kind in (Asked.MONEY, Asked.PERCENT):
         # 'How much' may also ask for a change in percent ('How much did the price rise?'); 'What were its revenues?' may not.
         changed = kind is Asked.PERCENT or re.search(r"\bhow much\b", question, re.I) or not question
         found = [(s.start, s.end) for s in candidate_spans(text, Kind.PERCENT)] if changed else []
-        found += [(s.start, s.end) for s in candidate_spans(text, Kind.MONEY)] if kind is Asked.MONEY else []
+        amounts = candidate_spans(text, Kind.MONEY) if kind is Asked.MONEY else []
+        wanted = asked_currency(question)
+        found += [(s.start, s.end) for s in amounts if not wanted or currency(s.text) == wanted]
     elif kind is Asked.WEIGHT:
         found = [(m.start(), m.end()) for m in _WEIGHT.finditer(text)]
     elif kind is Asked.DURATION:

@@ -8,7 +8,22 @@ from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
 
-from qa.answer.lexicon import APPROX, CURRENCIES, CURRENCY_WORDS, FIGURE_WORDS, FRACTIONS, HEDGES, LOWER_BOUND, MINUTES_IN, MONTHS, NUMBER_WORDS, RACE_WORDS, SCALES, UPPER_BOUND
+from qa.answer.lexicon import (
+    APPROX,
+    CURRENCIES,
+    CURRENCY_WORDS,
+    DOLLAR_PREFIXES,
+    FIGURE_WORDS,
+    FRACTIONS,
+    HEDGES,
+    LOWER_BOUND,
+    MINUTES_IN,
+    MONTHS,
+    NUMBER_WORDS,
+    RACE_WORDS,
+    SCALES,
+    UPPER_BOUND,
+)
 from qa.text import STOPWORDS, stem, words
 
 
@@ -26,7 +41,8 @@ _SCALE = r"(?:\s?(?:million|billion|trillion|bn|mn)\b|m\b)?"
 _APPROX = APPROX
 _PENCE = rf"(?<![\w.,])(?:{_NUM})p\b"
 _MONEY_RE = re.compile(
-    rf"{_APPROX}(?:[¥$€£]\s?(?:{_NUM}){_SCALE}|(?:{_NUM}){_SCALE}\s?{CURRENCY_WORDS}\b|{_PENCE})", re.I
+    rf"{_APPROX}(?:(?:\b(?-i:{DOLLAR_PREFIXES})\$|[¥$€£])\s?(?:{_NUM}){_SCALE}|(?:{_NUM}|\b(?:{'|'.join(NUMBER_WORDS)})(?=\s(?:million|billion|trillion)))"
+    rf"{_SCALE}\s?{CURRENCY_WORDS}\b|{_PENCE})", re.I
 )
 _COUNT_RE = re.compile(
     rf"\b{_APPROX}(?:(?:{_NUM})(?:\s?(?:million|billion|thousand)|(?:m|bn)\b)?(?:-plus)?|(?:{'|'.join(NUMBER_WORDS)})(?=[\s-]))"
@@ -118,15 +134,16 @@ def candidate_spans(sentence: str, kind: Kind) -> list[Span]:
 
 
 def number_value(text: str) -> float | None:
-    """The magnitude a figure states: '¥1 trillion' -> 1e12, 'about 30 companies' -> 30."""
+    """The magnitude a figure states: '¥1 trillion' -> 1e12, 'about 30 companies' -> 30, 'three billion euros' -> 3e9."""
     found = re.search(rf"({_NUM})(?:\s?(thousand|million|mn|billion|bn|trillion)\b|(m)\b)?", text, re.I)
     if found:
         value = float(found.group(1).replace(",", ""))
         return value * SCALES.get((found.group(2) or found.group(3) or "").lower(), 1.0)
-    for word in words(text):
+    tokens = words(text)
+    for i, word in enumerate(tokens):
         for part in word.split("-"):
-            if part in NUMBER_WORDS:
-                return float(NUMBER_WORDS[part])
+            if part in NUMBER_WORDS:  # 'three billion' -> 3e9
+                return float(NUMBER_WORDS[part]) * (SCALES.get(tokens[i + 1], 1.0) if i + 1 < len(tokens) and tokens[i + 1] != "m" else 1.0)
     return None
 
 

@@ -6,7 +6,10 @@ CURRENCIES = {"¥": "yen", "yen": "yen", "$": "usd", "dollar": "usd", "won": "kr
               "lira": "lira", "franc": "franc", "mark": "mark", "rupee": "inr", "yuan": "cny", "rouble": "rub", "ruble": "rub", "peso": "peso",
               "krona": "sek", "kronor": "sek", "rand": "zar", "shekel": "ils", "dinar": "dinar", "riyal": "riyal", "dirham": "aed",
               "cent": "cent", "reais": "brl", "baht": "thb", "rupiah": "idr", "ringgit": "myr", "naira": "ngn", "zloty": "pln",
-              "hryvnia": "uah"}
+              "hryvnia": "uah", "a$": "aud", "au$": "aud", "us$": "usd", "c$": "cad", "ca$": "cad", "nz$": "nzd", "hk$": "hkd", "s$": "sgd",
+              "australian dollar": "aud", "canadian dollar": "cad", "sterling": "gbp"}
+# The letters before '$' that say whose dollar it is ('A$900,000', 'US$5m', 'NZ$20').
+DOLLAR_PREFIXES = r"(?:AU|A|US|CA|C|NZ|HK|S)"
 # The currencies as words after a figure ('6 million lira', '300 dollars'), singular or plural.
 CURRENCY_WORDS = (r"(?:US dollars|reais|(?:yen|dollar|won|euro|pound|lira|lire|franc|mark|rupee|yuan|rouble|ruble|peso|krona|kronor|rand|"
                   r"shekel|dinar|riyal|dirham|cent|baht|rupiah|ringgit|naira|zloty|hryvnia)s?)")
