@@ -134,7 +134,7 @@ def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vec
     for i, part in enumerate(question_parts(question)):
         text = read_as(part, base, answer) if i else part
         part_hits, part_vector = search(text) if i and search else (hits, vector)
-        findings = read(reader, text, candidates(index, part_hits, text, part_vector, s.reader_candidates))
+        findings = read(reader, text, candidates(index, part_hits, text, part_vector, s.reader_candidates), lambda d: index.docs[d].text)
         found.append((part, findings))
         if not i or not is_elliptic(part):
             best = findings[0] if findings else None

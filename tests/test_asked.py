@@ -293,8 +293,8 @@ def test_where_a_passage_names_who_said_something(text: str, speakers: list[str]
     ("Who is the chief executive of the London Stock Exchange?",
      "Euronext chief executive Jean-Paul Marin met LSE's chief executive Clara Furse.", ["Clara Furse"]),
     ("Who is the chief executive of the London Stock Exchange?", "The chief executive of the LSE, Clara Furse, said no.", ["Clara Furse"]),
-    ("Who is the chief executive of Deutsche Boerse?", "Werner Seifert, chief executive of the Frankfurt-based exchange, may return.",
-     ["Werner Seifert"]),
+    ("Who is the chief executive of Deutsche Boerse?",
+     "Deutsche Boerse may bid again. Werner Seifert, chief executive of the Frankfurt-based exchange, may return.", ["Werner Seifert"]),
     ("Who is the Chancellor?", "Shadow chancellor Oliver Letwin spoke after Chancellor Gordon Brown.", ["Gordon Brown"]),
     ("Who is the director of the Avatar movie?", "Avatar, directed by James Cameron, opened in 2009.", ["James Cameron"]),
     ("Who is the director of the Avatar movie?", "Ann Cote, creative director of the game, spoke.", []),
@@ -302,6 +302,15 @@ def test_where_a_passage_names_who_said_something(text: str, speakers: list[str]
 def test_where_a_passage_names_who_holds_a_role(question: str, text: str, holders: list[str]) -> None:
     """The name with the role, after it, before it or after its verb; not another organisation's holder, nor another role's."""
     assert [text[s:e] for s, e in answer_ranges(text, Asked.ROLE, question)] == holders
+
+
+def test_a_role_no_name_qualifies_is_the_asked_ones_only_where_its_article_names_the_owner() -> None:
+    """'said his lawyer Keith Fink' answers whose lawyer Keith Fink is only in an article that names Roy Oliver."""
+    passage = "\"It is a shameful attempt to gain leverage over him,\" said his lawyer Keith Fink."
+    question = "Who is Roy Oliver's lawyer?"
+    assert answer_ranges(passage, Asked.ROLE, question, article="Dov Charney sued. " + passage) == []
+    assert [passage[s:e] for s, e in answer_ranges(passage, Asked.ROLE, question, article="Roy Oliver was charged. " + passage)] == ["Keith Fink"]
+    assert answer_ranges(passage, Asked.ROLE, question) == []
 
 
 def test_who_said_quoted_words_is_read_only_where_the_words_stand() -> None:

@@ -235,9 +235,9 @@ def _unquoted(sentence: str, base: int, start: int, end: int) -> tuple[int, int]
     return base + start, base + end
 
 
-def answer_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int, int]]:
-    """Where a text states an answer of that kind, as character ranges (for a description, of the name the question asks about;
-    for words said, those of the speaker it asks about)."""
+def answer_ranges(text: str, kind: Asked, question: str = "", article: str = "") -> list[tuple[int, int]]:
+    """Where a text (a passage of the article given) states an answer of that kind, as character ranges (for a description, of the
+    name the question asks about; for words said, those of the speaker it asks about; for a role, its holder's)."""
     if kind is Asked.DEFINITION:
         named = _DEFINITION.match(question)
         return sorted(set(_descriptions(text, named.group("name")))) if named else []
@@ -248,7 +248,7 @@ def answer_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int,
         return _speakers(text) if _holds(text, _quoted_words(question)) else []
     if kind is Asked.ROLE:
         role = _ROLE.match(question)
-        return _holders(text, role.group("role"), role.group("owner") or role.group("org") or "") if role else []
+        return _holders(text, role.group("role"), role.group("owner") or role.group("org") or "", article) if role else []
     return _figure_ranges(text, kind, question)
 
 
@@ -329,11 +329,11 @@ _HELD_BY = {"director": "directed", "head": "headed", "leader": "led", "owner": 
             "coach": "coached", "editor": "edited", "chairman": "chaired", "chairwoman": "chaired", "chair": "chaired"}
 
 
-def _holders(text: str, role: str, org: str) -> list[tuple[int, int]]:
+def _holders(text: str, role: str, org: str, article: str = "") -> list[tuple[int, int]]:
     """Where a text names who holds a role: the name right after it ('chief executive Clara Furse', 'chief executive of the LSE,
     Clara Furse'), set off before it ('Werner Seifert, chief executive of…') or after the role's verb ('directed by James
-    Cameron'); not where the role is another organisation's ('Euronext chief executive…' for the LSE's), nor a 'shadow
-    chancellor' for the chancellor."""
+    Cameron'); not where the role is another organisation's ('Euronext chief executive…' for the LSE's) or no one's the text's
+    article (by default the text itself) names, nor a 'shadow chancellor' for the chancellor."""
     wanted = _org_names(org)
     found = []
     for m in re.finditer(rf"(?<![\w-]){re.escape(role)}(?![\w-])", text, re.I):
@@ -343,7 +343,10 @@ def _holders(text: str, role: str, org: str) -> list[tuple[int, int]]:
         # Frankfurt-based exchange', a description); a modifier makes it another role ('shadow chancellor', 'creative director').
         qualifier = {w for q in (of, owner) if q and q.group(1).split()[0].lower() not in STOPWORDS
                      for w in re.findall(r"[\w-]+", q.group(1)) if not re.search(r"-(?:based|owned|listed|born|backed|led)$", w)}
-        if (wanted and qualifier and not wanted & qualifier) or re.search(rf"\b{_OTHER_ROLE}\s+$", text[:m.start()], re.I):
+        # A role no name qualifies is the asked one's only where the article names its owner ('his lawyer Keith Fink' is not Roy
+        # Oliver's lawyer in an article that never names him).
+        named = qualifier or set(re.findall(r"[\w-]+", article or text))
+        if (wanted and not wanted & named) or re.search(rf"\b{_OTHER_ROLE}\s+$", text[:m.start()], re.I):
             continue
         rest = m.end() + (of.end() if of else 0)
         after = re.match(rf",?\s+({NAME})", text[rest:])

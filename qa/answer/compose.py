@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -129,17 +129,18 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def read(reader: Reader, question: str, windows: list[Window]) -> list[Found]:
+def read(reader: Reader, question: str, windows: list[Window], article: Callable[[str], str] | None = None) -> list[Found]:
     """The reader's verdict on each window, most likely answer first.
 
-    Where the question names the kind of answer it wants (a date, an age), the span is read only where a window states one,
+    Where the question names the kind of answer it wants (a date, an age, a role's holder: its article, from `article`, may show
+    whose role it is), the span is read only where a window states one,
     and a window that states none cannot answer; nor can one about a year other than the question's. Such a window stays,
     unread, as a closest passage. Where it asks by how much, the span is read in the figure after 'by' where a window states one.
     """
     if not windows:
         return []
     kind = asked(question)
-    ranges = [answer_ranges(w.text, kind, question) if kind else [] for w in windows]
+    ranges = [answer_ranges(w.text, kind, question, article(w.doc_id) if article else "") if kind else [] for w in windows]
     if read_openly(kind, question, ranges):
         kind, ranges = None, [[] for _ in windows]
     readable = [i for i, w in enumerate(windows) if (not kind or ranges[i]) and not another_year(question, w.text)
