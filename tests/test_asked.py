@@ -304,6 +304,20 @@ def test_where_a_passage_names_who_holds_a_role(question: str, text: str, holder
     assert [text[s:e] for s, e in answer_ranges(text, Asked.ROLE, question)] == holders
 
 
+@pytest.mark.parametrize(("question", "ages"), [
+    ("How old is Serena Williams?", ["33", "34"]),
+    ("How old is Sara Errani?", ["29", "34"]),
+    ("How old is Bayern Munich forward Evans?", ["24", "34"]),
+    ("How old is Mr Farron?", ["34"]),
+    ("How old is the Harry Potter author?", ["33", "29", "24", "34"]),
+])
+def test_an_age_given_to_another_name_does_not_answer_how_old_someone_is(question: str, ages: list[str]) -> None:
+    """'Sara Errani (29)' answers how old Errani is, not Serena Williams; an age no name stands beside ('she turned 34') may answer
+    either, and a question naming nobody ('the Harry Potter author') reads every age."""
+    text = "Serena Williams, 33, beat Sara Errani (29) and said 24-year-old Bayern Munich forward Evans cheered; she turned 34 later."
+    assert [text[s:e] for s, e in answer_ranges(text, Asked.AGE, question)] == ages
+
+
 def test_a_role_no_name_qualifies_is_the_asked_ones_only_where_its_article_names_the_owner() -> None:
     """'said his lawyer Keith Fink' answers whose lawyer Keith Fink is only in an article that names Roy Oliver."""
     passage = "\"It is a shameful attempt to gain leverage over him,\" said his lawyer Keith Fink."

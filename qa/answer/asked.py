@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from qa.answer.differences import opposite_forms
 from qa.answer.figures import AGE, Kind, candidate_spans, currency, text_figures
-from qa.answer.lexicon import APPROX, CURRENCY_WORDS, MONTHS, NUMBER_WORDS, YEAR_DIGITS
+from qa.answer.lexicon import APPROX, CURRENCY_WORDS, HONORIFICS, MONTHS, NUMBER_WORDS, YEAR_DIGITS
 from qa.answer.speech import NAME, QUOTED, said
 from qa.text import STOPWORDS, sentence_spans, stem, words
 
@@ -371,6 +371,35 @@ def asked_currency(question: str) -> str:
     return currency(re.sub(r"s$", "", named.group(1).lower())) if named else ""
 
 
+# The person 'How old is…' asks about, named last before the question's end or its clause of time ('How old is Caf president Issa
+# Hayatou?', 'How old was Alan Kurdi when…'); not a name that only qualifies the asked one ('Jak's sister', 'the Harry Potter author').
+_AGED = re.compile(r"^\s*(?i:how old|at what age|what age)\b[^?]*?(?<![\w'’.-])((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)"
+                   r"(?:\?|,|\s+(?i:when|now|at|in|after|before|as|die|died)\b)")
+_NAME_RUN = r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*"
+
+
+def _aged(question: str) -> set[str]:
+    """The words of the name of the person a question asks the age of, or none."""
+    m = _AGED.match(question)
+    if not m or not m.group(1)[:1].isupper() or re.search(r"['’]s?$", m.group(1)):
+        return set()
+    return _name_words(m.group(1))
+
+
+def _name_words(name: str) -> set[str]:
+    """The words of a name that tell it from another: not a title ('Mr') nor a stopword."""
+    return {w for w in re.findall(r"[\w'’-]+", name) if w[:1].isupper() and w.lower() not in STOPWORDS and w.lower() not in HONORIFICS}
+
+
+def _age_holder(text: str, start: int, end: int) -> set[str]:
+    """The words of the name an age is given to ('Serena Williams, 33,', 'Williams (33)', 'the 33-year-old Serena Williams', '24-year-old
+    Bayern Munich forward Evans'), or none where no name stands beside it ('she turned 33')."""
+    before = re.search(rf"({_NAME_RUN})(?:,\s+(?:(?:who\s+is|now|aged?)\s+)?|\s+\(|\s+(?:aged?|turned|turns)\s+)$", text[:start])
+    after = re.match(rf"(?:-year-old|\s+years?\s+old) +({_NAME_RUN}(?: [a-z]+){{0,2}} {_NAME_RUN}|{_NAME_RUN})", text[end:])
+    name = (before or after)
+    return _name_words(name.group(1)) if name else set()
+
+
 def _figure_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int, int]]:
     """Where a text states a date, year, age, amount, percentage, weight or duration; an amount asked in a currency only in that
     currency ('three billion euros', not '$3.3 billion', for 'How much did it cost in euros?'; nothing for 'in pounds')."""
@@ -392,6 +421,8 @@ def _figure_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int
         found = [(m.start(), m.end()) for m in _YEAR.finditer(text)]
     else:
         found = [(m.start(g), m.end(g)) for m in AGE.finditer(text) for g in range(1, 7) if m.group(g) and 0 < int(m.group(g)) < 125]
+        person = _aged(question)
+        found = [(s, e) for s, e in found if not person or not (holder := _age_holder(text, s, e)) or person & holder]
     return sorted({(_range_start(text, s), e) for s, e in found})
 
 
