@@ -375,29 +375,47 @@ def asked_currency(question: str) -> str:
 # Hayatou?', 'How old was Alan Kurdi when…'); not a name that only qualifies the asked one ('Jak's sister', 'the Harry Potter author').
 _AGED = re.compile(r"^\s*(?i:how old|at what age|what age)\b[^?]*?(?<![\w'’.-])((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)"
                    r"(?:\?|,|\s+(?i:when|now|at|in|after|before|as|die|died)\b)")
+# 'How old is X?' and no more: an age a passage gives X by name answers it (not 'How old was X when…', of another time).
+_AGE_NOW = re.compile(r"^\s*how old (?:is|are) [^?,]+\?$", re.I)
 _NAME_RUN = r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*"
+# The reader's probability given an age a passage states of the very person 'How old is X?' names: enough to answer, and to be a
+# side of a disagreement with another article's (Settings.conflict_threshold).
+NAMED_AGE = 0.65
 
 
-def _aged(question: str) -> set[str]:
-    """The words of the name of the person a question asks the age of, or none."""
+def _aged(question: str) -> list[str]:
+    """The words of the name of the person a question asks the age of, in order, or none."""
     m = _AGED.match(question)
     if not m or not m.group(1)[:1].isupper() or re.search(r"['’]s?$", m.group(1)):
-        return set()
+        return []
     return _name_words(m.group(1))
 
 
-def _name_words(name: str) -> set[str]:
-    """The words of a name that tell it from another: not a title ('Mr') nor a stopword."""
-    return {w for w in re.findall(r"[\w'’-]+", name) if w[:1].isupper() and w.lower() not in STOPWORDS and w.lower() not in HONORIFICS}
+def _name_words(name: str) -> list[str]:
+    """The words of a name that tell it from another, in order: not a title ('Mr') nor a stopword."""
+    return [w for w in re.findall(r"[\w'’-]+", name) if w[:1].isupper() and w.lower() not in STOPWORDS and w.lower() not in HONORIFICS]
 
 
-def _age_holder(text: str, start: int, end: int) -> set[str]:
+def _age_holder(text: str, start: int, end: int) -> list[str]:
     """The words of the name an age is given to ('Serena Williams, 33,', 'Williams (33)', 'the 33-year-old Serena Williams', '24-year-old
     Bayern Munich forward Evans'), or none where no name stands beside it ('she turned 33')."""
     before = re.search(rf"({_NAME_RUN})(?:,\s+(?:(?:who\s+is|now|aged?)\s+)?|\s+\(|\s+(?:aged?|turned|turns)\s+)$", text[:start])
     after = re.match(rf"(?:-year-old|\s+years?\s+old) +({_NAME_RUN}(?: [a-z]+){{0,2}} {_NAME_RUN}|{_NAME_RUN})", text[end:])
     name = (before or after)
-    return _name_words(name.group(1)) if name else set()
+    return _name_words(name.group(1)) if name else []
+
+
+def _same_person(asked: list[str], holder: list[str]) -> bool | None:
+    """Whether an age's holder is the person asked about: the surname given, and a first name, where both give one, shared ('Craig
+    Hughes' is not 'Nathan Hughes'); None where the age is given to no name."""
+    if not holder:
+        return None
+    return asked[-1] in holder and (len(asked) == 1 or len(holder) == 1 or bool(set(asked[:-1]) & set(holder)))
+
+
+def named_age(question: str, text: str, start: int, end: int) -> bool:
+    """True where a span of a text is the age it gives, by name, to the person 'How old is X?' asks about ('Williams, 33,')."""
+    return bool(_AGE_NOW.match(question)) and (asked := _aged(question)) != [] and bool(_same_person(asked, _age_holder(text, start, end)))
 
 
 def _figure_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int, int]]:
@@ -422,7 +440,7 @@ def _figure_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int
     else:
         found = [(m.start(g), m.end(g)) for m in AGE.finditer(text) for g in range(1, 7) if m.group(g) and 0 < int(m.group(g)) < 125]
         person = _aged(question)
-        found = [(s, e) for s, e in found if not person or not (holder := _age_holder(text, s, e)) or person & holder]
+        found = [(s, e) for s, e in found if not person or _same_person(person, _age_holder(text, s, e)) is not False]
     return sorted({(_range_start(text, s), e) for s, e in found})
 
 

@@ -385,7 +385,7 @@ _YEAR = re.compile(r"\b(?:FY\s?)?((?:19|20)\d\d)\b")
 # Where a number is someone's age ('aged 15', '17 years old', '34-year-old', 'Roy Oliver, 37, fired…', '(37)'): the age is the
 # group that matched.
 AGE = re.compile(r"\b(?:aged?|ages|turn|turns|turned|turning) (\d{1,3})\b|\b(\d{1,3})(?:-year-old|-years-old| years? old)\b"
-                 r"|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<=\()(\d{1,3})(?=\))|\b(?i:now) (\d{1,3})(?=,)"
+                 r"|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<= \()(\d{1,3})(?=\))|\b(?i:now) (\d{1,3})(?=,)"
                  r"|\b[A-Z][\w'’-]+, (\d{1,3})(?=\.(?:\s|$))")
 _LOWER_BOUND = re.compile(LOWER_BOUND, re.I)
 _UPPER_BOUND = re.compile(UPPER_BOUND, re.I)
