@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.asked import Asked, another_year, answer_ranges, asked, counted, margins, named_as_asked, opposed, read_openly
+from qa.answer.asked import Asked, another_year, answer_ranges, asked, counted, margins, named_age, named_as_asked, opposed, read_openly
 from qa.answer.compose import read
 from qa.reader import READER_FILE, Window, shared_reader
 
@@ -316,6 +316,17 @@ def test_an_age_given_to_another_name_does_not_answer_how_old_someone_is(questio
     either, and a question naming nobody ('the Harry Potter author') reads every age."""
     text = "Serena Williams, 33, beat Sara Errani (29) and said 24-year-old Bayern Munich forward Evans cheered; she turned 34 later."
     assert [text[s:e] for s, e in answer_ranges(text, Asked.AGE, question)] == ages
+
+
+def test_an_age_given_by_name_answers_how_old_that_person_is() -> None:
+    """'Williams, 33,' answers 'How old is Serena Williams?' (the reader's doubt aside), not 'How old was she when…' nor how old
+    Craig Williams is; 'she turned 34' names nobody."""
+    text = "Williams, 33, won her 19th title; she turned 34 later."
+    at = text.index("33"), text.index("33") + 2
+    assert named_age("How old is Serena Williams?", text, *at) and named_age("How old is Williams?", text, *at)
+    assert not named_age("How old was Serena Williams when she won?", text, *at)
+    assert not named_age("How old is Craig Hughes?", text, *at)
+    assert not named_age("How old is Serena Williams?", text, text.index("34"), text.index("34") + 2)
 
 
 def test_a_role_no_name_qualifies_is_the_asked_ones_only_where_its_article_names_the_owner() -> None:
