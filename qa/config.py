@@ -32,6 +32,9 @@ class Settings:
     candidates: int = 30
     context_chunks: int = 8
     reader_candidates: int = 12
+    # Where an answer is found, the chunks searched for other articles' reports of it, and how many such articles are read.
+    wider_chunks: int = 16
+    other_articles: int = 4
     # The reader's probability above which a sentence answers; chosen on dev data (README, "Abstention").
     reader_threshold: float = 0.5
     # Another article's answer is weighed as agreement or conflict only above this probability.

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from qa.answer.compose import Found, Judgement, candidates, compose, read
+from qa.answer.compose import Found, Judgement, candidates, compose, other_articles, read
 from qa.answer.generate import generate
 from qa.answer.lexicon import NAME_PARTICLES
 from qa.config import Settings
@@ -134,7 +134,12 @@ def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vec
     for i, part in enumerate(question_parts(question)):
         text = read_as(part, base, answer) if i else part
         part_hits, part_vector = search(text) if i and search else (hits, vector)
-        findings = read(reader, text, candidates(index, part_hits, text, part_vector, s.reader_candidates), lambda d: index.docs[d].text)
+        windows = candidates(index, part_hits[:s.context_chunks], text, part_vector, s.reader_candidates)
+        findings = read(reader, text, windows, lambda d: index.docs[d].text)
+        if findings and findings[0].p >= s.reader_threshold:
+            # An answer found, the other articles of the wider search are read too, for a disagreement or support; never for the lead.
+            more = read(reader, text, other_articles(index, part_hits, text, part_vector, windows, s.other_articles), lambda d: index.docs[d].text)
+            findings = [findings[0], *sorted([*findings[1:], *more], key=lambda f: (-f.p, f.window.sentence_id))]
         found.append((part, findings))
         if not i or not is_elliptic(part):
             best = findings[0] if findings else None
@@ -261,12 +266,12 @@ class Engine:
 
         def search(text: str) -> tuple[list[Hit], np.ndarray]:
             v = self.embedder.encode([text])[0]
-            return hybrid_search(index, text, v, s.context_chunks, s.candidates, s.rrf_k, index.searchable(scope), s.retrieval), v
+            return hybrid_search(index, text, v, s.wider_chunks, s.candidates, s.rrf_k, index.searchable(scope), s.retrieval), v
 
         hits, vector = search(asked)
         if generator is not None:
             try:
-                return generate(index, self.embedder, self.judge, generator, question, hits, vector, on_token)
+                return generate(index, self.embedder, self.judge, generator, question, hits[:s.context_chunks], vector, on_token)
             except LLMError as exc:
                 note = str(exc)
         found = read_parts(self.reader, index, asked, hits, vector, s, search)

@@ -407,3 +407,29 @@ def test_a_choice_the_articles_never_name_is_no_reason_to_abstain(fake_engine: E
     index = fake_engine.index()
     assert unmentioned(index, "Is the project led by Seaforce or Zorblax?") == []
     assert unmentioned(index, "Is the project led by Zorblax or Vextrom?") == ["Zorblax", "Vextrom"]
+
+
+def test_other_articles_give_their_window_stating_the_kind_asked(tmp_path) -> None:  # noqa: ANN001
+    """Where an answer is found, each article not yet read gives the window that states an age for 'How old…?' (not its sentence
+    most like the question), so that another report's age can stand against the lead's; a question naming no kind reads none."""
+    from dataclasses import replace
+
+    from qa.answer.compose import candidates, other_articles
+    from qa.config import Settings
+    from tests.fakes import HashEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "first.txt").write_text("Sprinter ruling\n\nKaterina Thanou, 30, was suspended by the tribunal.\n")
+    (corpus / "second.txt").write_text("Greek sprinters\n\nKaterina Thanou is a Greek sprinter who trains in Athens. "
+                                       "In Sydney, Thanou, 29, won silver in the 100m.\n")
+    engine = Engine(replace(Settings(), corpus_dir=corpus, index_dir=tmp_path / "index"), HashEmbedder())
+    engine.build()
+    index = engine.index()
+    question = "How old is Katerina Thanou?"
+    vector = engine.embedder.encode([question])[0]
+    hits = engine.search(question, k=16)
+    read = [w for w in candidates(index, hits, question, vector, 12) if w.doc_id == "first"]
+    others = other_articles(index, hits, question, vector, read, 4)
+    assert [(w.doc_id, index.docs[w.doc_id].text[w.centre:w.end]) for w in others] == [("second", "In Sydney, Thanou, 29, won silver in the 100m.")]
+    assert other_articles(index, hits, "Why was Katerina Thanou suspended?", vector, read, 4) == []

@@ -140,7 +140,7 @@ def staged_ask(index: Index, embedder: Embedder, settings: Settings, question: s
     t2 = clock()
     dense_search(index, vector, s.candidates)
     t3 = clock()
-    hits = hybrid_search(index, question, vector, s.context_chunks, s.candidates, s.rrf_k, None, s.retrieval)
+    hits = hybrid_search(index, question, vector, s.wider_chunks, s.candidates, s.rrf_k, None, s.retrieval)
     t4 = clock()
     found = read_parts(shared_reader(str(s.reader_path)), index, question, hits, vector, s)
     t5 = clock()
