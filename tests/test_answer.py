@@ -9,7 +9,7 @@ import pytest
 from qa.answer.asked import items_asked
 from qa.answer.compose import Found, Judgement, compose, widen, window
 from qa.answer.conflicts import agree, differing_figure, same_story, stated_differently
-from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value, text_figures
+from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value, states_quantity, text_figures
 from qa.errors import BadInputError
 from qa.pipeline import Engine, asks_whether, is_statement, unmentioned
 from qa.retrieve import named_outlets, rrf
@@ -433,3 +433,12 @@ def test_other_articles_give_their_window_stating_the_kind_asked(tmp_path) -> No
     others = other_articles(index, hits, question, vector, read, 4)
     assert [(w.doc_id, index.docs[w.doc_id].text[w.centre:w.end]) for w in others] == [("second", "In Sydney, Thanou, 29, won silver in the 100m.")]
     assert other_articles(index, hits, "Why was Katerina Thanou suspended?", vector, read, 4) == []
+
+
+@pytest.mark.parametrize(("text", "states"), [
+    ("12 people", True), ("twelve", True), ("Hundreds", True), ("a handful", True), ("Three or four", True), ("twice", True),
+    ("Months", False), ("Large group", False), ("Number", False), ("Third", False),
+])
+def test_how_many_is_answered_only_by_words_that_state_a_quantity(text: str, states: bool) -> None:
+    """'How many airstrikes…?' read as 'Months' (of 'carried out airstrikes for months') is no answer; 'Hundreds' is."""
+    assert states_quantity(text) is states

@@ -267,6 +267,11 @@ def margins(question: str, text: str) -> list[tuple[int, int]]:
 _HOW_MANY_OF = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)", re.I)
 
 
+def asks_count(question: str) -> bool:
+    """True for a question that asks how many ('How many people…', 'On how many days…'; not 'by how many')."""
+    return bool(re.search(r"(?<!\bby )\bhow many\b", question, re.I))
+
+
 def counted(question: str, text: str, start: int, end: int) -> tuple[int, int]:
     """A span that runs over several figures ('56 cases of H5N1, 37') cut to the first count of what a 'how many' question counts
     ('How many H5N1 cases…' -> '56 cases'); where the span holds no such count, or the question counts nothing, the span as it is."""

@@ -9,9 +9,24 @@ from datetime import date
 
 import numpy as np
 
-from qa.answer.asked import NAMED_AGE, Asked, another_year, answer_ranges, asked, counted, enclosing, items_asked, margins, named_age, named_as_asked, opposed, read_openly
+from qa.answer.asked import (
+    NAMED_AGE,
+    Asked,
+    another_year,
+    answer_ranges,
+    asked,
+    asks_count,
+    counted,
+    enclosing,
+    items_asked,
+    margins,
+    named_age,
+    named_as_asked,
+    opposed,
+    read_openly,
+)
 from qa.answer.conflicts import Statement, agree, disagreements, same_story, states, topic
-from qa.answer.figures import Kind, candidate_spans, date_value, text_figures
+from qa.answer.figures import Kind, candidate_spans, date_value, states_quantity, text_figures
 from qa.answer.lexicon import HEDGES, HONORIFICS, NAME_PARTICLES, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
 from qa.answer.speech import TITLES
 from qa.index import Index, common_stems
@@ -176,6 +191,8 @@ def read(reader: Reader, question: str, windows: list[Window], article: Callable
         r = readings[i]
         s, e = enclosing(ranges[i], r.start, r.end) if kind else counted(question, w.text, *named_as_asked(question, w.text, *widen(w.text, r.start, r.end)))
         p = max(r.p, NAMED_AGE) if kind is Asked.AGE and named_age(question, w.text, s, e) else r.p
+        # 'How many…?' is not answered by words that state no quantity ('months', 'large', 'number').
+        p = 0.0 if asks_count(question) and not states_quantity(w.text[s:e]) else p
         found.append(Found(w, p, w.start + s, w.start + e, w.text[s:e]))
     return sorted(found, key=lambda f: (-f.p, f.window.sentence_id))
 

@@ -20,6 +20,7 @@ from qa.answer.lexicon import (
     MINUTES_IN,
     MONTHS,
     NUMBER_WORDS,
+    QUANTITY_WORDS,
     RACE_WORDS,
     SCALES,
     UPPER_BOUND,
@@ -145,6 +146,11 @@ def number_value(text: str) -> float | None:
             if part in NUMBER_WORDS:  # 'three billion' -> 3e9
                 return float(NUMBER_WORDS[part]) * (SCALES.get(tokens[i + 1], 1.0) if i + 1 < len(tokens) and tokens[i + 1] != "m" else 1.0)
     return None
+
+
+def states_quantity(text: str) -> bool:
+    """True when a text states how many: a figure or a number word ('12', 'twelve', 'hundreds', 'a handful'); not 'months', 'large'."""
+    return bool(re.search(r"\d", text)) or any(w in NUMBER_WORDS or w in QUANTITY_WORDS for w in words(text))
 
 
 def currency(text: str) -> str:

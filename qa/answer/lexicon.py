@@ -32,6 +32,9 @@ FRACTIONS = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "te
 # months and years, whose length varies, and decades are units of their own.
 MINUTES_IN = {"second": 1 / 60, "minut": 1.0, "hour": 60.0, "day": 1440.0, "week": 10080.0, "fortnight": 20160.0}
 DURATIONS = frozenset(MINUTES_IN) | {"month", "year", "decad"}
+# Words that state how many without a figure ('hundreds of people', 'a handful', 'twice').
+QUANTITY_WORDS = frozenset("sixty seventy eighty ninety thousand million billion hundreds thousands dozens millions billions several few "
+                           "handful couple scores single once twice both".split())
 HEDGES = frozenset("about around roughly approximately plus nearly almost some over more than up to".split())
 APPROX = r"(?:(?:~|about |roughly |around |approximately |nearly |almost |up to |more than |over |some )\s*)?"
 LOWER_BOUND = r"\b(?:more than|over|at least|exceed\w*|above|upwards of)\b|\+|-plus\b"
