@@ -9,7 +9,7 @@ import pytest
 from qa.answer.asked import items_asked
 from qa.answer.compose import Found, Judgement, compose, widen, window
 from qa.answer.conflicts import agree, differing_figure, same_story, stated_differently
-from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value, states_quantity, text_figures
+from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value, states_quantity, states_time, text_figures
 from qa.errors import BadInputError
 from qa.pipeline import Engine, asks_whether, is_statement, unmentioned
 from qa.retrieve import named_outlets, rrf
@@ -442,3 +442,12 @@ def test_other_articles_give_their_window_stating_the_kind_asked(tmp_path) -> No
 def test_how_many_is_answered_only_by_words_that_state_a_quantity(text: str, states: bool) -> None:
     """'How many airstrikes…?' read as 'Months' (of 'carried out airstrikes for months') is no answer; 'Hundreds' is."""
     assert states_quantity(text) is states
+
+
+@pytest.mark.parametrize(("text", "states"), [
+    ("Last month", True), ("Sunday morning", True), ("1990s", True), ("2:30 p.m.", True), ("After the election", True),
+    ("mid-January", True), ("2-0", False), ("Before council", False), ("ex-Derby", False),
+])
+def test_when_is_answered_only_by_words_that_state_a_time(text: str, states: bool) -> None:
+    """'When did Newcastle last win at Anfield?' read as '2-0' is no answer; 'Last month' is."""
+    assert states_time(text) is states

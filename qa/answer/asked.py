@@ -267,6 +267,11 @@ def margins(question: str, text: str) -> list[tuple[int, int]]:
 _HOW_MANY_OF = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)", re.I)
 
 
+def asks_when(question: str) -> bool:
+    """True for a question that asks when ('When did…', 'Since when…', 'By when…')."""
+    return bool(re.match(r"\W*(?:(?:since|until|till|by|from) )?when\b", question, re.I))
+
+
 def asks_count(question: str) -> bool:
     """True for a question that asks how many ('How many people…', 'On how many days…'; not 'by how many')."""
     return bool(re.search(r"(?<!\bby )\bhow many\b", question, re.I))

@@ -16,6 +16,7 @@ from qa.answer.asked import (
     answer_ranges,
     asked,
     asks_count,
+    asks_when,
     counted,
     enclosing,
     items_asked,
@@ -26,7 +27,7 @@ from qa.answer.asked import (
     read_openly,
 )
 from qa.answer.conflicts import Statement, agree, disagreements, same_story, states, topic
-from qa.answer.figures import Kind, candidate_spans, date_value, states_quantity, text_figures
+from qa.answer.figures import Kind, candidate_spans, date_value, states_quantity, states_time, text_figures
 from qa.answer.lexicon import HEDGES, HONORIFICS, NAME_PARTICLES, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
 from qa.answer.speech import TITLES
 from qa.index import Index, common_stems
@@ -193,6 +194,8 @@ def read(reader: Reader, question: str, windows: list[Window], article: Callable
         p = max(r.p, NAMED_AGE) if kind is Asked.AGE and named_age(question, w.text, s, e) else r.p
         # 'How many…?' is not answered by words that state no quantity ('months', 'large', 'number').
         p = 0.0 if asks_count(question) and not states_quantity(w.text[s:e]) else p
+        # Nor 'When…?' by words that state no time ('2-0', 'Before council').
+        p = 0.0 if kind is None and asks_when(question) and not states_time(w.text[s:e]) else p
         found.append(Found(w, p, w.start + s, w.start + e, w.text[s:e]))
     return sorted(found, key=lambda f: (-f.p, f.window.sentence_id))
 

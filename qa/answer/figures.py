@@ -23,7 +23,9 @@ from qa.answer.lexicon import (
     QUANTITY_WORDS,
     RACE_WORDS,
     SCALES,
+    TIME_WORDS,
     UPPER_BOUND,
+    WEEKDAYS,
 )
 from qa.text import STOPWORDS, stem, words
 
@@ -151,6 +153,13 @@ def number_value(text: str) -> float | None:
 def states_quantity(text: str) -> bool:
     """True when a text states how many: a figure or a number word ('12', 'twelve', 'hundreds', 'a handful'); not 'months', 'large'."""
     return bool(re.search(r"\d", text)) or any(w in NUMBER_WORDS or w in QUANTITY_WORDS for w in words(text))
+
+
+def states_time(text: str) -> bool:
+    """True when a text states a time: a month, weekday, year or clock time, or a word of time ('last week', 'at Christmas'); not
+    '2-0' or 'Before council'."""
+    return (bool(re.search(rf"\b(?:{MONTHS})\b|\b(?:1\d|20)\d\ds?\b|\d:\d\d", text))
+            or any(w in TIME_WORDS or w in WEEKDAYS for w in words(text)))
 
 
 def currency(text: str) -> str:
