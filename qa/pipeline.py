@@ -127,18 +127,24 @@ def read_as(part: str, base: str, answer: str) -> str:
 
 def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vector: np.ndarray, s: Settings,
                search: Callable[[str], tuple[list[Hit], np.ndarray]] | None = None) -> list[tuple[str, list[Found]]]:
-    """What the reader finds for each part of a question among the sentences of the retrieved chunks, in order, so that the answer
-    of a part that stands alone can fill the words an elliptic part after it leaves out."""
+    """What the reader finds for each part of a question among the sentences of the retrieved chunks (the first `context_chunks`;
+    the rest for other articles' reports of an answer found), in order, so that the answer of a part that stands alone can fill
+    the words an elliptic part after it leaves out."""
     found: list[tuple[str, list[Found]]] = []
     base, answer = "", ""
+
+    def article(doc_id: str) -> str:
+        """An article's text, by its id."""
+        return index.docs[doc_id].text
+
     for i, part in enumerate(question_parts(question)):
         text = read_as(part, base, answer) if i else part
         part_hits, part_vector = search(text) if i and search else (hits, vector)
         windows = candidates(index, part_hits[:s.context_chunks], text, part_vector, s.reader_candidates)
-        findings = read(reader, text, windows, lambda d: index.docs[d].text)
+        findings = read(reader, text, windows, article)
         if findings and findings[0].p >= s.reader_threshold:
             # An answer found, the other articles of the wider search are read too, for a disagreement or support; never for the lead.
-            more = read(reader, text, other_articles(index, part_hits, text, part_vector, windows, s.other_articles), lambda d: index.docs[d].text)
+            more = read(reader, text, other_articles(index, part_hits, text, part_vector, windows, s.other_articles), article)
             findings = [findings[0], *sorted([*findings[1:], *more], key=lambda f: (-f.p, f.window.sentence_id))]
         found.append((part, findings))
         if not i or not is_elliptic(part):
