@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from qa.answer.asked import items_asked
+from qa.answer.asked import asks_when, items_asked
 from qa.answer.compose import Found, Judgement, compose, widen, window
 from qa.answer.conflicts import agree, differing_figure, same_story, stated_differently
 from qa.answer.figures import Kind, candidate_spans, money_conversions, number_value, states_quantity, states_time, text_figures
@@ -446,8 +446,11 @@ def test_how_many_is_answered_only_by_words_that_state_a_quantity(text: str, sta
 
 @pytest.mark.parametrize(("text", "states"), [
     ("Last month", True), ("Sunday morning", True), ("1990s", True), ("2:30 p.m.", True), ("After the election", True),
-    ("mid-January", True), ("2-0", False), ("Before council", False), ("ex-Derby", False),
+    ("mid-January", True), ("As soon as they enter into force", True), ("2-0", False), ("Council chamber", False), ("ex-Derby", False),
 ])
 def test_when_is_answered_only_by_words_that_state_a_time(text: str, states: bool) -> None:
-    """'When did Newcastle last win at Anfield?' read as '2-0' is no answer; 'Last month' is."""
+    """'When did Newcastle last win at Anfield?' read as '2-0' is no answer; 'Last month' is. A sentence that opens with 'When' asks
+    when only with a verb after it."""
     assert states_time(text) is states
+    assert asks_when("When did Newcastle last win?") and asks_when("Since when has ISIS held it?") and asks_when("When's the final?")
+    assert not asks_when("When American car companies rolled out their cars, which policy ended?")

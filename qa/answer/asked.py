@@ -268,8 +268,9 @@ _HOW_MANY_OF = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)", re
 
 
 def asks_when(question: str) -> bool:
-    """True for a question that asks when ('When did…', 'Since when…', 'By when…')."""
-    return bool(re.match(r"\W*(?:(?:since|until|till|by|from) )?when\b", question, re.I))
+    """True for a question that asks when ('When did…', 'Since when has…', 'By when…'; not 'When X rolled out…, which…?')."""
+    return bool(re.match(r"\W*(?:(?:since|until|till|by|from) )?when(?:['’]s\b|\s+(?:is|are|was|were|do|does|did|will|would|can|could|"
+                         r"should|has|have|had|must|might|may)\b)", question, re.I))
 
 
 def asks_count(question: str) -> bool:

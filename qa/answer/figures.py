@@ -156,8 +156,8 @@ def states_quantity(text: str) -> bool:
 
 
 def states_time(text: str) -> bool:
-    """True when a text states a time: a month, weekday, year or clock time, or a word of time ('last week', 'at Christmas'); not
-    '2-0' or 'Before council'."""
+    """True when a text states a time: a month, weekday, year or clock time, or a word of time ('last week', 'at Christmas', 'as soon
+    as…'); not '2-0' or 'ex-Derby'."""
     return (bool(re.search(rf"\b(?:{MONTHS})\b|\b(?:1\d|20)\d\ds?\b|\d:\d\d", text))
             or any(w in TIME_WORDS or w in WEEKDAYS for w in words(text)))
 

@@ -32,10 +32,11 @@ FRACTIONS = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "te
 # months and years, whose length varies, and decades are units of their own.
 MINUTES_IN = {"second": 1 / 60, "minut": 1.0, "hour": 60.0, "day": 1440.0, "week": 10080.0, "fortnight": 20160.0}
 DURATIONS = frozenset(MINUTES_IN) | {"month", "year", "decad"}
-# Words that state a time without a date ('last week', 'on Sunday morning', 'after the election', 'at Christmas').
+# Words that state a time without a date ('last week', 'on Sunday morning', 'after the election', 'as soon as they enter into force').
 TIME_WORDS = frozenset("yesterday today tomorrow tonight morning afternoon evening night week weekend weeks month months year years decade "
                        "century season spring summer autumn fall winter ago last next earlier later recently now day days hour hours "
-                       "minute minutes noon midnight christmas easter dawn dusk time election war birthday am pm".split())
+                       "minute minutes noon midnight christmas easter dawn dusk time election war birthday am pm soon once during "
+                       "after before until since".split())
 # Words that state how many without a figure ('hundreds of people', 'a handful', 'twice').
 QUANTITY_WORDS = frozenset("sixty seventy eighty ninety thousand million billion hundreds thousands dozens millions billions several few "
                            "handful couple scores single once twice both".split())
