@@ -126,10 +126,10 @@ def score_row(row: dict[str, Any], answer: Answer, seconds: float, texts: dict[s
         return RowResult(row, answer, seconds, answer.abstained, None, exact, None)
     gold = None if answer.abstained or not sources else first in sources
     if kind == "notfound":
-        return RowResult(row, answer, seconds, answer.abstained and not answer.answer.startswith(CONTRADICTED), None, exact, None)
+        return RowResult(row, answer, seconds, answer.abstained and answer.short != CONTRADICTED, None, exact, None)
     if kind == "claim-contradicted":
         gold = first in sources if first and sources else None
-        return RowResult(row, answer, seconds, answer.answer.startswith(CONTRADICTED) and bool(gold), gold, exact, None)
+        return RowResult(row, answer, seconds, answer.short == CONTRADICTED and bool(gold), gold, exact, None)
     if kind in FOUND:
         return RowResult(row, answer, seconds, bool(gold) and not answer.abstained, gold, exact, None)
     hit = all(a in text for a in wanted) if kind == "factoid-all" else any(a in text for a in wanted)

@@ -13,6 +13,7 @@ import numpy as np
 from qa.answer.compose import Found, Judgement, candidates, compose, other_articles, read
 from qa.answer.generate import generate
 from qa.answer.lexicon import NAME_PARTICLES
+from qa.answer.speech import NAME_RUN
 from qa.config import Settings
 from qa.embed import Embedder, default_embedder
 from qa.errors import BadInputError, IndexMissingError
@@ -141,10 +142,10 @@ def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vec
         text = read_as(part, base, answer) if i else part
         part_hits, part_vector = search(text) if i and search else (hits, vector)
         windows = candidates(index, part_hits[:s.context_chunks], text, part_vector, s.reader_candidates)
-        findings = read(reader, text, windows, article)
+        findings = read(reader, text, windows, s.conflict_threshold, article)
         if findings and findings[0].p >= s.reader_threshold:
             # An answer found, the other articles of the wider search are read too, for a disagreement or support; never for the lead.
-            more = read(reader, text, other_articles(index, part_hits, text, part_vector, windows, s.other_articles), article)
+            more = read(reader, text, other_articles(index, part_hits, text, part_vector, windows, s.other_articles), s.conflict_threshold, article)
             findings = [findings[0], *sorted([*findings[1:], *more], key=lambda f: (-f.p, f.window.sentence_id))]
         found.append((part, findings))
         if not i or not is_elliptic(part):
@@ -179,8 +180,7 @@ def unmentioned(index: Index, question: str) -> list[str]:
                 and not any(difflib.get_close_matches(w.lower(), corpus_names(index), n=1, cutoff=0.8) for w in names)):
             out.append(phrase)
     # One of the choices a question offers may be one the articles never name ('led by SoftBank or Toyota?'): it asks which.
-    name = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
-    offered = [pair for a, b in re.findall(rf"({name}),?\s+or\s+(?:[a-z]+\s+)?({name})", question) for pair in ((a, b), (b, a))]
+    offered = [pair for a, b in re.findall(rf"({NAME_RUN}),?\s+or\s+(?:[a-z]+\s+)?({NAME_RUN})", question) for pair in ((a, b), (b, a))]
     return [p for p in dict.fromkeys(out) if not any(p == chosen and other not in out for chosen, other in offered)]
 
 

@@ -6,7 +6,10 @@ import pytest
 
 from qa.answer.asked import Asked, another_year, answer_ranges, asked, counted, margins, named_age, named_as_asked, opposed, read_openly
 from qa.answer.compose import read
+from qa.config import Settings
 from qa.reader import READER_FILE, Window, shared_reader
+
+SURE = Settings().conflict_threshold
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -150,7 +153,7 @@ DATED = "They have until midnight on 16 December to reply to the charges."
 def test_the_reader_answers_only_with_the_kind_asked_for(question: str, texts: list[str], answers: set[str] | None) -> None:
     """An age is not 'four' (years banned), an amount not '44 companies', a date not 'No' or a bare year; 2005's forecast is not
     2007's."""
-    found = read(shared_reader(str(READER_FILE)), question, [window(t, n) for n, t in enumerate(texts)])
+    found = read(shared_reader(str(READER_FILE)), question, [window(t, n) for n, t in enumerate(texts)], SURE)
     stating = [f for f in found if f.text]
     if answers is None:
         assert all(f.p == 0.0 for f in found) and not stating
@@ -228,7 +231,7 @@ def test_where_a_passage_states_by_how_much(question: str, text: str, stated: li
 def test_by_how_much_is_read_in_the_difference_not_another_figure() -> None:
     """The record was beaten by 14 seconds; 49.12 seconds is the time's."""
     found = read(shared_reader(str(READER_FILE)), "By how many seconds did Laura Muir beat the previous British indoor record?",
-                 [window(RECORD, 0)])
+                 [window(RECORD, 0)], SURE)
     assert found[0].text == "14 seconds"
 
 
@@ -355,7 +358,7 @@ def test_who_said_is_read_only_where_words_are_attributed() -> None:
     named = "The head of the tribunal, Maria Lindqvist, said the case was not proven. \"The charge cannot be substantiated,\" she said."
     after = "\"The charge cannot be substantiated,\" she said. \"In no way was he (Novak) told to appear for a test.\""
     windows = [Window(0, "doc0", 0, named.index("\""), len(named), named), Window(1, "doc1", 0, after.index("\"In"), len(after), after)]
-    found = read(shared_reader(str(READER_FILE)), "Who said the charge cannot be substantiated?", windows)
+    found = read(shared_reader(str(READER_FILE)), "Who said the charge cannot be substantiated?", windows, SURE)
     assert found[0].text == "Maria Lindqvist" and found[0].window.doc_id == "doc0"
     assert [(f.p, f.text) for f in found if f.window.doc_id == "doc1"] == [(0.0, "")], "the reader alone gives 'Novak' p 0.75 there"
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from qa.answer.differences import opposite_forms
 from qa.answer.figures import AGE, Kind, candidate_spans, currency, text_figures
 from qa.answer.lexicon import APPROX, CURRENCY_WORDS, HONORIFICS, MONTHS, NUMBER_WORDS, YEAR_DIGITS
-from qa.answer.speech import NAME, QUOTED, said
+from qa.answer.speech import NAME, NAME_RUN, QUOTED, said
 from qa.text import STOPWORDS, sentence_spans, stem, words
 
 
@@ -388,10 +388,6 @@ _AGED = re.compile(r"^\s*(?i:how old|at what age|what age)\b[^?]*?(?<![\w'’.-]
                    r"(?:\?|,|\s+(?i:when|now|at|in|after|before|as|die|died)\b)")
 # 'How old is X?' and no more: an age a passage gives X by name answers it (not 'How old was X when…', of another time).
 _AGE_NOW = re.compile(r"^\s*how old (?:is|are) [^?,]+\?$", re.I)
-_NAME_RUN = r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*"
-# The reader's probability given an age a passage states of the very person 'How old is X?' names: enough to answer, and to be a
-# side of a disagreement with another article's (Settings.conflict_threshold).
-NAMED_AGE = 0.65
 
 
 def _aged(question: str) -> list[str]:
@@ -410,8 +406,8 @@ def _name_words(name: str) -> list[str]:
 def _age_holder(text: str, start: int, end: int) -> list[str]:
     """The words of the name an age is given to ('Serena Williams, 33,', 'Williams (33)', 'the 33-year-old Serena Williams', '24-year-old
     Bayern Munich forward Evans'), or none where no name stands beside it ('she turned 33')."""
-    before = re.search(rf"({_NAME_RUN})(?:,\s+(?:(?:who\s+is|now|aged?)\s+)?|\s+\(|\s+(?:aged?|turned|turns)\s+)$", text[:start])
-    after = re.match(rf"(?:-year-old|\s+years?\s+old) +({_NAME_RUN}(?: [a-z]+){{0,2}} {_NAME_RUN}|{_NAME_RUN})", text[end:])
+    before = re.search(rf"({NAME_RUN})(?:,\s+(?:(?:who\s+is|now|aged?)\s+)?|\s+\(|\s+(?:aged?|turned|turns)\s+)$", text[:start])
+    after = re.match(rf"(?:-year-old|\s+years?\s+old) +({NAME_RUN}(?: [a-z]+){{0,2}} {NAME_RUN}|{NAME_RUN})", text[end:])
     name = (before or after)
     return _name_words(name.group(1)) if name else []
 

@@ -10,7 +10,6 @@ from datetime import date
 import numpy as np
 
 from qa.answer.asked import (
-    NAMED_AGE,
     Asked,
     another_year,
     answer_ranges,
@@ -90,16 +89,12 @@ def _ranked(index: Index, hits: list[Hit], question: str, query_vector: np.ndarr
     return [ids[i] for i in np.argsort(-fused, kind="stable")]
 
 
-def _firsts(index: Index, ranked: list[int]) -> list[int]:
-    """Each article's first sentence of a ranking, in its order."""
-    seen: set[str] = set()
-    return [sid for sid in ranked if not (index.sentences[sid].doc_id in seen or seen.add(index.sentences[sid].doc_id))]
-
-
 def candidates(index: Index, hits: list[Hit], question: str, query_vector: np.ndarray, limit: int) -> list[Window]:
     """The sentences of the retrieved chunks most like the question, each article's best among them."""
     ranked = _ranked(index, hits, question, query_vector)
-    return [window(index, sid) for sid in list(dict.fromkeys(_firsts(index, ranked)[:limit // 2] + ranked))[:limit]]
+    seen: set[str] = set()
+    firsts = [sid for sid in ranked if not (index.sentences[sid].doc_id in seen or seen.add(index.sentences[sid].doc_id))]
+    return [window(index, sid) for sid in list(dict.fromkeys(firsts[:limit // 2] + ranked))[:limit]]
 
 
 def other_articles(index: Index, hits: list[Hit], question: str, query_vector: np.ndarray, read: Sequence[Window], limit: int) -> list[Window]:
@@ -110,9 +105,17 @@ def other_articles(index: Index, hits: list[Hit], question: str, query_vector: n
     if kind is None:
         return []
     done = {w.doc_id for w in read}
-    windows = [window(index, sid) for sid in _ranked(index, hits, question, query_vector) if index.sentences[sid].doc_id not in done]
-    stating = [w for w in windows if answer_ranges(w.text, kind, question, index.docs[w.doc_id].text)]
-    return [next(w for w in stating if w.sentence_id == sid) for sid in _firsts(index, [w.sentence_id for w in stating])][:limit]
+    chosen: dict[str, Window] = {}
+    for sid in _ranked(index, hits, question, query_vector):
+        doc_id = index.sentences[sid].doc_id
+        if doc_id in done or doc_id in chosen:
+            continue
+        w = window(index, sid)
+        if answer_ranges(w.text, kind, question, index.docs[doc_id].text):
+            chosen[doc_id] = w
+            if len(chosen) == limit:
+                break
+    return list(chosen.values())
 
 
 _NUMBERISH = frozenset(NUMBER_WORDS) | ORDINALS | frozenset(SCALES) | HEDGES
@@ -166,8 +169,9 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def read(reader: Reader, question: str, windows: list[Window], article: Callable[[str], str] | None = None) -> list[Found]:
-    """The reader's verdict on each window, most likely answer first.
+def read(reader: Reader, question: str, windows: list[Window], sure: float, article: Callable[[str], str] | None = None) -> list[Found]:
+    """The reader's verdict on each window, most likely answer first; an age a window gives by name to the person 'How old is X?'
+    asks about is read at no less than `sure` (Settings.conflict_threshold: enough to answer, and to be a side of a disagreement).
 
     Where the question names the kind of answer it wants (a date, an age, a role's holder: its article, from `article`, may show
     whose role it is), the span is read only where a window states one,
@@ -191,7 +195,7 @@ def read(reader: Reader, question: str, windows: list[Window], article: Callable
             continue
         r = readings[i]
         s, e = enclosing(ranges[i], r.start, r.end) if kind else counted(question, w.text, *named_as_asked(question, w.text, *widen(w.text, r.start, r.end)))
-        p = max(r.p, NAMED_AGE) if kind is Asked.AGE and named_age(question, w.text, s, e) else r.p
+        p = max(r.p, sure) if kind is Asked.AGE and named_age(question, w.text, s, e) else r.p
         # 'How many…?' is not answered by words that state no quantity ('months', 'large', 'number').
         p = 0.0 if asks_count(question) and not states_quantity(w.text[s:e]) else p
         # Nor 'When…?' by words that state no time ('2-0', 'Before council').

@@ -82,9 +82,9 @@ def diff_kind(q_side: list[str], p_side: list[str], common: frozenset[str], p_na
         return "opposite"
     q_names = [w for w in q_side if is_name(w, common)]
     p_names = [w for w in p_side if is_name(w, common)]
-    timed = {bool(TIME_WORD.fullmatch(w)) for w in q_names + p_names}
+    timed = any(TIME_WORD.fullmatch(w) for w in q_names + p_names)
     q_forms, p_forms = _forms(q_names), _forms(p_names)
-    if q_names and p_names and timed == {False} and not q_forms & p_named and not p_forms & q_named and not q_forms & p_forms:
+    if q_names and p_names and not timed and not q_forms & p_named and not p_forms & q_named and not q_forms & p_forms:
         return "name"
     return ""
 

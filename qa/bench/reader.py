@@ -75,8 +75,8 @@ def run_quizzes(reader: Reader, items: list[Quiz], threshold: float) -> dict[str
     """Answered right, F1, abstentions on the own paragraph and on another question's, and the AUC between them."""
     own, other, right, spans, f1 = [], [], [], [], []
     for q in items:
-        found = read(reader, as_asked(q.question), _windows(q.evidence))
-        wrong = read(reader, as_asked(q.question), _windows(q.other))
+        found = read(reader, as_asked(q.question), _windows(q.evidence), Settings().conflict_threshold)
+        wrong = read(reader, as_asked(q.question), _windows(q.other), Settings().conflict_threshold)
         best = found[0] if found else None
         p = best.p if best else 0.0
         own.append(p)
