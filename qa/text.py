@@ -28,7 +28,7 @@ _ABBREV = re.compile(
 )
 # A sentence ends at a full stop before a capital; also where a space is missing after it ('on Wednesday.The bank'), though not
 # in an abbreviation or address ('U.S.The', 'e.g.The').
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9¥$€£])|(?<=[a-z]{2})[.!?](?=[A-Z][a-z])")
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9¥$€£©])|(?<=[a-z]{2})[.!?](?=[A-Z][a-z])")
 # A run this long with no capital after any full stop (text in lower case, an OCR or chat dump) is cut at every full stop.
 LONG_SENTENCE = 600
 _ANY_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=\S)")
@@ -43,6 +43,8 @@ _FURNITURE = re.compile(
     re.I,
 )
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
+# A footer is a line of its own; a paragraph that ends in one ('… ©2015 The Hollywood Reporter. All rights reserved.') is prose.
+FOOTER_CHARS = 120
 # A wire story's dateline at a paragraph's start: '(CNN)A man…', 'LONDON (Reuters) - Shares…', 'WASHINGTON (AP) — The…'; not
 # 'NATO (North Atlantic Treaty Organization) said'.
 DATELINE = re.compile(r"(?:[A-Z][A-Z.,' -]{1,40}\s)?\([A-Z][\w .&-]{0,30}\)(?:(?=[A-Z])|\s*[-—–]+\s*)")
@@ -73,12 +75,12 @@ def _lines(text: str) -> list[tuple[int, int, int]]:
 
 
 def _furniture(text: str, lines: list[tuple[int, int, int]]) -> set[int]:
-    """The lines that are page furniture, not prose: page numbers, print footers, short lines repeated on every page, lists of
-    links (a line that is mostly two or more web addresses)."""
+    """The lines that are page furniture, not prose: page numbers, print footers (short lines), short lines repeated on every
+    page, lists of links (a line that is mostly two or more web addresses)."""
     stripped = [text[s:e].strip() for s, e, _ in lines]
     counts = Counter(stripped)
     return {i for i, line in enumerate(stripped)
-            if _FURNITURE.search(line) or (counts[line] > 1 and len(line) < 80 and not _TERMINAL.search(line))
+            if (_FURNITURE.search(line) and len(line) <= FOOTER_CHARS) or (counts[line] > 1 and len(line) < 80 and not _TERMINAL.search(line))
             or len(links := _URL.findall(line)) >= 2 and sum(map(len, links)) * 2 > len(line)}
 
 
@@ -107,8 +109,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of a text, exact offsets into it.
 
     A sentence runs across a line break inside a paragraph (hard-wrapped text, PDF lines); a blank line, a short line
-    (a title, a byline, a paragraph's last line) and the first line of the text end one. Page numbers, print footers and
-    lines repeated on every page are not sentences, nor is a dateline part of one.
+    (a title, a byline, a paragraph's last line) and the first line of the text end one. Page numbers, print footers (a line
+    or a paragraph's closing sentences) and lines repeated on every page are not sentences, nor is a dateline part of one.
     """
     lines = _lines(text)
     furniture = _furniture(text, lines)
@@ -124,7 +126,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans = [part for run in runs for sentence in _cut(text, *run, _BOUNDARY)
              for part in (_cut(text, *sentence, _ANY_BOUNDARY) if sentence[1] - sentence[0] > LONG_SENTENCE else [sentence])]
     trimmed = (_trim(text, s, e) for s, e in spans)
-    return [(s, e) for s, e in (_undated(text, s, e) for s, e in trimmed) if e - s >= 2 and re.search(r"\w", text[s:e])]
+    return [(s, e) for s, e in (_undated(text, s, e) for s, e in trimmed)
+            if e - s >= 2 and re.search(r"\w", text[s:e]) and not _FURNITURE.search(text[s:e])]
 
 
 def _undated(text: str, start: int, end: int) -> tuple[int, int]:

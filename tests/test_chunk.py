@@ -99,6 +99,16 @@ def test_pdf_sentences_run_across_line_breaks_and_footers_are_not_sentences(tmp_
     ]
 
 
+def test_an_article_in_one_line_that_ends_in_a_footer_is_prose() -> None:
+    """A web article pasted as one paragraph ending '©2015 … All rights reserved.' keeps its sentences; the footer alone on a
+    line is still dropped."""
+    text = ("ABC is filming a revival of the Muppets. Randall Einhorn is attached to direct the presentation. "
+            "©2015 The Hollywood Reporter. All rights reserved.")
+    got = [text[s:e] for s, e in sentence_spans(text)]
+    assert got[:2] == ["ABC is filming a revival of the Muppets.", "Randall Einhorn is attached to direct the presentation."]
+    assert sentence_spans("Ferries cost more.\n©2015 The Harbor Post. All rights reserved.") == [(0, 18)]
+
+
 def test_hard_wrapped_paragraphs_join_and_blank_lines_and_short_lines_still_end_them() -> None:
     text = ("Harbor City buys ferries\nBy Mara Quint\n\n"
             "The city will buy six electric ferries for ninety million euros, the\n"
