@@ -115,14 +115,39 @@ def question_parts(question: str) -> list[str]:
     return [t.strip().rstrip("?,").strip() + "?" for t in [*(head[a:b] for a, b in zip(starts, ends)), tail]]
 
 
+# A later part that asks the same again of something else, with no verb ('and how many for its US launch?', 'and who in Boston?').
+_GAPPED = re.compile(r"^(?:how many|how much|what|who|which|when|where)\s+(?P<modifier>(?:for|in|at|on|during|by|from|to|with|after|before|"
+                     r"since|over|under|among|within)\s.*)$", re.I)
+_SUBORDINATORS = frozenset("when while after before since until once".split())
+_PREPOSITIONS = frozenset("for in at on during by from to with after before since over under among within".split())
+
+
 def is_elliptic(part: str) -> bool:
-    """True for a later part too short to stand alone ('and for how much?', 'and by when?')."""
-    return len(part.split()) <= 3
+    """True for a later part that cannot stand alone: too short ('and for how much?', 'and by when?') or with no verb ('and how
+    many for its US launch?')."""
+    return len(part.split()) <= 3 or bool(_GAPPED.match(part[:-1]))
+
+
+def _without_modifier(base: str) -> tuple[str, str]:
+    """A part without the clause or phrase that ends it, which a gapped part replaces, and that clause or phrase: 'How many games
+    were on offer when the PSP launched in Japan' -> 'How many games were on offer', 'when the PSP launched in Japan'."""
+    words = base.split()
+    clause = [i for i, w in enumerate(words) if i > 1 and w.lower() in _SUBORDINATORS]
+    phrase = [i for i, w in enumerate(words) if i > 1 and w.lower() in _PREPOSITIONS]
+    cut = clause[0] if clause else phrase[-1] if phrase else len(words)
+    return " ".join(words[:cut]), " ".join(words[cut:])
 
 
 def read_as(part: str, base: str, answer: str) -> str:
-    """How a later part is read: an elliptic one with the words of the part before it that stands alone, and that part's answer
+    """How a later part is read: a gapped one as the part before it that stands alone, with its own phrase in place of that part's
+    last ("How many games were on offer for the PSP's US launch?"); another elliptic one with the words of that part and its answer
     ('for how much SoftBank bought Ampere?', 'by when 10 million robots are planned?'); any other as asked."""
+    if gapped := _GAPPED.match(part[:-1]):
+        kept, dropped = _without_modifier(base[:-1])
+        # 'its' of the gapped phrase is what the dropped one named: 'for its US launch' after 'when the PSP launched' -> "the PSP's".
+        named = re.search(rf"(?:\bthe\s+)?{NAME_RUN}", dropped)
+        modifier = re.sub(r"\b(?:its|their)\b", f"{named.group()}'s", gapped.group("modifier"), count=1) if named else gapped.group("modifier")
+        return f"{kept} {modifier}?"
     return f"{part[:-1]} {_base_words(base[:-1], answer)}?" if is_elliptic(part) else part
 
 

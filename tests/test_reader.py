@@ -194,6 +194,9 @@ def test_cli_flags_a_disagreement_with_each_side_cited_and_the_later_report_name
     ("Which studio is Rivera Games buying, and for how much?", "for how much Rivera Games buying?"),
     ("Where is Northlight based, and how many people does it employ?", "how many people does it employ?"),
     ("How much does Noetra get, how many robots are planned, and by when?", "how many robots are planned?"),
+    ("How many games were on offer when the PSP launched in Japan, and how many for its US launch?",
+     "How many games were on offer for the PSP's US launch?"),
+    ("How much did Glazer offer for Manchester United in 2004, and how much in 2005?", "How much did Glazer offer for Manchester United in 2005?"),
 ])
 def test_an_elliptic_second_part_is_read_with_the_first_parts_words_not_its_question_word(question: str, second: str) -> None:
     from qa.pipeline import question_parts, read_as
