@@ -166,7 +166,7 @@ def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vec
     for i, part in enumerate(question_parts(question)):
         text = read_as(part, base, answer) if i else part
         part_hits, part_vector = search(text) if i and search else (hits, vector)
-        windows = candidates(index, part_hits[:s.context_chunks], text, part_vector, s.reader_candidates)
+        windows = candidates(index, part_hits[:s.context_chunks], text, part_vector, s.reader_candidates, part_hits[s.context_chunks:])
         findings = read(reader, text, windows, s.conflict_threshold, article)
         if findings and findings[0].p >= s.reader_threshold:
             # An answer found, the other articles of the wider search are read too, for a disagreement or support; never for the lead.

@@ -435,6 +435,36 @@ def test_other_articles_give_their_window_stating_the_kind_asked(tmp_path) -> No
     assert other_articles(index, hits, "Why was Katerina Thanou suspended?", vector, read, 4) == []
 
 
+def test_candidates_stating_no_kind_asked_give_way_to_further_chunks_that_do(tmp_path) -> None:  # noqa: ANN001
+    """'By what date…?' where none of the best chunks' sentences gives a date reads the sentences of the wider search's further
+    chunks of the same articles that do (only they can answer); where one does, the candidates are the best chunks' as they were."""
+    from dataclasses import replace
+
+    from qa.answer.compose import candidates
+    from qa.config import Settings
+    from tests.fakes import HashEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    filler = " ".join(f"The tribunal heard witness number {n} in Athens about the missed drugs tests." for n in range(1, 9))
+    (corpus / "charges.txt").write_text("Greek pair charged\n\nKenteris and Thanou must reply to the charges of the IAAF. "
+                                        f"{filler}\n\nThey have until midnight on 16 December to respond.\n")
+    (corpus / "other.txt").write_text("Another story\n\nA marathon in Boston was held on 3 April.\n")
+    engine = Engine(replace(Settings(), corpus_dir=corpus, index_dir=tmp_path / "index"), HashEmbedder())
+    engine.build()
+    index = engine.index()
+    question = "By what date did Kenteris and Thanou have to reply to the charges?"
+    vector = engine.embedder.encode([question])[0]
+    hits = engine.search(question, k=16)
+    best = [h for h in hits if h.chunk.doc_id == "charges" and "16 December" not in h.chunk.text]
+    further = [h for h in hits if h not in best]
+    assert "16 December" not in " ".join(w.text for w in candidates(index, best, question, vector, 12))
+    windows = candidates(index, best, question, vector, 12, further)
+    assert index.docs[windows[0].doc_id].text[windows[0].centre:windows[0].end] == "They have until midnight on 16 December to respond."
+    assert all(w.doc_id == "charges" for w in windows), "another article's dates are not read in their place"
+    assert candidates(index, [*best, *further], question, vector, 12, further) == candidates(index, [*best, *further], question, vector, 12)
+
+
 @pytest.mark.parametrize(("text", "states"), [
     ("12 people", True), ("twelve", True), ("Hundreds", True), ("a handful", True), ("Three or four", True), ("twice", True),
     ("Months", False), ("Large group", False), ("Number", False), ("Third", False),
