@@ -104,6 +104,24 @@ def test_where_a_passage_states_a_date_a_year_or_an_age() -> None:
 FORECAST = "Gordon Brown said the UK economy was forecast to grow, with a forecast of 3% to 3.5% in 2005 and 2.5% to 3% in 2006."
 
 
+@pytest.mark.parametrize(("passage", "ages"), [
+    ("The actor's death in November 2013 at the age of 40 after a car crash was eerie.", ["40"]),
+    ("Charlie has been ill since the age of three, she said.", ["three"]),
+    ("They were convicted of killing two-year-old James in Bootle.", ["two"]),
+    ("Walker, who died at 40 in a car crash, starred in the film.", ["40"]),
+    ("Kerry, who is 71, met the minister. She was 75.", ["71", "75"]),
+    ("Hinton was 29 at the time of the killings.", ["29"]),
+    ("A woman, aged in her 30s, attended a police station.", ["30s"]),
+    ("Theia is only one year old. The 50 year-old said she was lucky.", ["one", "50"]),
+    ("Twenty-one-year-old Smith scored twice.", ["Twenty-one"]),
+    # Not an age: a score, a time, a count, a sentence's 'It was'.
+    ("The score was 3-1 at 3 pm. It was 29. The club was 2 points clear.", []),
+])
+def test_an_age_in_words_or_in_the_ways_news_writes_it(passage: str, ages: list[str]) -> None:
+    """'at the age of 40', 'two-year-old', 'who is 71', 'She was 75.', 'in her 30s' give an age 'How old…?' can be answered by."""
+    assert [passage[s:e] for s, e in answer_ranges(passage, Asked.AGE)] == ages
+
+
 @pytest.mark.parametrize(("question", "passage", "other"), [
     ("What growth rate did Gordon Brown forecast for the UK economy in 2007?", FORECAST, True),
     ("What growth rate did Gordon Brown forecast for the UK economy in 2006?", FORECAST, False),

@@ -10,7 +10,7 @@ from enum import Enum
 from functools import lru_cache
 
 from qa.answer.differences import opposite_forms
-from qa.answer.figures import AGE, Kind, candidate_spans, currency, text_figures
+from qa.answer.figures import AGE, Kind, age_value, candidate_spans, currency, text_figures
 from qa.answer.lexicon import APPROX, CURRENCY_WORDS, HONORIFICS, MONTHS, NUMBER_WORDS, YEAR_DIGITS
 from qa.answer.speech import NAME, NAME_RUN, QUOTED, said
 from qa.text import STOPWORDS, sentence_spans, stem, words
@@ -249,7 +249,7 @@ def answer_ranges(text: str, kind: Asked, question: str = "", article: str = "")
     if kind is Asked.ROLE:
         role = _ROLE.match(question)
         return _holders(text, role.group("role"), role.group("owner") or role.group("org") or "", article) if role else []
-    return _figure_ranges(text, kind, question)
+    return _figure_ranges(text, kind, question, article)
 
 
 # 'By how much did sales fall?', 'predates The Game by how many years?': a difference, which a passage states after 'by'.
@@ -406,7 +406,7 @@ def _name_words(name: str) -> list[str]:
 def _age_holder(text: str, start: int, end: int) -> list[str]:
     """The words of the name an age is given to ('Serena Williams, 33,', 'Williams (33)', 'the 33-year-old Serena Williams', '24-year-old
     Bayern Munich forward Evans'), or none where no name stands beside it ('she turned 33')."""
-    before = re.search(rf"({NAME_RUN})(?:,\s+(?:(?:who\s+is|now|aged?)\s+)?|\s+\(|\s+(?:aged?|turned|turns)\s+)$", text[:start])
+    before = re.search(rf"({NAME_RUN})(?:,\s+(?:(?:who\s+is|now|aged?)\s+)?|\s+\(|\s+(?:aged?|turned|turns)\s+|\s+(?:is|was)\s+(?:now\s+)?(?:just\s+|only\s+)?)$", text[:start])
     after = re.match(rf"(?:-year-old|\s+years?\s+old) +({NAME_RUN}(?: [a-z]+){{0,2}} {NAME_RUN}|{NAME_RUN})", text[end:])
     name = (before or after)
     return _name_words(name.group(1)) if name else []
@@ -425,9 +425,10 @@ def named_age(question: str, text: str, start: int, end: int) -> bool:
     return bool(_AGE_NOW.match(question)) and (asked := _aged(question)) != [] and bool(_same_person(asked, _age_holder(text, start, end)))
 
 
-def _figure_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int, int]]:
+def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = "") -> list[tuple[int, int]]:
     """Where a text states a date, year, age, amount, percentage, weight or duration; an amount asked in a currency only in that
-    currency ('three billion euros', not '$3.3 billion', for 'How much did it cost in euros?'; nothing for 'in pounds')."""
+    currency ('three billion euros', not '$3.3 billion', for 'How much did it cost in euros?'; nothing for 'in pounds'); the age
+    of a person asked about only where given to them, or to no name in an article that names them."""
     if kind in (Asked.MONEY, Asked.PERCENT):
         # 'How much' may also ask for a change in percent ('How much did the price rise?'); 'What were its revenues?' may not.
         changed = kind is Asked.PERCENT or re.search(r"\bhow much\b", question, re.I) or not question
@@ -445,9 +446,10 @@ def _figure_ranges(text: str, kind: Asked, question: str = "") -> list[tuple[int
     elif kind is Asked.YEAR:
         found = [(m.start(), m.end()) for m in _YEAR.finditer(text)]
     else:
-        found = [(m.start(g), m.end(g)) for m in AGE.finditer(text) for g in range(1, 7) if m.group(g) and 0 < int(m.group(g)) < 125]
+        found = [(a[0], a[1]) for m in AGE.finditer(text) if (a := age_value(m))]
         person = _aged(question)
-        found = [(s, e) for s, e in found if not person or _same_person(person, _age_holder(text, s, e)) is not False]
+        found = [(s, e) for s, e in found if not person or (same := _same_person(person, _age_holder(text, s, e)))
+                 or same is None and (not article or re.search(rf"\b{re.escape(person[-1])}\b", article))]
     return sorted({(_range_start(text, s), e) for s, e in found})
 
 

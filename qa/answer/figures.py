@@ -136,12 +136,18 @@ def candidate_spans(sentence: str, kind: Kind) -> list[Span]:
     return spans
 
 
+_COMPOUND = re.compile(r"\b(twenty|thirty|forty|fifty)-(one|two|three|four|five|six|seven|eight|nine)\b", re.I)
+
+
 def number_value(text: str) -> float | None:
     """The magnitude a figure states: '¥1 trillion' -> 1e12, 'about 30 companies' -> 30, 'three billion euros' -> 3e9."""
     found = re.search(rf"({_NUM})(?:\s?(thousand|million|mn|billion|bn|trillion)\b|(m)\b)?", text, re.I)
     if found:
         value = float(found.group(1).replace(",", ""))
         return value * SCALES.get((found.group(2) or found.group(3) or "").lower(), 1.0)
+    compound = _COMPOUND.search(text)
+    if compound:  # 'twenty-one' -> 21
+        return float(NUMBER_WORDS[compound.group(1).lower()] + NUMBER_WORDS[compound.group(2).lower()])
     tokens = words(text)
     for i, word in enumerate(tokens):
         for part in word.split("-"):
@@ -356,7 +362,7 @@ def _figures(text: str) -> tuple[Figure, ...]:
         end = _count_end(text, span.start, _trim_words(text, span.start, span.end))
         words = text[span.start:end]
         unit = unit_noun(words)
-        if unit in ("", "year", "old") and any(m.start(g) <= span.start < m.end(g) for m in ages for g in range(1, 7) if m.group(g)):
+        if unit in ("", "year", "old") and any(m.start(g) <= span.start < m.end(g) for m in ages for g in AGE_GROUPS if m.group(g)):
             unit = "age"
         out.append(Figure("count", "minut" if unit in MINUTES_IN else unit, value * MINUTES_IN.get(unit, 1.0), words, span.start, end,
                           _approx(words), _bound(text, span.start, end)))
@@ -397,10 +403,26 @@ def comparable(a: Figure, b: Figure) -> bool:
 
 
 _YEAR = re.compile(r"\b(?:FY\s?)?((?:19|20)\d\d)\b")
-# Where a number is someone's age ('aged 15', '17 years old', '34-year-old', 'Roy Oliver, 37, fired…', '(37)'): the age is the
-# group that matched.
-AGE = re.compile(r"\b(?:aged?|ages|turn|turns|turned|turning) (\d{1,3})\b|\b(\d{1,3})(?:-year-old|-years-old| years? old)\b"
-                 r"|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<= \()(\d{1,3})(?=\))|\b(?i:now) (\d{1,3})(?=,)"
-                 r"|\b[A-Z][\w'’-]+, (\d{1,3})(?=\.(?:\s|$))")
+# An age as written: in digits, or in words ('three', 'Twenty-one').
+_AGE_NUMBER = rf"\d{{1,3}}|(?i:(?:{'|'.join(w for w in NUMBER_WORDS if w not in ('zero', 'hundred', 'dozen'))})(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)"
+# Where a number is someone's age ('aged 15', 'aged two', '17 years old', '34-year-old', 'three-year-old', 'Roy Oliver, 37, fired…',
+# '(37)', 'at the age of 40', 'died at 35', 'Kerry, who is 71', 'She was 75.', 'in her 30s'): the age is the group that matched.
+AGE = re.compile(rf"\b(?:aged?|ages|turn|turns|turned|turning) ({_AGE_NUMBER})\b|\b({_AGE_NUMBER})(?:-year-old|-years-old| years? old| year-old)\b"
+                 r"|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<= \()(\d{1,3})(?=\))|\b(?i:now) (?:just |only )?(\d{1,3})(?=,)"
+                 r"|\b[A-Z][\w'’-]+, (\d{1,3})(?=\.(?:\s|$))"
+                 rf"|\b(?i:the age of) ({_AGE_NUMBER})\b|\bdie[ds] at (\d{{1,3}})\b(?!\s*(?:[ap]\.?m\b|%|GMT|BST))"
+                 r"|\b(?:[Ww]ho|[Hh]e|[Ss]he|(?!It\b|This\b|That\b|There\b|What\b)[A-Z][a-z]+) (?:is|was) (?:now )?(?:just |only )?(\d{1,3})"
+                 r"(?=[.,;]\s|[.,;]?$|\s+(?:at the time|when)\b)"
+                 r"|\bin (?:his|her|their) (?:early |mid-|late )?(\d0s)\b")
+AGE_GROUPS = range(1, AGE.groups + 1)
+
+
+def age_value(m: re.Match[str]) -> tuple[int, int, float] | None:
+    """The span and value of the age an AGE match gives, or None where it gives none from 1 to 124."""
+    g = next(g for g in AGE_GROUPS if m.group(g))
+    value = number_value(m.group(g))
+    return (m.start(g), m.end(g), value) if value is not None and 0 < value < 125 else None
+
+
 _LOWER_BOUND = re.compile(LOWER_BOUND, re.I)
 _UPPER_BOUND = re.compile(UPPER_BOUND, re.I)
