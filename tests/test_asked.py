@@ -319,6 +319,14 @@ def test_where_a_passage_names_who_said_something(text: str, speakers: list[str]
     ("Who is the Chancellor?", "Shadow chancellor Oliver Letwin spoke after Chancellor Gordon Brown.", ["Gordon Brown"]),
     ("Who is the director of the Avatar movie?", "Avatar, directed by James Cameron, opened in 2009.", ["James Cameron"]),
     ("Who is the director of the Avatar movie?", "Ann Cote, creative director of the game, spoke.", []),
+    # The role in other words, its owner in another form: 'boss' for head, 'attorney' for lawyer, 'Cuban' for Cuba's, 'LFA'.
+    ("Who is the boss of the Liberian FA?", "LFA boss Musa Bility says he will go to court.", ["Musa Bility"]),
+    ("Who is Cuba's foreign minister?", "Cuban Foreign Minister Bruno Rodriguez has sided with Maduro.", ["Bruno Rodriguez"]),
+    ("Who is Moschetto's lawyer?", "Moschetto's attorney, Randy Zelin, said his client will defend himself.", ["Randy Zelin"]),
+    ("Who is the Wales assistant manager?", "Wales assistant boss Osian Roberts confirmed the squad.", ["Osian Roberts"]),
+    ("Who is the chief executive of Blue Bell?", "Paul Kruse, Blue Bell CEO and president, said so.", ["Paul Kruse"]),
+    ("Who is the chief executive of Betsi Cadwaladr Health Board?", "The health board thanked NHS Employers chief executive Danny Mortimer.",
+     []),
 ])
 def test_where_a_passage_names_who_holds_a_role(question: str, text: str, holders: list[str]) -> None:
     """The name with the role, after it, before it or after its verb; not another organisation's holder, nor another role's."""

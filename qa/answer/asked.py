@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from qa.answer.differences import opposite_forms
 from qa.answer.figures import AGE, Kind, age_value, candidate_spans, currency, text_figures
-from qa.answer.lexicon import APPROX, CURRENCY_WORDS, HONORIFICS, MONTHS, NUMBER_WORDS, YEAR_DIGITS
+from qa.answer.lexicon import APPROX, CURRENCY_WORDS, HONORIFICS, MONTHS, NUMBER_WORDS, ROLE_SYNONYMS, YEAR_DIGITS
 from qa.answer.speech import NAME, NAME_RUN, QUOTED, said
 from qa.text import STOPWORDS, sentence_spans, stem, words
 
@@ -328,9 +328,10 @@ def read_openly(kind: Asked | None, question: str, ranges: list[list[tuple[int, 
 
 def _org_names(org: str) -> set[str]:
     """The names an organisation goes by: its capitalised words and, for several, their initials ('London Stock Exchange':
-    'London', 'Stock', 'Exchange', 'LSE')."""
+    'London', 'Stock', 'Exchange', 'LSE'; 'Liberian FA': 'LFA')."""
     names = [w for w in re.findall(r"[\w-]+", org) if w[:1].isupper()]
-    return set(names) | ({"".join(w[0] for w in names).upper()} if len(names) > 1 else set())
+    initials = {"".join(w[0] for w in names).upper(), "".join(w if w.isupper() else w[0] for w in names).upper()}
+    return set(names) | (initials if len(names) > 1 else set())
 
 
 # Words before a role that make it another one than the role itself.
@@ -340,14 +341,33 @@ _HELD_BY = {"director": "directed", "head": "headed", "leader": "led", "owner": 
             "coach": "coached", "editor": "edited", "chairman": "chaired", "chairwoman": "chaired", "chair": "chaired"}
 
 
+def _owner_form(word: str) -> str:
+    """What a role's owner is matched by: a word's first four letters, case kept ('Cuban' for 'Cuba', 'Moroccan' for 'Morocco'; not
+    'health' for 'Health')."""
+    return word[:4]
+
+
+def _role_forms(role: str) -> str:
+    """A pattern for a role in any of the words news writes it in: 'head of health' also as 'chief of health', 'boss of health'…
+    ('Wales assistant boss' for its assistant manager, 'Blue Bell CEO' for its chief executive)."""
+    low = role.lower()
+    held = [w for group in ROLE_SYNONYMS for w in group if re.search(rf"\b{w.lower()}\b", low)]
+    if not held:
+        return re.escape(role)
+    word = max(held, key=len)  # 'chief executive', not the 'chief' in it
+    forms = sorted({w for group in ROLE_SYNONYMS if word in group for w in group}, key=len, reverse=True)
+    head, tail = re.split(rf"\b{word.lower()}\b", low, maxsplit=1)
+    return f"{re.escape(head)}(?:{'|'.join(map(re.escape, forms))}){re.escape(tail)}"
+
+
 def _holders(text: str, role: str, org: str, article: str = "") -> list[tuple[int, int]]:
     """Where a text names who holds a role: the name right after it ('chief executive Clara Furse', 'chief executive of the LSE,
     Clara Furse'), set off before it ('Werner Seifert, chief executive of…') or after the role's verb ('directed by James
     Cameron'); not where the role is another organisation's ('Euronext chief executive…' for the LSE's) or no one's the text's
     article (by default the text itself) names, nor a 'shadow chancellor' for the chancellor."""
-    wanted = _org_names(org)
+    wanted = {_owner_form(w) for w in _org_names(org)}
     found = []
-    for m in re.finditer(rf"(?<![\w-]){re.escape(role)}(?![\w-])", text, re.I):
+    for m in re.finditer(rf"(?<![\w-]){_role_forms(role)}(?![\w-])", text, re.I):
         of = re.match(r"\s+(?:of|at|for)\s+(?:the\s+)?([A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*)*)", text[m.end():])
         owner = re.search(r"([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*?)(?:['’]s)?\s+$", text[max(0, m.start() - 40):m.start()])
         # Whose role it is: 'Euronext chief executive', 'LSE's chief executive', 'chief executive of Deutsche Boerse' (not 'of the
@@ -356,7 +376,7 @@ def _holders(text: str, role: str, org: str, article: str = "") -> list[tuple[in
                      for w in re.findall(r"[\w-]+", q.group(1)) if not re.search(r"-(?:based|owned|listed|born|backed|led)$", w)}
         # A role no name qualifies is the asked one's only where the article names its owner ('his lawyer Keith Fink' is not Roy
         # Oliver's lawyer in an article that never names him).
-        named = qualifier or set(re.findall(r"[\w-]+", article or text))
+        named = {_owner_form(w) for w in qualifier or set(re.findall(r"[\w-]+", article or text))}
         if (wanted and not wanted & named) or re.search(rf"\b{_OTHER_ROLE}\s+$", text[:m.start()], re.I):
             continue
         rest = m.end() + (of.end() if of else 0)

@@ -79,3 +79,6 @@ NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "none", "nobody",
 NAME_PARTICLES = ("al", "el", "bin", "ibn", "de", "del", "da", "di", "du", "van", "von", "der", "den", "la", "le")
 # Titles before a name: part of how a name is written, never a name of their own.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr"})
+# Words news writes one role in ('LFA boss Musa Bility' for the head of the Liberian FA, 'her attorney' for her lawyer).
+ROLE_SYNONYMS = [("head", "chief", "boss", "leader"), ("lawyer", "attorney", "solicitor"), ("chief executive", "chief executive officer", "CEO"),
+                 ("manager", "boss"), ("chairman", "chairwoman", "chair", "chairperson"), ("spokesman", "spokeswoman", "spokesperson")]
