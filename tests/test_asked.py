@@ -88,6 +88,8 @@ def test_where_a_passage_states_a_date_a_year_or_an_age() -> None:
     assert [lasted[s:e] for s, e in answer_ranges(lasted, Asked.DURATION)] == ["49 minute", "half an hour", "two-year", "5km"]
     snake = "Growing to just 3 to 4 inches, it is the smallest snake."
     assert [snake[s:e] for s, e in answer_ranges(snake, Asked.DURATION)] == ["3 to 4 inches"]
+    halves = "Police questioned him for 7½ hours; his three and half years in office ended in a two-and-a-half-year ban."
+    assert [halves[s:e] for s, e in answer_ranges(halves, Asked.DURATION)] == ["7½ hours", "three and half years", "two-and-a-half-year"]
     for birthday, age in (("The former president turned 100 on Tuesday.", "100"), ("Now 99, the former president is in hospice.", "99")):
         assert [birthday[s:e] for s, e in answer_ranges(birthday, Asked.AGE)] == [age]
     named = "The victim was identified Monday as Jonathan Camilien, 26. He had lived at No. 12, 14."

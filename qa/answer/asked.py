@@ -50,11 +50,11 @@ _ASKS = (
                              rf"(?! of living)|\bwhat (?:is|was|are|were)\b[^?]* worth\b(?!\s+{APPROX}[¥$€£\d])"
                              r"|\bwhat (?:does|do|did|will|would)\b[^?]*\b(?:costs?|fetch|sell for|go for)\b", re.I)),
 )
-# How long something lasted, or is ('49 minute speech', 'a two-year ban', 'half an hour', 'the 5km tunnel', '3 to 4 inches'; not a
-# '100m' race).
+# How long something lasted, or is ('49 minute speech', 'a two-year ban', 'half an hour', '7½ hours', 'three and half years', 'the
+# 5km tunnel', '3 to 4 inches'; not a '100m' race).
 _UNIT = (r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|seasons?|km|kilometres?|kilometers?|miles?|inch|inches|"
          r"feet|foot|yards?|metres?|meters?|centimetres?|centimeters?|cm|millimetres?|millimeters?|mm)\b")
-_HOW_MANY = rf"(?:\d+(?:\.\d+)?|{'|'.join(NUMBER_WORDS)}|a|an|half an?)(?:[\s-]+and a half)?[\s-]+{_UNIT}"
+_HOW_MANY = rf"(?:\d+(?:\.\d+)?[½¼¾]?|{'|'.join(NUMBER_WORDS)}|a|an|half an?)(?:[\s-]+and[\s-]+(?:a[\s-]+)?half)?[\s-]+{_UNIT}"
 # ... read whole where it has several parts ('seven hours 45 minutes', '2 years and 3 months').
 _DURATION = re.compile(rf"{APPROX}(?<![\w.,]){_HOW_MANY}(?:,?\s+(?:and\s+)?{_HOW_MANY})*"
                        r"|\b\d+(?:\.\d+)?km\b", re.I)
