@@ -12,17 +12,28 @@ import numpy as np
 
 from qa.answer.compose import Found, Judgement, candidates, compose, other_articles, read
 from qa.answer.generate import generate
-from qa.answer.lexicon import NAME_PARTICLES
+from qa.answer.lexicon import MONTHS, NAME_PARTICLES, WEEKDAYS
 from qa.answer.speech import NAME_RUN
 from qa.config import Settings
 from qa.embed import Embedder, default_embedder
 from qa.errors import BadInputError, IndexMissingError
-from qa.index import BuildReport, Index, Reporter, build_index, common_stems, corpus_name_forms, corpus_names, load_index, read_manifest
+from qa.index import (
+    BuildReport,
+    Index,
+    Reporter,
+    article_name_forms,
+    build_index,
+    common_stems,
+    corpus_name_forms,
+    corpus_names,
+    load_index,
+    read_manifest,
+)
 from qa.judge import Judge, shared_judge
 from qa.llm import Generator, LLMError
 from qa.reader import Reader, shared_reader
 from qa.retrieve import hybrid_search, named_outlets
-from qa.text import STOPWORDS, is_name, unheld_names
+from qa.text import STOPWORDS, is_name, name_forms, unheld_names
 from qa.types import Answer, Hit
 
 
@@ -167,10 +178,12 @@ def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vec
         text = read_as(part, base, answer) if i else part
         part_hits, part_vector = search(text) if i and search else (hits, vector)
         windows = candidates(index, part_hits[:s.context_chunks], text, part_vector, s.reader_candidates, part_hits[s.context_chunks:])
-        findings = read(reader, text, windows, s.conflict_threshold, article)
+        unnamed = unnamed_articles(index, text)
+        findings = read(reader, text, windows, s.conflict_threshold, article, unnamed)
         if findings and findings[0].p >= s.reader_threshold:
             # An answer found, the other articles of the wider search are read too, for a disagreement or support; never for the lead.
-            more = read(reader, text, other_articles(index, part_hits, text, part_vector, windows, s.other_articles), s.conflict_threshold, article)
+            more = read(reader, text, other_articles(index, part_hits, text, part_vector, windows, s.other_articles), s.conflict_threshold,
+                        article, unnamed)
             findings = [findings[0], *sorted([*findings[1:], *more], key=lambda f: (-f.p, f.window.sentence_id))]
         found.append((part, findings))
         if not i or not is_elliptic(part):
@@ -207,6 +220,32 @@ def unmentioned(index: Index, question: str) -> list[str]:
     # One of the choices a question offers may be one the articles never name ('led by SoftBank or Toyota?'): it asks which.
     offered = [pair for a, b in re.findall(rf"({NAME_RUN}),?\s+or\s+(?:[a-z]+\s+)?({NAME_RUN})", question) for pair in ((a, b), (b, a))]
     return [p for p in dict.fromkeys(out) if not any(p == chosen and other not in out for chosen, other in offered)]
+
+
+def unnamed_articles(index: Index, question: str) -> frozenset[str]:
+    """The articles that write no word of a name the question gives ('Union Investment', 'Roger Rodas'; not an acronym, a weekday
+    or a month), where another article gives every such name: a passage of such an article is about something else. None where
+    no one article gives them all, nor for a question that names outlets ('as reported by The Verge and TechCrunch'): either asks
+    across articles."""
+    common = common_stems(index)
+    outlets = name_forms(" ".join(doc.outlet for doc in index.docs.values()))
+    phrases = []
+    for phrase in _name_phrases(re.sub(r"['’]s\b", "", question), common):
+        names = [w for w in re.findall(r"[A-Z][\w'’-]*", phrase) if w.lower() not in STOPWORDS and w.lower() not in WEEKDAYS
+                 and not re.fullmatch(rf"{MONTHS}|[A-Z0-9.&]{{2,6}}s?|\w{{1,2}}", w) and is_name(w, common)]
+        if any(name_forms(w) <= outlets for w in names):
+            return frozenset()
+        if names:
+            phrases.append([frozenset(name_forms(w)) for w in names])
+    if not phrases:
+        return frozenset()
+    named = article_name_forms(index)
+
+    def gives(doc_id: str) -> bool:
+        held = named[doc_id] | name_forms(index.docs[doc_id].outlet)
+        return all(any(forms <= held for forms in phrase) for phrase in phrases)
+    lacking = frozenset(doc_id for doc_id in index.docs if not gives(doc_id))
+    return lacking if len(lacking) < len(index.docs) else frozenset()
 
 
 def sourced(index: Index, question: str, doc_ids: Iterable[str] | None) -> list[str] | None:

@@ -435,6 +435,46 @@ def test_other_articles_give_their_window_stating_the_kind_asked(tmp_path) -> No
     assert other_articles(index, hits, "Why was Katerina Thanou suspended?", vector, read, 4) == []
 
 
+def test_an_article_that_never_names_whom_the_question_asks_about_cannot_answer(tmp_path) -> None:  # noqa: ANN001
+    """'What percentage of Deutsche Boerse does Union Investment own?' is not answered by another fund's 2% in an article that
+    never names Union Investment, where another article names both; names spread over articles, acronyms, weekdays and a
+    possessive's 's do not count."""
+    from dataclasses import replace
+
+    from qa.answer.compose import Found, read
+    from qa.config import Settings
+    from qa.pipeline import unnamed_articles
+    from qa.reader import Reading, Window
+    from tests.fakes import HashEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "atticus.txt").write_text("Fund wants buyback\n\nAtticus Capital, holding 2% of Deutsche Boerse, wants a buyback.\n")
+    (corpus / "union.txt").write_text("Shareholders split\n\nUnion Investment, a shareholder in Deutsche Boerse, said the price was too high.\n")
+    (corpus / "union.meta.json").write_text('{"outlet": "Bourse Daily"}')
+    engine = Engine(replace(Settings(), corpus_dir=corpus, index_dir=tmp_path / "index"), HashEmbedder())
+    engine.build()
+    index = engine.index()
+    question = "What percentage of Deutsche Boerse does Union Investment own?"
+    assert unnamed_articles(index, question) == {"atticus"}
+    assert unnamed_articles(index, "What did Union Investment's spokesman say on Monday about the LSE?") == {"atticus"}
+    assert unnamed_articles(index, "Did Atticus Capital and Union Investment agree?") == frozenset(), "no one article names both"
+    assert unnamed_articles(index, "What does the fund want?") == frozenset()
+    assert unnamed_articles(index, "What did Union Investment say, as Bourse Daily reports?") == frozenset(), "a question across reports"
+
+    class Sure:
+        """A reader sure of every window."""
+
+        def read(self, question: str, windows: list, within: list = ()) -> list[Reading]:  # noqa: ANN001
+            return [Reading(0.9, 0, len(text)) for text, _ in windows]
+
+    text = index.docs["atticus"].text
+    start = text.index("Atticus")
+    window = Window(0, "atticus", start, start, len(text.rstrip()), text[start:].rstrip())
+    found = read(Sure(), question, [window], 0.65, unnamed=unnamed_articles(index, question))
+    assert found == [Found(window, 0.0, window.centre, window.centre, "")]
+
+
 def test_candidates_stating_no_kind_asked_give_way_to_further_chunks_that_do(tmp_path) -> None:  # noqa: ANN001
     """'By what date…?' where none of the best chunks' sentences gives a date reads the sentences of the wider search's further
     chunks of the same articles that do (only they can answer); where one does, the candidates are the best chunks' as they were."""
