@@ -474,6 +474,16 @@ def article_name_forms(index: Index) -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=8)
+def name_form_articles(index: Index) -> dict[str, frozenset[str]]:
+    """The articles that write each name form, in their text, title or outlet: where a question's names are looked up."""
+    where: dict[str, set[str]] = {}
+    for doc_id, forms in article_name_forms(index).items():
+        for form in forms | name_forms(index.docs[doc_id].outlet):
+            where.setdefault(form, set()).add(doc_id)
+    return {form: frozenset(docs) for form, docs in where.items()}
+
+
+@lru_cache(maxsize=8)
 def corpus_name_forms(index: Index) -> frozenset[str]:
     """The name forms of every word the corpus writes, its outlets' names included: what a question's names are looked for in."""
     outlets = name_forms(" ".join(doc.outlet for doc in index.docs.values()))

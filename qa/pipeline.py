@@ -21,12 +21,12 @@ from qa.index import (
     BuildReport,
     Index,
     Reporter,
-    article_name_forms,
     build_index,
     common_stems,
     corpus_name_forms,
     corpus_names,
     load_index,
+    name_form_articles,
     read_manifest,
 )
 from qa.judge import Judge, shared_judge
@@ -178,12 +178,12 @@ def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vec
         text = read_as(part, base, answer) if i else part
         part_hits, part_vector = search(text) if i and search else (hits, vector)
         windows = candidates(index, part_hits[:s.context_chunks], text, part_vector, s.reader_candidates, part_hits[s.context_chunks:])
-        unnamed = unnamed_articles(index, text)
-        findings = read(reader, text, windows, s.conflict_threshold, article, unnamed)
+        naming = naming_articles(index, text)
+        findings = read(reader, text, windows, s.conflict_threshold, article, naming)
         if findings and findings[0].p >= s.reader_threshold:
             # An answer found, the other articles of the wider search are read too, for a disagreement or support; never for the lead.
             more = read(reader, text, other_articles(index, part_hits, text, part_vector, windows, s.other_articles), s.conflict_threshold,
-                        article, unnamed)
+                        article, naming)
             findings = [findings[0], *sorted([*findings[1:], *more], key=lambda f: (-f.p, f.window.sentence_id))]
         found.append((part, findings))
         if not i or not is_elliptic(part):
@@ -222,30 +222,23 @@ def unmentioned(index: Index, question: str) -> list[str]:
     return [p for p in dict.fromkeys(out) if not any(p == chosen and other not in out for chosen, other in offered)]
 
 
-def unnamed_articles(index: Index, question: str) -> frozenset[str]:
-    """The articles that write no word of a name the question gives ('Union Investment', 'Roger Rodas'; not an acronym, a weekday
-    or a month), where another article gives every such name: a passage of such an article is about something else. None where
-    no one article gives them all, nor for a question that names outlets ('as reported by The Verge and TechCrunch'): either asks
-    across articles."""
+def naming_articles(index: Index, question: str) -> frozenset[str] | None:
+    """The articles that write some word of every name the question gives ('Union Investment', 'Roger Rodas'; not an acronym, a
+    weekday or a month): a passage of another article is about something else. None where every article does, or none does, or
+    the question names outlets ('as reported by The Verge and TechCrunch'): those last two ask across articles."""
     common = common_stems(index)
     outlets = name_forms(" ".join(doc.outlet for doc in index.docs.values()))
-    phrases = []
+    where = name_form_articles(index)
+    giving: frozenset[str] | None = None
     for phrase in _name_phrases(re.sub(r"['’]s\b", "", question), common):
         names = [w for w in re.findall(r"[A-Z][\w'’-]*", phrase) if w.lower() not in STOPWORDS and w.lower() not in WEEKDAYS
                  and not re.fullmatch(rf"{MONTHS}|[A-Z0-9.&]{{2,6}}s?|\w{{1,2}}", w) and is_name(w, common)]
         if any(name_forms(w) <= outlets for w in names):
-            return frozenset()
+            return None
         if names:
-            phrases.append([frozenset(name_forms(w)) for w in names])
-    if not phrases:
-        return frozenset()
-    named = article_name_forms(index)
-
-    def gives(doc_id: str) -> bool:
-        held = named[doc_id] | name_forms(index.docs[doc_id].outlet)
-        return all(any(forms <= held for forms in phrase) for phrase in phrases)
-    lacking = frozenset(doc_id for doc_id in index.docs if not gives(doc_id))
-    return lacking if len(lacking) < len(index.docs) else frozenset()
+            docs = frozenset().union(*(frozenset.intersection(*(where.get(f, frozenset()) for f in name_forms(w))) for w in names))
+            giving = docs if giving is None else giving & docs
+    return giving if giving and len(giving) < len(index.docs) else None
 
 
 def sourced(index: Index, question: str, doc_ids: Iterable[str] | None) -> list[str] | None:

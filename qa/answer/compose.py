@@ -185,14 +185,14 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def read(reader: Reader, question: str, windows: list[Window], sure: float, article: Callable[[str], str] | None = None,
-         unnamed: frozenset[str] = frozenset()) -> list[Found]:
+         naming: frozenset[str] | None = None) -> list[Found]:
     """The reader's verdict on each window, most likely answer first; an age a window gives by name to the person 'How old is X?'
     asks about is read at no less than `sure` (Settings.conflict_threshold: enough to answer, and to be a side of a disagreement).
 
     Where the question names the kind of answer it wants (a date, an age, a role's holder: its article, from `article`, may show
     whose role it is), the span is read only where a window states one,
-    and a window that states none cannot answer; nor can one about a year other than the question's, nor one of an article that
-    never names someone or something the question names (`unnamed`, from pipeline.unnamed_articles). Such a window stays,
+    and a window that states none cannot answer; nor can one about a year other than the question's, nor one of an article
+    not among those that name whom the question names (`naming`, from pipeline.naming_articles). Such a window stays,
     unread, as a closest passage. Where it asks by how much, the span is read in the figure after 'by' where a window states one.
     """
     if not windows:
@@ -201,8 +201,8 @@ def read(reader: Reader, question: str, windows: list[Window], sure: float, arti
     ranges = [answer_ranges(w.text, kind, question, article(w.doc_id) if article else "") if kind else [] for w in windows]
     if read_openly(kind, question, ranges):
         kind, ranges = None, [[] for _ in windows]
-    readable = [i for i, w in enumerate(windows) if (not kind or ranges[i]) and w.doc_id not in unnamed and not another_year(question, w.text)
-                and not opposed(question, w.text)]
+    readable = [i for i, w in enumerate(windows) if (not kind or ranges[i]) and (naming is None or w.doc_id in naming)
+                and not another_year(question, w.text) and not opposed(question, w.text)]
     within = [margins(question, windows[i].text) or ranges[i] for i in readable]
     readings = dict(zip(readable, reader.read(question, [(windows[i].text, windows[i].centre_offset) for i in readable], within)))
     found = []
