@@ -409,22 +409,32 @@ def test_a_choice_the_articles_never_name_is_no_reason_to_abstain(fake_engine: E
     assert unmentioned(index, "Is the project led by Zorblax or Vextrom?") == ["Zorblax", "Vextrom"]
 
 
-def test_other_articles_give_their_window_stating_the_kind_asked(tmp_path) -> None:  # noqa: ANN001
-    """Where an answer is found, each article not yet read gives the window that states an age for 'How old…?' (not its sentence
-    most like the question), so that another report's age can stand against the lead's; a question naming no kind reads none."""
+def _hashed_engine(tmp_path, files: dict[str, str]) -> Engine:  # noqa: ANN001 - pytest's tmp_path
+    """An engine over these files (name -> text) of a corpus in tmp_path, indexed with the hashing embedder."""
     from dataclasses import replace
 
-    from qa.answer.compose import candidates, other_articles
     from qa.config import Settings
     from tests.fakes import HashEmbedder
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "first.txt").write_text("Sprinter ruling\n\nKaterina Thanou, 30, was suspended by the tribunal.\n")
-    (corpus / "second.txt").write_text("Greek sprinters\n\nKaterina Thanou is a Greek sprinter who trains in Athens. "
-                                       "In Sydney, Thanou, 29, won silver in the 100m.\n")
+    for name, text in files.items():
+        (corpus / name).write_text(text)
     engine = Engine(replace(Settings(), corpus_dir=corpus, index_dir=tmp_path / "index"), HashEmbedder())
     engine.build()
+    return engine
+
+
+def test_other_articles_give_their_window_stating_the_kind_asked(tmp_path) -> None:  # noqa: ANN001
+    """Where an answer is found, each article not yet read gives the window that states an age for 'How old…?' (not its sentence
+    most like the question), so that another report's age can stand against the lead's; a question naming no kind reads none."""
+
+    from qa.answer.compose import candidates, other_articles
+
+    engine = _hashed_engine(tmp_path, {
+        "first.txt": "Sprinter ruling\n\nKaterina Thanou, 30, was suspended by the tribunal.\n",
+        "second.txt": "Greek sprinters\n\nKaterina Thanou is a Greek sprinter who trains in Athens. In Sydney, Thanou, 29, won silver in the 100m.\n",
+    })
     index = engine.index()
     question = "How old is Katerina Thanou?"
     vector = engine.embedder.encode([question])[0]
@@ -439,22 +449,16 @@ def test_an_article_that_never_names_whom_the_question_asks_about_cannot_answer(
     """'What percentage of Deutsche Boerse does Union Investment own?' is not answered by another fund's 2% in an article that
     never names Union Investment, where another article names both; names spread over articles, acronyms, weekdays and a
     possessive's 's do not count."""
-    from dataclasses import replace
 
     from qa.answer.compose import Found, read
-    from qa.config import Settings
     from qa.pipeline import naming_articles
     from qa.reader import Reading, Window
-    from tests.fakes import HashEmbedder
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "atticus.txt").write_text("Fund wants buyback\n\nAtticus Capital, holding 2% of Deutsche Boerse, wants a buyback.\n")
-    (corpus / "union.txt").write_text("Shareholders split\n\nUnion Investment, a shareholder in Deutsche Boerse, said the price was too high.\n")
-    (corpus / "union.meta.json").write_text('{"outlet": "Bourse Daily"}')
-    engine = Engine(replace(Settings(), corpus_dir=corpus, index_dir=tmp_path / "index"), HashEmbedder())
-    engine.build()
-    index = engine.index()
+    index = _hashed_engine(tmp_path, {
+        "atticus.txt": "Fund wants buyback\n\nAtticus Capital, holding 2% of Deutsche Boerse, wants a buyback.\n",
+        "union.txt": "Shareholders split\n\nUnion Investment, a shareholder in Deutsche Boerse, said the price was too high.\n",
+        "union.meta.json": '{"outlet": "Bourse Daily"}',
+    }).index()
     question = "What percentage of Deutsche Boerse does Union Investment own?"
     assert naming_articles(index, question) == {"union"}
     assert naming_articles(index, "What did Union Investment's spokesman say on Monday about the LSE?") == {"union"}
@@ -479,20 +483,15 @@ def test_an_article_that_never_names_whom_the_question_asks_about_cannot_answer(
 def test_candidates_stating_no_kind_asked_give_way_to_further_chunks_that_do(tmp_path) -> None:  # noqa: ANN001
     """'By what date…?' where none of the best chunks' sentences gives a date reads the sentences of the wider search's further
     chunks of the same articles that do (only they can answer); where one does, the candidates are the best chunks' as they were."""
-    from dataclasses import replace
 
     from qa.answer.compose import candidates
-    from qa.config import Settings
-    from tests.fakes import HashEmbedder
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
     filler = " ".join(f"The tribunal heard witness number {n} in Athens about the missed drugs tests." for n in range(1, 9))
-    (corpus / "charges.txt").write_text("Greek pair charged\n\nKenteris and Thanou must reply to the charges of the IAAF. "
-                                        f"{filler}\n\nThey have until midnight on 16 December to respond.\n")
-    (corpus / "other.txt").write_text("Another story\n\nA marathon in Boston was held on 3 April.\n")
-    engine = Engine(replace(Settings(), corpus_dir=corpus, index_dir=tmp_path / "index"), HashEmbedder())
-    engine.build()
+    engine = _hashed_engine(tmp_path, {
+        "charges.txt": "Greek pair charged\n\nKenteris and Thanou must reply to the charges of the IAAF. "
+                       f"{filler}\n\nThey have until midnight on 16 December to respond.\n",
+        "other.txt": "Another story\n\nA marathon in Boston was held on 3 April.\n",
+    })
     index = engine.index()
     question = "By what date did Kenteris and Thanou have to reply to the charges?"
     vector = engine.embedder.encode([question])[0]
