@@ -107,8 +107,8 @@ def candidates(index: Index, hits: list[Hit], question: str, query_vector: np.nd
         return bool(answer_ranges(window(index, sid).text, kind, question, index.docs[index.sentences[sid].doc_id].text))
     if any(map(states_kind, chosen)):
         return [window(index, sid) for sid in chosen]
-    articles = {h.chunk.doc_id for h in hits}
-    rest = [sid for sid in _ranked(index, [*hits, *(h for h in wider if h.chunk.doc_id in articles)], question, query_vector) if sid not in set(chosen)]
+    articles, taken = {h.chunk.doc_id for h in hits}, set(chosen)
+    rest = [sid for sid in _ranked(index, [*hits, *(h for h in wider if h.chunk.doc_id in articles)], question, query_vector) if sid not in taken]
     return [window(index, sid) for sid in [*filter(states_kind, rest), *chosen][:limit]]
 
 
