@@ -484,10 +484,15 @@ def name_form_articles(index: Index) -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=8)
+def outlet_name_forms(index: Index) -> frozenset[str]:
+    """The name forms of the words of the corpus's outlets' names."""
+    return frozenset(name_forms(" ".join(doc.outlet for doc in index.docs.values())))
+
+
+@lru_cache(maxsize=8)
 def corpus_name_forms(index: Index) -> frozenset[str]:
     """The name forms of every word the corpus writes, its outlets' names included: what a question's names are looked for in."""
-    outlets = name_forms(" ".join(doc.outlet for doc in index.docs.values()))
-    return frozenset(outlets).union(*article_name_forms(index).values())
+    return outlet_name_forms(index).union(*article_name_forms(index).values())
 
 
 @lru_cache(maxsize=8)

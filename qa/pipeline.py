@@ -27,6 +27,7 @@ from qa.index import (
     corpus_names,
     load_index,
     name_form_articles,
+    outlet_name_forms,
     read_manifest,
 )
 from qa.judge import Judge, shared_judge
@@ -204,6 +205,15 @@ def _name_phrases(question: str, common: frozenset[str]) -> list[str]:
     return phrases
 
 
+# A word that may be an acronym or abbreviation the articles spell out ('CEO', 'LSE', 'Sr'), not a name to look for as written.
+_SHORTENED = re.compile(r"[A-Z0-9.&]{2,6}s?|\w{1,2}")
+
+
+def _phrase_names(phrase: str) -> list[str]:
+    """The capitalised words of a name phrase that are no stopword ('Tour', 'France' of 'Tour de France')."""
+    return [w for w in re.findall(r"[A-Z][\w'’-]*", phrase) if w.lower() not in STOPWORDS]
+
+
 def unmentioned(index: Index, question: str) -> list[str]:
     """The names a question gives ('Tesla', 'Tour de France') of which no article, title or outlet of the corpus writes any word in
     any form or spelt nearly so ('Hatmanis' for 'Hartmanis'); acronyms and abbreviations ('CEO', 'Rep.', 'Sr') aside, which the
@@ -212,8 +222,8 @@ def unmentioned(index: Index, question: str) -> list[str]:
     missing = set(unheld_names(question, corpus_name_forms(index), common))
     out = []
     for phrase in _name_phrases(question, common):
-        names = [w for w in re.findall(r"[A-Z][\w'’-]*", phrase) if w.lower() not in STOPWORDS]
-        shortened = [w for w in names if re.fullmatch(r"[A-Z0-9.&]{2,6}s?|\w{1,2}", w) or re.search(rf"\b{re.escape(w)}\.(?!$)", question) and len(w) <= 4]
+        names = _phrase_names(phrase)
+        shortened = [w for w in names if _SHORTENED.fullmatch(w) or re.search(rf"\b{re.escape(w)}\.(?!$)", question) and len(w) <= 4]
         if (names and not shortened and all(w in missing for w in names)
                 and not any(difflib.get_close_matches(w.lower(), corpus_names(index), n=1, cutoff=0.8) for w in names)):
             out.append(phrase)
@@ -226,13 +236,11 @@ def naming_articles(index: Index, question: str) -> frozenset[str] | None:
     """The articles that write some word of every name the question gives ('Union Investment', 'Roger Rodas'; not an acronym, a
     weekday or a month): a passage of another article is about something else. None where every article does, or none does, or
     the question names outlets ('as reported by The Verge and TechCrunch'): those last two ask across articles."""
-    common = common_stems(index)
-    outlets = name_forms(" ".join(doc.outlet for doc in index.docs.values()))
-    where = name_form_articles(index)
+    common, outlets, where = common_stems(index), outlet_name_forms(index), name_form_articles(index)
     giving: frozenset[str] | None = None
     for phrase in _name_phrases(re.sub(r"['’]s\b", "", question), common):
-        names = [w for w in re.findall(r"[A-Z][\w'’-]*", phrase) if w.lower() not in STOPWORDS and w.lower() not in WEEKDAYS
-                 and not re.fullmatch(rf"{MONTHS}|[A-Z0-9.&]{{2,6}}s?|\w{{1,2}}", w) and is_name(w, common)]
+        names = [w for w in _phrase_names(phrase) if w.lower() not in WEEKDAYS and not re.fullmatch(MONTHS, w) and not _SHORTENED.fullmatch(w)
+                 and is_name(w, common)]
         if any(name_forms(w) <= outlets for w in names):
             return None
         if names:

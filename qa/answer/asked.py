@@ -366,6 +366,7 @@ def _holders(text: str, role: str, org: str, article: str = "") -> list[tuple[in
     Cameron'); not where the role is another organisation's ('Euronext chief executive…' for the LSE's) or no one's the text's
     article (by default the text itself) names, nor a 'shadow chancellor' for the chancellor."""
     wanted = {_owner_form(w) for w in _org_names(org)}
+    written = {_owner_form(w) for w in re.findall(r"[\w-]+", article or text)} if wanted else set()
     found = []
     for m in re.finditer(rf"(?<![\w-]){_role_forms(role)}(?![\w-])", text, re.I):
         of = re.match(r"\s+(?:of|at|for)\s+(?:the\s+)?([A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*)*)", text[m.end():])
@@ -376,7 +377,7 @@ def _holders(text: str, role: str, org: str, article: str = "") -> list[tuple[in
                      for w in re.findall(r"[\w-]+", q.group(1)) if not re.search(r"-(?:based|owned|listed|born|backed|led)$", w)}
         # A role no name qualifies is the asked one's only where the article names its owner ('his lawyer Keith Fink' is not Roy
         # Oliver's lawyer in an article that never names him).
-        named = {_owner_form(w) for w in qualifier or set(re.findall(r"[\w-]+", article or text))}
+        named = {_owner_form(w) for w in qualifier} if qualifier else written
         if (wanted and not wanted & named) or re.search(rf"\b{_OTHER_ROLE}\s+$", text[:m.start()], re.I):
             continue
         rest = m.end() + (of.end() if of else 0)

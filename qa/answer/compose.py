@@ -190,10 +190,10 @@ def read(reader: Reader, question: str, windows: list[Window], sure: float, arti
     asks about is read at no less than `sure` (Settings.conflict_threshold: enough to answer, and to be a side of a disagreement).
 
     Where the question names the kind of answer it wants (a date, an age, a role's holder: its article, from `article`, may show
-    whose role it is), the span is read only where a window states one,
-    and a window that states none cannot answer; nor can one about a year other than the question's, nor one of an article
-    not among those that name whom the question names (`naming`, from pipeline.naming_articles). Such a window stays,
-    unread, as a closest passage. Where it asks by how much, the span is read in the figure after 'by' where a window states one.
+    whose role it is), the span is read only where a window states one, and a window that states none cannot answer; nor can
+    one about a year other than the question's, nor one of an article not among those that name whom the question names
+    (`naming`, from pipeline.naming_articles). Such a window stays, unread, as a closest passage. Where it asks by how much, the
+    span is read in the figure after 'by' where a window states one.
     """
     if not windows:
         return []

@@ -136,7 +136,9 @@ def candidate_spans(sentence: str, kind: Kind) -> list[Span]:
     return spans
 
 
-_COMPOUND = re.compile(r"\b(twenty|thirty|forty|fifty)-(one|two|three|four|five|six|seven|eight|nine)\b", re.I)
+# The number words that follow a ten ('twenty-one').
+_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_COMPOUND = re.compile(rf"\b(twenty|thirty|forty|fifty)-({_ONES})\b", re.I)
 
 
 def number_value(text: str) -> float | None:
@@ -404,7 +406,7 @@ def comparable(a: Figure, b: Figure) -> bool:
 
 _YEAR = re.compile(r"\b(?:FY\s?)?((?:19|20)\d\d)\b")
 # An age as written: in digits, or in words ('three', 'Twenty-one').
-_AGE_NUMBER = rf"\d{{1,3}}|(?i:(?:{'|'.join(w for w in NUMBER_WORDS if w not in ('zero', 'hundred', 'dozen'))})(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)"
+_AGE_NUMBER = rf"\d{{1,3}}|(?i:(?:{'|'.join(w for w in NUMBER_WORDS if w not in ('zero', 'hundred', 'dozen'))})(?:-(?:{_ONES}))?)"
 # Where a number is someone's age ('aged 15', 'aged two', '17 years old', '34-year-old', 'three-year-old', 'Roy Oliver, 37, fired…',
 # '(37)', 'at the age of 40', 'died at 35', 'Kerry, who is 71', 'She was 75.', 'in her 30s'): the age is the group that matched.
 AGE = re.compile(rf"\b(?:aged?|ages|turn|turns|turned|turning) ({_AGE_NUMBER})\b|\b({_AGE_NUMBER})(?:-year-old|-years-old| years? old| year-old)\b"
