@@ -250,6 +250,7 @@ def test_a_count_ends_with_its_noun_not_the_verb_after_it(text: str, count: str 
     ("A militant group called Jaish al Adal claimed the attack.", "Adal", "Jaish al Adal"),
     ("The raid that killed Osama bin Laden was in May.", "Laden", "Osama bin Laden"),
     ("The mayor of La Paz spoke.", "Paz", "Paz"),
+    ("Coverage had shrunk to 340 sq km by 1985.", "340 sq", "340 sq km"),
     ("The outage began at 8:45 p.m. Paris time (2:45 p.m. ET) on Wednesday.", "2:45 p.m. ET) on Wednesday", "2:45 p.m. ET"),
     ("It fell 4% (to £1.3bn) in 2004.", "4% (to £1.3bn)", "4% (to £1.3bn)"),
     ("Brady plays for the New England Patriots in Boston.", "New England", "New England Patriots"),

@@ -145,7 +145,8 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
     for s, e, kind in spans:
         # A count never swallows a year: '1606 for fifty steam' is the figure model's count of a pre-1900 year.
         # A span of figures or number words ('two', 'first two') takes the count's noun ('first two years'); one of other words does not.
-        counted = (kind == "count" and all(w.lower() in _NUMBERISH for w in re.findall(r"[A-Za-z]+", text[start:end]))
+        # So does a span cut inside the count's unit: '340 sq' -> '340 sq km'.
+        counted = (kind == "count" and (all(w.lower() in _NUMBERISH for w in re.findall(r"[A-Za-z]+", text[start:end])) or start <= s < end < e)
                    and not _YEARLIKE.match(text[s:e]))
         if s < end and start < e and (kind != "count" or counted):
             start, end = min(start, s), max(end, e)
