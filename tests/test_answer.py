@@ -254,6 +254,7 @@ def test_a_count_ends_with_its_noun_not_the_verb_after_it(text: str, count: str 
     ("Some were paid less than £4 an hour.", "£4", "less than £4"),
     ("You now propose to borrow no less than £168 billion; so much for prudence.", "£168 billion", "no less than £168 billion"),
     ("At least $480m was lost.", "$480m", "At least $480m"),
+    ("Nearly 3,000 people came to the rally.", "3,000 people", "Nearly 3,000 people"),
     ("The outage began at 8:45 p.m. Paris time (2:45 p.m. ET) on Wednesday.", "2:45 p.m. ET) on Wednesday", "2:45 p.m. ET"),
     ("It fell 4% (to £1.3bn) in 2004.", "4% (to £1.3bn)", "4% (to £1.3bn)"),
     ("Brady plays for the New England Patriots in Boston.", "New England", "New England Patriots"),

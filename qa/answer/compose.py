@@ -148,6 +148,9 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
         # So does a span cut inside the count's unit: '340 sq' -> '340 sq km'.
         counted = (kind == "count" and (all(w.lower() in _NUMBERISH for w in re.findall(r"[A-Za-z]+", text[start:end])) or start <= s < end < e)
                    and not _YEARLIKE.match(text[s:e]))
+        # A count read without its hedge is read with it: '3,000 people' -> 'nearly 3,000 people'.
+        if kind == "count" and s < start < e and all(w.lower() in HEDGES for w in re.findall(r"[A-Za-z]+", text[s:start])):
+            start = s
         if s < end and start < e and (kind != "count" or counted):
             start, end = min(start, s), max(end, e)
     while end > start and text[end - 1] in " ,;:.—–-'\"”’(":
