@@ -369,10 +369,12 @@ def _point_pairs(index: Index, order: list[int]) -> list[Pair]:
 
 
 def _covers(claim: str, passage: str) -> bool:
-    """True when a passage states every amount a claim states (a conversion in brackets, '¥1 trillion ($6.2 billion)', aside)."""
+    """True when a passage states every amount a claim states (a conversion in brackets, '¥1 trillion ($6.2 billion)', aside); a
+    count may count its things in other words ('18 sectors' for '18 industries'): whether they are the same things is the judge's."""
     converted = [(s + len(a), e) for a, _, s, e in money_conversions(claim)]
     stated = [f for f in _figures(claim) if not any(s <= f.start < e for s, e in converted)]
-    return all(any(comparable(f, g) and same_value(f, g) for g in _figures(passage)) for f in stated)
+    return all(any((comparable(f, g) or f.kind == g.kind == "count" and f.unit and g.unit) and same_value(f, g) for g in _figures(passage))
+               for f in stated)
 
 
 def _judged(judge: Judge, pairs: list[Pair]) -> Same:
@@ -391,19 +393,27 @@ def _judged(judge: Judge, pairs: list[Pair]) -> Same:
 
 
 def _group(items: list[_Item], same: Same) -> list[list[_Item]]:
-    """Statements grouped into facts, in the order given: each joins the first group whose first statement the judge found the same;
-    a second statement from an article already in the group is absorbed, not cited twice. Statements joined on a shared figure
+    """Statements grouped into facts, in the order given: each joins the first group holding a statement the judge found the same
+    (one absorbed included); a second statement from an article already in the group is absorbed, not cited twice (one
+    stating every amount of the group's first taking the place of one that does not). Statements joined on a shared figure
     stand in the group as the clauses the judge read."""
     groups: list[list[_Item]] = []
+    spans: list[set[tuple[int, int, int]]] = []
     for it in items:
-        home = next((g for g in groups if (g[0].span, it.span) in same), None)
-        if home is None:
+        at = next(((i, span) for i, held in enumerate(spans) for span in held if (span, it.span) in same), None)
+        if at is None:
             groups.append([it])
-        elif it.doc_id not in {m.doc_id for m in home}:
-            first, joined = same[home[0].span, it.span]
-            if joined.clause and not home[0].clause:
-                home[0] = first
+            spans.append({it.span})
+            continue
+        home, (matched, joined) = groups[at[0]], same[at[1], it.span]
+        spans[at[0]].add(it.span)
+        kept = next((n for n, m in enumerate(home) if m.doc_id == it.doc_id), None)
+        if kept is None:
+            if joined.clause and not home[0].clause and matched.span == home[0].span:
+                home[0] = matched
             home.append(joined if joined.clause else it)
+        elif kept and not _covers(home[0].claim, home[kept].claim) and _covers(home[0].claim, joined.claim):
+            home[kept] = joined if joined.clause else it  # the article's statement of every amount the fact states cites it
     return groups
 
 
@@ -783,7 +793,10 @@ def make_brief(engine: Engine, topic: str | None = None, doc_ids: Iterable[str] 
     prior = {sid: _prior(index, sid, rel) for sid in ids}
     order = sorted(ids, key=lambda sid: -prior[sid])
     dated, quoted = _dated(index, ids), _quoted(index, _articles_of(index, ids))
-    pairs = _point_pairs(index, order) + _event_pairs(index, dated) + _quote_pairs(quoted)
+    # A sentence is paired only with sentences that can be key points: its closest match being one that cannot (a quotation) would
+    # leave it a point of its own beside the point that states the same fact.
+    alone = [sid for sid in order if stands_alone(index.sentences[sid].text)]
+    pairs = _point_pairs(index, alone) + _event_pairs(index, dated) + _quote_pairs(quoted)
     same = _judged(judge, pairs)
     citer = _Citer(index)
     points = _points(index, order, prior, same, citer, max_points)

@@ -396,6 +396,9 @@ def test_real_corpus_brief(real_engine: Engine) -> None:
         assert all(_covers(point.text, c.quote) for c in point.citations), f"every citation states the amounts of {point.text!r}"
     robots = [p for p in brief.points if "10 million" in p.text and len(p.citations) >= 3]
     assert robots and all("$6 billion" not in p.text for p in robots), "a fact shared on one figure quotes only the clause they share"
+    # The 2040 robot target in 18 sectors, or in 18 industries, said another way, is one point however each article counts them.
+    target = [p for p in brief.points if re.search(r"10 million AI-equipped robots (?:\w+ )?across 18 \w+ by 2040", p.text)]
+    assert len(target) == 1 and len(target[0].citations) >= 3, [p.text for p in target]
     counts = [len(p.citations) for p in brief.points]
     assert max(i for i, n in enumerate(counts) if n >= 3) < min(i for i, n in enumerate(counts) if n == 1), "facts many articles state come first"
     dates = [e.date for e in brief.timeline]
