@@ -21,11 +21,11 @@ from qa.answer.conflicts import Statement, conversion_conflicts, disagreements, 
 from qa.answer.figures import WRITTEN_DATE, Figure, Kind, candidate_spans, comparable, date_value, money_conversions, month_number, same_value, text_figures
 from qa.answer.lexicon import DURATIONS, WEEKDAYS
 from qa.answer.speech import QUOTED, SPEECH, said
-from qa.index import Index
+from qa.index import Index, common_stems
 from qa.judge import Judge, shared_judge
 from qa.markdown import one_line
 from qa.pipeline import Engine, check_question
-from qa.text import STOPWORDS, terms
+from qa.text import STOPWORDS, is_name, terms
 from qa.types import Citation, Sentence
 
 MAX_POINTS = 15
@@ -743,11 +743,23 @@ def _count_disagreements(index: Index, ids: list[int], citer: _Citer) -> list[Di
             # A bound ('more than a dozen sectors') is no side against a count it admits ('18 sectors'), nor one it does not.
             if fig.kind == "count" and _factual(fig) and fig.unit not in DURATIONS and not fig.bound:
                 asked.setdefault((fig.unit, _qualifiers(fig)), []).append(Statement(index.sentences[sid].doc_id, fig.text, sid))
-    vectors = index.sentence_vectors
+    vectors, common = index.sentence_vectors, common_stems(index)
+
+    def names(st: Statement) -> set[str]:
+        """The names a count's sentence gives, its counted words aside ('PSP' in '21 games will be available for the PSP')."""
+        counted = set(re.findall(r"[\w-]+", st.text))
+        return {w for w in re.findall(r"[\w'’-]+", index.sentences[st.ref].text) if w not in counted and is_name(w, common)}
+
+    def same_subject(a: Statement, b: Statement) -> bool:
+        """Two counts' sentences are about the same thing: close in meaning and, where both name things, naming one alike (not
+        '21 games … for the PSP' against 'The 15 games … include Nintendo's Super Mario 64 DS')."""
+        named = (names(a), names(b))
+        return float(vectors[a.ref] @ vectors[b.ref]) >= SAME_SUBJECT and (not all(named) or bool(named[0] & named[1]))
+
     out = []
     for statements in asked.values():
         sides = disagreements(statements)
-        sides = sides[:1] + [g for g in sides[1:] if sides and max(float(vectors[a.ref] @ vectors[b.ref]) for a in sides[0] for b in g) >= SAME_SUBJECT]
+        sides = sides[:1] + [g for g in sides[1:] if sides and any(same_subject(a, b) for a in sides[0] for b in g)]
         if len(sides) < 2:
             continue
         claims = []

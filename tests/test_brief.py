@@ -283,6 +283,23 @@ def test_undated_articles_give_a_figures_table_without_a_date_column(fake_engine
     assert rows["300p"] == {"qa"} and rows["over 300p"] == {"board"}, "an offer of 300p and a buyout at over 300p are two amounts"
 
 
+@pytest.mark.parametrize(("second", "differ"), [
+    ("The Bay Star ferry will carry 60 passengers on each crossing from the harbour.", True),
+    ("The North Pier ferry will carry 60 passengers on each crossing from the harbour.", False),
+])
+def test_counts_differ_only_where_their_sentences_name_the_same_things(fake_engine: Engine, corpus_dir: Path, second: str,
+                                                                       differ: bool) -> None:
+    """Two articles' counts of one thing are a disagreement; counts of the same noun for a thing named differently (another
+    ferry) are two facts."""
+    (corpus_dir / "delta.txt").write_text("Ferries\n\nThe Bay Star ferry will carry 40 passengers on each crossing from the harbour.\n")
+    (corpus_dir / "epsilon.txt").write_text(f"More ferries\n\n{second}\n")
+    fake_engine.build()
+    counted = [c for c in make_brief(fake_engine).conflicts if c.about == "the number of passengers"]
+    assert bool(counted) is differ
+    if differ:
+        assert {side.text: [c.doc_id for c in side.citations] for side in counted[0].claims} == {"40 passengers": ["delta"], "60 passengers": ["epsilon"]}
+
+
 def _brief_with(engine: Engine, corpus_dir: Path, article: str, topic: str) -> Brief:
     """A briefing on a topic after one more article is added to the fixture corpus."""
     (corpus_dir / "added.txt").write_text(article, encoding="utf-8")
