@@ -75,19 +75,28 @@ SAME_WORDING = 0.6
 def stated_differently(a: str, b: str) -> tuple[str, str] | None:
     """Where two sentences say one thing two ways: most of their words the same, and a short run of one (three words at most) in
     place of the other's stating a different figure, name, ordinal or date ('Mr Brown's eighth since…' against '…ninth since…'):
-    the two runs, a figure's run as the figure; else None."""
+    the two runs, a figure's run as the figure; else None, and None where another run names other things too."""
     ta, tb = tokens(a), tokens(b)
     wa, wb = [t[0] for t in ta], [t[0] for t in tb]
     blocks = difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes()
     if sum(i2 - i1 for op, i1, i2, _, _ in blocks if op == "equal") < SAME_WORDING * min(len(wa), len(wb)):
         return None
+    found, differences = None, 0
     for op, i1, i2, j1, j2 in blocks:
-        if op == "replace" and i2 - i1 <= 3 and j2 - j1 <= 3:
-            ra, rb = a[ta[i1][1]:ta[i2 - 1][2]], b[tb[j1][1]:tb[j2 - 1][2]]
-            if agree(ra, rb) is False:
-                fa, fb = text_figures(ra), text_figures(rb)
-                return (fa[0].text if fa else ra), (fb[0].text if fb else rb)
-    return None
+        if op != "replace":
+            continue
+        ra, rb = a[ta[i1][1]:ta[i2 - 1][2]], b[tb[j1][1]:tb[j2 - 1][2]]
+        # The names a run gives: capitalised words, but not a sentence's first ('Next month's' against 'The').
+        named = [{m.group() for m in re.finditer(r"\b[A-Z][\w-]+", r) if start or m.start()}
+                 for r, start in ((ra, ta[i1][1]), (rb, tb[j1][1]))]
+        if i2 - i1 <= 3 and j2 - j1 <= 3 and agree(ra, rb) is False:
+            fa, fb = text_figures(ra), text_figures(rb)
+            found = found or ((fa[0].text if fa else ra), (fb[0].text if fb else rb))
+            differences += 1
+        elif all(named) and not named[0] & named[1]:
+            differences += 1
+    # A second difference ('Nintendo … the DS' against 'Rival Sony … the PSP') makes two things, not one said two ways.
+    return found if differences == 1 else None
 
 
 def states(passage: str, answer: str) -> bool:
