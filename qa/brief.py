@@ -462,10 +462,10 @@ def stands_alone(text: str) -> bool:
     return not _LEANS_ON_ANOTHER.search(text.strip()) and len(re.findall(r"[\"“”]", text)) % 2 == 0
 
 
-def _points(index: Index, order: list[int], prior: dict[int, float], same: Same, citer: _Citer, max_points: int) -> list[Point]:
-    """The facts the chosen sentences state that stand alone, each once with every article that states it; most important first:
-    by how many articles state it, then by how much its sentences matter on their own."""
-    items = {sid: _item(index, sid) for sid in order if stands_alone(index.sentences[sid].text)}
+def _points(index: Index, alone: list[int], prior: dict[int, float], same: Same, citer: _Citer, max_points: int) -> list[Point]:
+    """The facts the chosen sentences that stand alone (`alone`, most important first) state, each once with every article that
+    states it; most important first: by how many articles state it, then by how much its sentences matter on their own."""
+    items = {sid: _item(index, sid) for sid in alone}
     weight = {it.span: prior[sid] for sid, it in items.items()}
     groups = [part for g in _group(list(items.values()), same) for part in _stated_by_all(g)]
     groups.sort(key=lambda g: -(len(g) + max(weight[m.span] for m in g)))
@@ -811,7 +811,7 @@ def make_brief(engine: Engine, topic: str | None = None, doc_ids: Iterable[str] 
     pairs = _point_pairs(index, alone) + _event_pairs(index, dated) + _quote_pairs(quoted)
     same = _judged(judge, pairs)
     citer = _Citer(index)
-    points = _points(index, order, prior, same, citer, max_points)
+    points = _points(index, alone, prior, same, citer, max_points)
     timeline = _timeline(dated, same, citer)
     quotes = _who_said_what(quoted, same, citer)
     figures = _figure_rows(index, ids, citer)

@@ -81,14 +81,13 @@ def stated_differently(a: str, b: str) -> tuple[str, str] | None:
     blocks = difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes()
     if sum(i2 - i1 for op, i1, i2, _, _ in blocks if op == "equal") < SAME_WORDING * min(len(wa), len(wb)):
         return None
-    found, differences = None, 0
+    found, differences, names = None, 0, (_story_names(a), _story_names(b))
     for op, i1, i2, j1, j2 in blocks:
         if op != "replace":
             continue
         ra, rb = a[ta[i1][1]:ta[i2 - 1][2]], b[tb[j1][1]:tb[j2 - 1][2]]
-        # The names a run gives: capitalised words, but not a sentence's first ('Next month's' against 'The').
-        named = [{m.group() for m in re.finditer(r"\b[A-Z][\w-]+", r) if start or m.start()}
-                 for r, start in ((ra, ta[i1][1]), (rb, tb[j1][1]))]
+        # The names a run gives, as its sentence's names are read (not its first word: 'Next month's' against 'The').
+        named = [{w for w in re.findall(r"[A-Z][\w'’-]+", r) if w in held} for r, held in zip((ra, rb), names)]
         if i2 - i1 <= 3 and j2 - j1 <= 3 and agree(ra, rb) is False:
             fa, fb = text_figures(ra), text_figures(rb)
             found = found or ((fa[0].text if fa else ra), (fb[0].text if fb else rb))
