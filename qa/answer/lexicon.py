@@ -40,8 +40,12 @@ TIME_WORDS = frozenset("yesterday today tomorrow tonight morning afternoon eveni
 # Words that state how many without a figure ('hundreds of people', 'a handful', 'twice').
 QUANTITY_WORDS = frozenset("sixty seventy eighty ninety thousand million billion hundreds thousands dozens millions billions several few "
                            "handful couple scores single once twice both".split())
-HEDGES = frozenset("about around roughly approximately plus nearly almost some over more than up to less fewer at least no".split())
-APPROX = r"(?:(?:~|about |roughly |around |approximately |nearly |almost |up to |(?:no )?(?:more|less|fewer) than |at least |over |some )\s*)?"
+# How a figure is hedged or bounded ('about 30', 'no less than £168 billion'): one list, read as words (HEDGES, with '-plus') and
+# as the optional words before a figure (APPROX, with '~').
+HEDGE_PHRASES = ("about", "roughly", "around", "approximately", "nearly", "almost", "up to", "more than", "less than", "fewer than",
+                 "no more than", "no less than", "no fewer than", "at least", "over", "some")
+HEDGES = frozenset(w for phrase in HEDGE_PHRASES for w in phrase.split()) | {"plus"}
+APPROX = rf"(?:(?:~|{'|'.join(phrase + ' ' for phrase in HEDGE_PHRASES)})\s*)?"
 LOWER_BOUND = r"\b(?:more than|over|at least|exceed\w*|above|upwards of)\b|\+|-plus\b"
 UPPER_BOUND = r"\b(?:up to|less than|under|at most|below|no more than)\b"
 FIGURE_WORDS = frozenset("yen dollar dollars usd euro euros pound pounds won percent per cent cents trillion billion million thousand bn mn "
