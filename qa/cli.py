@@ -376,7 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=13, help="the random seed (default: 13)")
     p.add_argument("--epochs", type=float, default=1.0, help="passes over the training pairs (default: 1)")
     p.add_argument("--limit", type=int, help=f"training pairs drawn from all sources (default: {READER_PAIRS:,} for the reader, about 50 min "
-                   "on 2 cores; every pair for the judge, about 40 min)")
+                   "on 2 cores; every pair for the judge, its two parts about 80 min)")
     p.set_defaults(handler=cmd_train)
     return parser
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.answer.lexicon import ANTONYMS
+from qa.bert import dense
 from qa.config import REPO_ROOT
 from qa.judge import JUDGE_FILE, LABELS, MAX_CLAIM_TOKENS, MAX_TOKENS, Judge, claim_features
 from qa.reader import Features, sha256_of
@@ -71,6 +72,7 @@ LICENCES = {
     "summedits": "Apache-2.0 (SummEdits, Laban et al. 2023)",
     "xsumfaith": "CC BY 4.0 (XSumFaith, Maynez et al. 2020)",
     "summac": "Apache-2.0 (SummaC benchmark, Laban et al. 2022: FactCC, Polytope, SummEval)",
+    "written": "claims written for this project over the news articles of xsumfaith, summac and summedits (their licences)",
 }
 NLI = {"entailment": SUPPORTS, "contradiction": CONTRADICTS, "neutral": UNADDRESSED,
        "SUPPORTS": SUPPORTS, "REFUTES": CONTRADICTS, "NOT ENOUGH INFO": UNADDRESSED, "NOT ENOUGH": UNADDRESSED}
@@ -393,8 +395,9 @@ def written_pairs(files: dict[str, list[Path]]) -> Iterator[ClaimPair]:
         yield ClaimPair(row["claim"], passage, LABELS.index(row["label"]), f"written:{row['label']}", row["group"])
 
 
-def build_pairs(shared: Path, seed: int) -> list[ClaimPair]:
-    """Every training pair, each set shuffled and capped, in a fixed order for a seed."""
+def build_pairs(shared: Path, seed: int, twins: bool = True) -> list[ClaimPair]:
+    """Every training pair, each set shuffled and capped, in a fixed order for a seed; with `twins`, each supported written claim's
+    one-detail twin too."""
     rng = random.Random(seed)
     files = sources(shared)
     pairs: list[ClaimPair] = []
@@ -404,7 +407,22 @@ def build_pairs(shared: Path, seed: int) -> list[ClaimPair]:
         pairs += rows[:CAPS[name]]
     generated = list(generated_pairs(files, rng))
     rng.shuffle(generated)
-    return pairs + generated[:CAPS["generated"]]
+    # The written claims in other words that their passage states or leaves open, and each supported one's twin with one figure (or,
+    # without one, one name, role, negation or antonym) changed, which it contradicts; not the written contradicted claims, reworded,
+    # from which the judge learns to call any other wording a contradiction (docs/experiments/judge-written-claims.patch, run W1).
+    written = [p for p in written_pairs(files) if p.label != CONTRADICTS]
+    return pairs + generated[:CAPS["generated"]] + written + (list(written_twins(written, rng)) if twins else [])
+
+
+def written_twins(written: list[ClaimPair], rng: random.Random) -> Iterator[ClaimPair]:
+    """Each supported written claim with one thing changed, so that its passage contradicts it."""
+    for p in written:
+        if p.label != SUPPORTS:
+            continue
+        names = sorted({m.group(0) for m in _NAME.finditer(f"{p.passage} {p.claim}")})
+        twin = _swap(p.claim, names, FIGURE_KINDS if _NUMBER.search(p.claim) else WORD_KINDS, rng)
+        if twin:
+            yield ClaimPair(twin[1], p.passage, CONTRADICTS, f"written:twin-{twin[0]}", p.group)
 
 
 # ---------------------------------------------------------------- model
@@ -477,17 +495,31 @@ def scores(labels: np.ndarray, probs: np.ndarray) -> dict[str, float]:
             "balanced_accuracy": round(float(np.nanmean(recalls)), 4)}
 
 
-def train_judge(shared: Path = SHARED, out: Path = JUDGE_FILE, seed: int = 13, epochs: float = 1.0, lr: float = 5e-5,
-                batch: int = 16, limit: int | None = None, threads: int | None = None, log: Log = print) -> dict:
-    """Build pairs, fine-tune, calibrate on the held-out part, write the int8 file and its model card; returns the card."""
+# The judge is two fine-tunings of the same start on the same pairs, their weights averaged ("model soup"): one reads
+# paraphrases well but takes near copies with one detail changed for paraphrases; the other, also taught each supported
+# written claim's one-detail twin, calls them contradicted but grows wary of every paraphrase with a figure. Their average does
+# both better than either (README, "The claim judge and lookup"). Each part: (name, with the twins).
+PARTS = (("paraphrases", False), ("paraphrases-and-twins", True))
+
+
+def _held_out_scores(labels: np.ndarray, probs: np.ndarray, held: list[ClaimPair]) -> dict:
+    """Scores on the held-out pairs: all of them, and per source."""
+    metrics = {"all": scores(labels, probs)}
+    for source in sorted({p.source.split(":")[0] for p in held}):
+        rows = [i for i, p in enumerate(held) if p.source.startswith(source)]
+        metrics[source] = scores(labels[rows], probs[rows])
+    return metrics
+
+
+def train_part(shared: Path, out: Path, seed: int, twins: bool, epochs: float, lr: float, batch: int, limit: int | None,
+               log: Log) -> tuple[dict, list[ClaimPair]]:
+    """One part: build pairs, fine-tune, calibrate on the held-out pairs, write the int8 file; returns its card and held-out pairs."""
     import torch
     from safetensors.torch import save_file
 
-    if threads:
-        torch.set_num_threads(threads)
     started = time.time()
-    train, held = split(build_pairs(shared, seed), seed, limit)
-    log(f"{len(train):,} training pairs, {len(held):,} held out")
+    train, held = split(build_pairs(shared, seed, twins), seed, limit)
+    log(f"{out.name}: {len(train):,} training pairs, {len(held):,} held out")
     feats = [claim_features(p.claim, p.passage) for p in train]
     device = "cuda" if torch.cuda.is_available() else "cpu"
     model = JudgeModel(seed)
@@ -500,31 +532,74 @@ def train_judge(shared: Path = SHARED, out: Path = JUDGE_FILE, seed: int = 13, e
     logits = predict(model, [claim_features(p.claim, p.passage) for p in held], device)
     labels = np.array([p.label for p in held])
     temperature = fit_temperature(logits, labels)
-    probs = _softmax(logits, temperature)
-    metrics = {"all": scores(labels, probs)}
-    for source in sorted({p.source.split(":")[0] if p.source.startswith("generated") else p.source for p in held}):
-        rows = [i for i, p in enumerate(held) if p.source.startswith(source)]
-        metrics[source] = scores(labels[rows], probs[rows])
     out.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"base": "sentence-transformers/all-MiniLM-L6-v2", "max_tokens": MAX_TOKENS, "max_claim_tokens": MAX_CLAIM_TOKENS,
-            "labels": list(LABELS), "temperature": temperature, "seed": seed}
-    save_file(quantise(model.tensors()), str(out), metadata={"judge": json.dumps(meta, sort_keys=True)})
-    shipped = Judge(out, sha256=None).load().judge([(held[0].claim, held[0].passage)])[0]
+    save_file(quantise(model.tensors()), str(out), metadata={"judge": json.dumps(_meta(temperature, seed), sort_keys=True)})
     counts: dict[str, list[int]] = {}
     for p in train:
         counts.setdefault(p.source, [0, 0, 0])[p.label] += 1
+    card = {"file": out.name, "sha256": sha256_of(out), "twins": twins, "device": device, "temperature": temperature,
+            "train_pairs": {k: dict(zip(LABELS, v)) for k, v in sorted(counts.items())},
+            "held_out": _held_out_scores(labels, _softmax(logits, temperature), held), "seconds": round(time.time() - started)}
+    log(f"wrote {out} (sha256 {card['sha256']}) in {card['seconds']} s; held out: {card['held_out']['all']}")
+    return card, held
+
+
+def _meta(temperature: float, seed: int) -> dict:
+    """A judge file's metadata."""
+    return {"base": "sentence-transformers/all-MiniLM-L6-v2", "max_tokens": MAX_TOKENS, "max_claim_tokens": MAX_CLAIM_TOKENS,
+            "labels": list(LABELS), "temperature": temperature, "seed": seed}
+
+
+def average_judges(parts: list[Path], out: Path, seed: int) -> None:
+    """Write the judge whose weights (and temperature) are the mean of the part files' as they are shipped."""
+    import torch
+    from safetensors import safe_open
+    from safetensors.numpy import load_file
+    from safetensors.torch import save_file
+
+    loaded = [load_file(str(p)) for p in parts]
+    mean = {k: torch.from_numpy(sum(dense(w, k) for w in loaded) / len(loaded)) for k in loaded[0] if not k.endswith(".scale")}
+    temperatures = []
+    for p in parts:
+        with safe_open(str(p), "np") as f:
+            temperatures.append(json.loads(f.metadata()["judge"])["temperature"])
+    temperature = round(sum(temperatures) / len(temperatures), 3)
+    save_file(quantise(mean), str(out), metadata={"judge": json.dumps(_meta(temperature, seed), sort_keys=True)})
+
+
+def train_judge(shared: Path = SHARED, out: Path = JUDGE_FILE, seed: int = 13, epochs: float = 1.0, lr: float = 5e-5,
+                batch: int = 16, limit: int | None = None, threads: int | None = None, log: Log = print) -> dict:
+    """Train the parts (PARTS, written beside `out` in <stem>-parts/), average them into `out`, score it on the held-out pairs and
+    write its model card; returns the card."""
+    import torch
+
+    if threads:
+        torch.set_num_threads(threads)
+    started = time.time()
+    folder = out.parent / f"{out.stem}-parts"
+    parts = {}
+    for name, twins in PARTS:
+        parts[name], held = train_part(shared, folder / f"{name}.safetensors", seed, twins, epochs, lr, batch, limit, log)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    average_judges([folder / parts[name]["file"] for name, _ in PARTS], out, seed)
+    judge = Judge(out, sha256=None).load()
+    verdicts = judge.judge([(p.claim, p.passage) for p in held])
+    probs = np.array([[v.supports, v.contradicts, v.unaddressed] for v in verdicts])
+    settings = {"seed": seed, "epochs": epochs, "lr": lr, "batch": batch, "max_tokens": MAX_TOKENS, "max_claim_tokens": MAX_CLAIM_TOKENS,
+                "limit": limit, "temperature": judge.temperature, "frozen": "embeddings", "weights": "int8 per-row linear, fp16 rest",
+                "device": parts[PARTS[-1][0]]["device"], "average": "each weight the mean of the parts' as shipped, the temperature too"}
     card = {
-        "file": out.name, "sha256": sha256_of(out), "bytes": out.stat().st_size,
-        "settings": {"seed": seed, "epochs": epochs, "lr": lr, "batch": batch, "max_tokens": MAX_TOKENS, "max_claim_tokens": MAX_CLAIM_TOKENS,
-                     "limit": limit, "temperature": temperature, "frozen": "embeddings", "weights": "int8 per-row linear, fp16 rest", "device": device},
+        "file": out.name, "sha256": sha256_of(out), "bytes": out.stat().st_size, "settings": settings,
         "data": {name: {"files": {str(p.relative_to(shared)): sha256_of(p) for p in paths}, "licence": LICENCES[name]}
-                 for name, paths in sources(shared).items()},
-        "train_pairs": {k: dict(zip(LABELS, v)) for k, v in sorted(counts.items())},
-        "held_out": metrics, "seconds": round(time.time() - started), "smoke": shipped.label,
+                 for name, paths in sources(shared).items()}
+        | {"written": {"files": {str(WRITTEN_CLAIMS.relative_to(REPO_ROOT)): sha256_of(WRITTEN_CLAIMS)}, "licence": LICENCES["written"]}},
+        "train_pairs": parts[PARTS[-1][0]]["train_pairs"], "parts": parts,
+        "held_out": _held_out_scores(np.array([p.label for p in held]), probs, held), "seconds": round(time.time() - started),
+        "smoke": verdicts[0].label,
     }
     out.with_suffix(".json").write_text(json.dumps(card, indent=1) + "\n")
     out.with_suffix(".md").write_text(card_markdown(card))
-    log(f"wrote {out} ({card['bytes']:,} bytes, sha256 {card['sha256']}) in {card['seconds']} s; held out: {metrics['all']}")
+    log(f"wrote {out} ({card['bytes']:,} bytes, sha256 {card['sha256']}) in {card['seconds']} s; held out: {card['held_out']['all']}")
     return card
 
 
@@ -538,21 +613,36 @@ def card_markdown(card: dict) -> str:
         "temperature-scaled: the passage supports the claim, contradicts it, or does not address it. Encoder weights are int8 per "
         "output row, the rest fp16. At run time the layers run on onnxruntime, no torch (`qa/bert.py`), every matrix widened to "
         "float32 (its verdicts on one-word swaps sit close to the line).", "",
-        "Reproduce: `qa train judge` (settings below; about 40 min on 2 CPU cores, a GPU is used when present).", "",
+        "It is two fine-tunings of the same start on the same pairs, their weights averaged: the first part does not see the "
+        "`written:twin-*` pairs and reads paraphrases well but takes a near copy with one detail changed for one; the second sees "
+        "them and calls such copies contradicted but grows wary of every paraphrase with a figure. The average does both better "
+        "than either part (parts table below).", "",
+        "Reproduce: `qa train judge` (settings below; about 80 min on 2 CPU cores, a GPU is used when present).", "",
         "## Data", "", "Only sets whose licence permits training; `../shared/train/eval-only/` is never read.", "",
         "| set | licence | files (sha256) |", "| --- | --- | --- |",
     ]
     for name, d in card["data"].items():
         files = "<br>".join(f"`{path}` `{sha[:16]}…`" for path, sha in d["files"].items())
         lines.append(f"| {name} | {d['licence']} | {files} |")
-    lines += ["", "Training pairs per source (supports / contradicts / not addressed). `generated:*` are made from the news "
+    lines += ["", "Training pairs per source (supports / contradicts / not addressed) of the second part; the first has the same "
+              "pairs without `written:twin-*`. `generated:*` are made from the news "
               "articles inside xsumfaith, summac and summedits: a sentence with one figure, scale, currency, year, name, role, "
               "negation or antonym changed contradicts it; the sentence, its main clause or its words without the attribution are "
-              "supported; a distant sentence of the same article does not address it.", ""]
+              "supported; a distant sentence of the same article does not address it. `written:*` are the claims of "
+              "`eval/news_claims.jsonl` (docs/news-claims.md) that their passage supports or leaves open, written in other words "
+              "than their articles' over the same news articles, and `written:twin-*` each supported one with one thing changed, "
+              "which its passage contradicts.", ""]
     lines += [f"- {k}: " + " / ".join(f"{v[label]:,}" for label in LABELS) for k, v in card["train_pairs"].items()]
     lines += ["", "One article, claim or premise in ten is held out by a hash of its name and never trained on.", "",
               "## Settings", "", *[f"- {k}: {v}" for k, v in card["settings"].items()], f"- training time: {card['seconds']:,} s", "",
+              "## Parts", "", "Each written to `judge-parts/` beside the judge while training (not shipped).", "",
+              "| part | sees the twins | training pairs | balanced accuracy on its own held-out pairs | sha256 | seconds |",
+              "| --- | --- | --: | --: | --- | --: |",
+              *[f"| {name} | {'yes' if p['twins'] else 'no'} | {sum(sum(v.values()) for v in p['train_pairs'].values()):,} | "
+                f"{p['held_out']['all']['balanced_accuracy']:.3f} | `{p['sha256'][:16]}…` | {p['seconds']:,} |"
+                for name, p in card["parts"].items()], "",
               "## Held-out figures", "", "Balanced accuracy is of supported versus not (both other labels), as factual-consistency "
-              "benchmarks score it.", "", "| part | pairs | accuracy (3-way) | macro F1 | balanced accuracy |", "| --- | --: | --: | --: | --: |"]
+              "benchmarks score it; these are the averaged judge's on the second part's held-out pairs.", "",
+              "| part | pairs | accuracy (3-way) | macro F1 | balanced accuracy |", "| --- | --: | --: | --: | --: |"]
     lines += [f"| {part} | {m['pairs']:,} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | {m['balanced_accuracy']:.3f} |" for part, m in card["held_out"].items()]
     return "\n".join(lines) + "\n"
