@@ -13,7 +13,7 @@ from qa.reader import MODEL_DIR, Features, TrainedModel, featurise
 
 JUDGE_FILE = MODEL_DIR / "judge.safetensors"
 # The sha256 of the shipped judge; `qa train judge` prints the new one to pin here.
-JUDGE_SHA256 = "0a75c4fd6c21b111b74a8fcfd81b819f62b94367520b5d0ea69099d16779d71e"
+JUDGE_SHA256 = "4cf1ebb1d42c5efa7246650677cf54fb8123ad83174f42a7dc575afba606d41e"
 MAX_TOKENS = 160
 MAX_CLAIM_TOKENS = 64
 LABELS = ("supports", "contradicts", "not addressed")

@@ -357,11 +357,14 @@ def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozens
     share, missing = claim_share(index, claim, passage)
     stated_otherwise = differing_figure(claim, passage)
     differing = changed_figure(index, claim, passage, share, stated_otherwise)
+    # Here the figure model or the names decide, not the judge (which often takes a changed figure for support): the passage
+    # ranks by how surely the judge finds it addresses the claim at all, one way or the other.
+    addressed = max(1 - v.unaddressed, share)
     if differing:
-        return CONTRADICTED, max(v.contradicts, share), f"the article says “{differing[1].text}”, not “{differing[0].text}”"
+        return CONTRADICTED, addressed, f"the article says “{differing[1].text}”, not “{differing[0].text}”"
     swapped = replaced(index, claim, passage, common, ("name", "date", "opposite", "role"))
     if swapped:
-        return CONTRADICTED, max(v.contradicts, share), "; ".join(swapped)
+        return CONTRADICTED, addressed, "; ".join(swapped)
     if (v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common) and not stated_otherwise
             and not unstated_figure(claim, passage)):
         return SUPPORTED, v.supports, "the passage states this in other words"

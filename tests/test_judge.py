@@ -38,6 +38,7 @@ def test_shipped_judge_is_pinned_small_and_described_by_its_card() -> None:
     assert all(len(sha) == 64 for d in card["data"].values() for sha in d["files"].values())
     assert not any("eval-only" in path for d in card["data"].values() for path in d["files"])
     assert card["held_out"]["all"]["balanced_accuracy"] > 0.75
+    assert [part["twins"] for part in card["parts"].values()] == [False, True], "the judge averages a part without the twins and one with"
     assert "JUDGE_SHA256" in JUDGE_FILE.with_suffix(".md").read_text()
 
 
