@@ -569,8 +569,8 @@ def average_judges(parts: list[Path], out: Path, seed: int) -> None:
 
 def train_judge(shared: Path = SHARED, out: Path = JUDGE_FILE, seed: int = 13, epochs: float = 1.0, lr: float = 5e-5,
                 batch: int = 16, limit: int | None = None, threads: int | None = None, log: Log = print) -> dict:
-    """Train the parts (PARTS, written beside `out` in <stem>-parts/), average them into `out`, score it on the held-out pairs and
-    write its model card; returns the card."""
+    """Train the parts (PARTS, written beside `out` in <stem>-parts/), average them into `out`, score it on the last part's held-out
+    pairs (which hold every other part's) and write its model card; returns the card."""
     import torch
 
     if threads:
