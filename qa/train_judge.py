@@ -18,7 +18,7 @@ from qa.answer.lexicon import ANTONYMS
 from qa.bert import dense
 from qa.config import REPO_ROOT
 from qa.judge import JUDGE_FILE, LABELS, MAX_CLAIM_TOKENS, MAX_TOKENS, Judge, claim_features
-from qa.reader import Features, sha256_of
+from qa.reader import Features, load_trained, sha256_of
 from qa.text import closest, sentence_spans, terms
 from qa.train import SHARED, Log, _tensors, fine_tune, quantise, split
 
@@ -553,17 +553,12 @@ def _meta(temperature: float, seed: int) -> dict:
 def average_judges(parts: list[Path], out: Path, seed: int) -> None:
     """Write the judge whose weights (and temperature) are the mean of the part files' as they are shipped."""
     import torch
-    from safetensors import safe_open
-    from safetensors.numpy import load_file
     from safetensors.torch import save_file
 
-    loaded = [load_file(str(p)) for p in parts]
-    mean = {k: torch.from_numpy(sum(dense(w, k) for w in loaded) / len(loaded)) for k in loaded[0] if not k.endswith(".scale")}
-    temperatures = []
-    for p in parts:
-        with safe_open(str(p), "np") as f:
-            temperatures.append(json.loads(f.metadata()["judge"])["temperature"])
-    temperature = round(sum(temperatures) / len(temperatures), 3)
+    loaded = [load_trained(p, None, "judge")[:2] for p in parts]
+    trained = [k for k in loaded[0][0] if not k.startswith("embeddings.") and not k.endswith(".scale")]
+    mean = {k: torch.from_numpy(sum(dense(w, k) for w, _ in loaded) / len(loaded)) for k in trained}
+    temperature = round(sum(meta["temperature"] for _, meta in loaded) / len(loaded), 3)
     save_file(quantise(mean), str(out), metadata={"judge": json.dumps(_meta(temperature, seed), sort_keys=True)})
 
 
