@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cache
 from itertools import combinations
 from typing import Any
 
@@ -745,10 +746,12 @@ def _count_disagreements(index: Index, ids: list[int], citer: _Citer) -> list[Di
                 asked.setdefault((fig.unit, _qualifiers(fig)), []).append(Statement(index.sentences[sid].doc_id, fig.text, sid))
     vectors, common = index.sentence_vectors, common_stems(index)
 
-    def names(st: Statement) -> set[str]:
-        """The names a count's sentence gives, its counted words aside ('PSP' in '21 games will be available for the PSP')."""
+    @cache
+    def names(st: Statement) -> frozenset[str]:
+        """The names a count's sentence gives, its counted words aside ('PSP' in '21 games will be available for the PSP'); read once
+        per statement."""
         counted = set(re.findall(r"[\w-]+", st.text))
-        return {w for w in re.findall(r"[\w'’-]+", index.sentences[st.ref].text) if w not in counted and is_name(w, common)}
+        return frozenset(w for w in re.findall(r"[\w'’-]+", index.sentences[st.ref].text) if w not in counted and is_name(w, common))
 
     def same_subject(a: Statement, b: Statement) -> bool:
         """Two counts' sentences are about the same thing: close in meaning and, where both name things, naming one alike (not
