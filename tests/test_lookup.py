@@ -237,6 +237,7 @@ def test_figures_are_read_with_units_and_bounds() -> None:
     assert seen("grow to 44 companies spanning automotive") == [("count", "compani", 44.0, "")]
     assert seen("up to ¥1 trillion ($6.2 billion)")[:2] == [("money", "yen", 1e12, "upper"), ("money", "usd", 6.2e9, "")]
     assert seen("after a 7-2 council vote") == []
+    assert seen("cut by more than £4m to £25.98m")[1] == ("money", "gbp", 25.98e6, ""), "the bound words of the figure before are its own"
     counted = [(f.text, f.unit) for f in text_figures("Four people, three men and one woman, were arrested; about 30 were hurt.")]
     assert counted == [("Four people", "person"), ("three men", "man"), ("about 30", "")], "a count ends before a verb or function word"
 

@@ -258,8 +258,10 @@ def _percent_value(text: str) -> float | None:
 
 
 def _bound(text: str, start: int, end: int) -> str:
-    """'lower' when a figure is a floor ('more than 20%'), 'upper' when a ceiling ('up to ¥1 trillion'), else ''."""
-    before = text[max(0, start - 18):start] + " " + text[start:end]
+    """'lower' when a figure is a floor ('more than 20%'), 'upper' when a ceiling ('up to ¥1 trillion'), else ''; the words of
+    a figure just before it are its own ('by more than £4m to £25.98m': £25.98m is no floor)."""
+    ahead = text[max(0, start - 18):start]
+    before = ahead[max((m.end() for m in re.finditer(r"\d", ahead)), default=0):] + " " + text[start:end]
     if _LOWER_BOUND.search(before) or text[end:end + 5].startswith(("-plus", "+")):
         return "lower"
     return "upper" if _UPPER_BOUND.search(before) else ""
