@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.answer.figures import as_claimed
 from qa.reader import MODEL_DIR, Features, TrainedModel, featurise
 
 JUDGE_FILE = MODEL_DIR / "judge.safetensors"
@@ -50,11 +51,13 @@ class Judge(TrainedModel):
         super().__init__(Path(path or JUDGE_FILE), sha256)
 
     def judge(self, pairs: Sequence[tuple[str, str]]) -> list[Verdict]:
-        """For each (claim, passage): the probabilities that the passage supports, contradicts or does not address the claim."""
+        """For each (claim, passage): the probabilities that the passage supports, contradicts or does not address the claim. The
+        passage is read with its figures written as the claim writes them where they state the same amount (the figure model
+        converts 'half an hour' to '30 minutes'; the judge compares words)."""
         self.load()
         out = []
         for claim, passage in pairs:
-            logits = self.head(self.hidden(claim_features(claim, passage))[0], "head") / self.temperature
+            logits = self.head(self.hidden(claim_features(claim, as_claimed(claim, passage)))[0], "head") / self.temperature
             probs = np.exp(logits - logits.max())
             out.append(Verdict(*map(float, probs / probs.sum())))
         return out

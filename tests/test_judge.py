@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.answer.figures import as_claimed
 from qa.config import REPO_ROOT
 from qa.errors import ModelError
 from qa.judge import JUDGE_FILE, JUDGE_SHA256, Judge, shared_judge
@@ -91,6 +92,14 @@ def test_a_faithful_paraphrase_is_supported(claim: str, passage: str) -> None:
 ])
 def test_a_claim_the_passage_does_not_touch_is_not_addressed(claim: str, passage: str) -> None:
     assert verdict(claim, passage) == "not addressed"
+
+
+def test_the_passage_is_read_with_the_claims_figures_where_they_state_the_same_amount() -> None:
+    claim = "The Budget appeared in a London paper some 30 minutes before the speech."
+    assert as_claimed(claim, "It was printed half an hour before he spoke.") == "It was printed some 30 minutes before he spoke."
+    assert as_claimed(claim, "It was printed 40 minutes before he spoke.") == "It was printed 40 minutes before he spoke."
+    assert as_claimed("It costs $5 billion.", "It costs about $5bn.") == "It costs about $5bn.", "a loose amount is no exact one"
+    assert as_claimed("It costs up to $5 billion.", "It costs $5bn.") == "It costs $5bn.", "an amount is no cap"
 
 
 def test_verdicts_do_not_depend_on_the_batch() -> None:

@@ -272,7 +272,6 @@ def test_dev_quote_and_claim_rows(real_engine: Engine) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="known miss of the shipped judge: 'seven tenths' for '70%' in reworded words is not addressed")
 def test_real_model_supports_a_reworded_figure(real_engine: Engine) -> None:
     paraphrase = lookup(real_engine, "Japan's robot makers control about seven tenths of the world robotics market").matches[0]
     assert paraphrase.verdict == SUPPORTED and paraphrase.doc_id == "002_d4358042b09386d2" and "70%" in paraphrase.quote

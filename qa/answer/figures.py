@@ -398,6 +398,23 @@ def same_value(a: Figure, b: Figure, loose: bool = True) -> bool:
     return abs(a.value - b.value) <= tolerance * max(abs(a.value), abs(b.value), 1e-9)
 
 
+def as_claimed(claim: str, passage: str) -> str:
+    """The passage with each figure that states one of the claim's amounts written as the claim writes it ('half an hour' as
+    '30 minutes', '$5bn' as '$5 billion'), so that a reader of the two need not convert; a figure the passage states loosely
+    ('about 30') or as a bound is left as it is for an exact claim."""
+    claimed = text_figures(claim)
+    if not claimed:
+        return passage
+    out, last = [], 0
+    for g in text_figures(passage):
+        same = [f for f in claimed if f.text != g.text and comparable(f, g) and same_value(f, g, loose=False)
+                and f.bound == g.bound and (f.approx or not g.approx)]
+        if same:
+            out += [passage[last:g.start], same[0].text]
+            last = g.end
+    return "".join(out) + passage[last:]
+
+
 def comparable(a: Figure, b: Figure) -> bool:
     """True when two figures measure the same kind of thing (same currency, unit or kind)."""
     if a.kind != b.kind:
