@@ -370,9 +370,10 @@ def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozens
         return SUPPORTED, v.supports, "the passage states this in other words"
     # A contradiction says what differs: the passage must put a figure, name or opposite of its own in place of some of the
     # claim's words. Other words in place of the claim's are most often the same thing said another way ('banned' for 'barred',
-    # 'annually' for 'a year'), which the judge takes for a contradiction.
+    # 'annually' for 'a year'), which the judge takes for a contradiction. Figures are the figure model's to weigh: where it finds
+    # none stated otherwise, other words around a figure ('just under £26m' for '£25.98m') are no contradiction.
     found = differences(claim, passage, common) if v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE else []
-    if notes := [note for kind, note, _ in found if kind]:
+    if notes := [note for kind, note, _ in found if kind and (kind != "figure" or stated_otherwise)]:
         return CONTRADICTED, v.contradicts, "; ".join(notes)
     if share >= ABOUT_SHARE:
         # Every word and figure of the claim may be here and the judge still unsure they say the same thing (another order).

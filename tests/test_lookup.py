@@ -360,6 +360,9 @@ def test_words_said_another_way_are_no_contradiction(fake_engine: Engine) -> Non
     assert _compare(index, "Russian jets struck the harbour on Monday.", "Moscow's jets struck the harbour on Monday.", sure, frozenset())[0] != CONTRADICTED
     verdict, _, note = _compare(index, "The council approved the tidal plant in March.", "The council approved the tidal plant in May.", sure, frozenset())
     assert verdict == CONTRADICTED and "“May”" in note and "“March”" in note
+    bounded = _compare(index, "The council cut the tidal plant's budget by over £4m to just under £26m.",
+                       "The council cut the tidal plant's budget by more than £4m to £25.98m.", sure, frozenset())
+    assert bounded[0] != CONTRADICTED, "the figure model finds no figure stated otherwise: other words around one contradict nothing"
 
 
 def test_a_passage_about_something_else_contradicts_nothing(fake_engine: Engine) -> None:
