@@ -278,6 +278,13 @@ def test_real_model_supports_a_reworded_figure(real_engine: Engine) -> None:
 
 
 @pytest.mark.slow
+def test_real_model_does_not_lend_a_claims_name_from_the_next_sentence(real_engine: Engine) -> None:
+    """'China … leads the world in physical-AI patent filings. … Japan is caught between the two' does not support 'Japan leads…'."""
+    best = lookup(real_engine, "Japan leads the world in physical-AI patent filings.").matches[0]
+    assert best.verdict not in (EXACT, CLOSE, SUPPORTED) and "China" in best.quote and "Japan" in best.note
+
+
+@pytest.mark.slow
 def test_real_model_verdicts(real_engine: Engine) -> None:
     paraphrase = lookup(real_engine, "Japanese manufacturers hold roughly 70% of the global industrial robotics market").matches[0]
     assert paraphrase.verdict in (EXACT, CLOSE, SUPPORTED) and "70%" in paraphrase.quote
