@@ -21,7 +21,19 @@ import numpy as np
 
 from qa.answer.compose import markers
 from qa.answer.conflicts import differing_figure, unstated_figure
-from qa.answer.differences import ABOUT_SHARE, changed_figure, claim_share, diff_kind, differences, named_forms, opposite_pair, phrase, replaced, tokens
+from qa.answer.differences import (
+    ABOUT_SHARE,
+    changed_figure,
+    claim_share,
+    diff_kind,
+    differences,
+    named_forms,
+    opposite_pair,
+    phrase,
+    replaced,
+    said_of_another,
+    tokens,
+)
 from qa.answer.figures import text_figures
 from qa.answer.lexicon import NEGATIONS
 from qa.index import Index, common_stems
@@ -395,17 +407,10 @@ def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) 
         verdict, score, note = _compare(index, claim, passage, v, common)
         # Two sentences do not support a claim together where one of them, read alone, says it of someone else and the other gives
         # the claim's name ('China … leads the world in patent filings. … Japan is caught between the two' for 'Japan leads…').
-        if verdict == SUPPORTED and len(sids) > 1 and any(s in alone and _said_of_another(index, claim, *alone[s], common) for s in sids):
+        if verdict == SUPPORTED and len(sids) > 1 and any(s in alone and said_of_another(index, claim, *alone[s], common) for s in sids):
             continue
         found.append(_Found(first.doc_id, first.start, last.end, verdict, score - 0.02 * (len(sids) - 1) * (verdict != NOT_FOUND), note))
     return found
-
-
-def _said_of_another(index: Index, claim: str, sentence: str, v: Verdict, common: frozenset[str]) -> bool:
-    """True when a sentence that holds a claim's words, naming someone the claim does not name and not someone it does, is read by
-    the judge as contradicting the claim more than supporting it."""
-    return (v.contradicts > v.supports and bool(unstated_names(claim, sentence, common)) and bool(unstated_names(sentence, claim, common))
-            and claim_share(index, claim, sentence)[0] >= ABOUT_SHARE)
 
 
 def _windows(index: Index, sid: int) -> list[list[int]]:

@@ -11,7 +11,8 @@ from functools import lru_cache
 from qa.answer.figures import Figure, comparable, same_value, text_figures
 from qa.answer.lexicon import ANTONYMS, CAPITALS, HONORIFICS, MONTHS, NEGATIONS, WEEKDAYS
 from qa.index import Index
-from qa.text import STOPWORDS, is_name, name_form, stem
+from qa.judge import Verdict
+from qa.text import STOPWORDS, is_name, name_form, stem, unstated_names
 
 # A passage is about the same thing as a claim when it holds this share of the claim's idf-weighted content words.
 ABOUT_SHARE = 0.5
@@ -283,3 +284,12 @@ def replaced(index: Index, claim: str, passage: str, common: frozenset[str], kin
         if swapped and claim_share(index, _without(claim, [c for c, _ in swapped]), passage)[0] >= ABOUT_SHARE:
             notes += [note for _, note in swapped]
     return notes
+
+
+def said_of_another(index: Index, claim: str, sentence: str, v: Verdict, common: frozenset[str]) -> bool:
+    """True when a sentence that holds a claim's words, naming someone the claim does not name and no one it does, is read by the
+    judge as contradicting the claim more than supporting it."""
+    # Who is named, acronyms aside ('AI', 'US'): the sentence must name no one the claim names.
+    named = [n for n in unstated_names(claim, "", common) if not n.isupper()]
+    return (v.contradicts > v.supports and bool(named) and set(named) <= set(unstated_names(claim, sentence, common))
+            and bool(unstated_names(sentence, claim, common)) and claim_share(index, claim, sentence)[0] >= ABOUT_SHARE)

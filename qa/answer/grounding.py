@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from qa.answer.conflicts import differing_figure, unstated_figure
-from qa.answer.differences import replaced
+from qa.answer.differences import replaced, said_of_another
 from qa.embed import Embedder
 from qa.index import Index, common_stems
 from qa.judge import Judge
@@ -101,7 +101,12 @@ def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Ind
     differing = [differing_figure(text, passage) for _, _, passage in readings]
     swapped = [replaced(index, text, passage, common, ("name", "role")) for _, _, passage in readings]
     unstated = [unstated_figure(text, passage) for _, _, passage in readings]
-    plausible = [k for k, v in enumerate(verdicts) if v.supports >= GROUNDED_AT and not differing[k] and not swapped[k] and not unstated[k]]
+    # Two sentences do not state it together where one of them, read alone, says it of someone else (the other lending the name).
+    alone = {first: (passage, v) for (first, second, passage), v in zip(readings, verdicts) if second is None}
+    lent = [second is not None and any(s in alone and said_of_another(index, text, *alone[s], common) for s in (first, second))
+            for first, second, _ in readings]
+    plausible = [k for k, v in enumerate(verdicts)
+                 if v.supports >= GROUNDED_AT and not differing[k] and not swapped[k] and not unstated[k] and not lent[k]]
     added = {k: new_words(text, readings[k][2], [i for i in readings[k][:2] if i is not None], index) for k in plausible}
     k = next((k for k in plausible if not added[k] or verdicts[k].supports >= NEW_WORDS_GROUNDED_AT), None)
     if k is not None:
