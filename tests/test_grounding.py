@@ -114,6 +114,22 @@ def test_a_name_put_in_anothers_place_is_not_supported_and_the_reason_names_both
     assert not swapped.supported and swapped.reason.startswith("the cited sentence has") and swapped.reason.endswith("Okafor and Tomas Reuter the other way round")
 
 
+class _SureJudge:
+    """A judge that finds every passage supports every sentence."""
+
+    def judge(self, pairs: list[tuple[str, str]]) -> list[Verdict]:
+        return [Verdict(0.99, 0.005, 0.005) for _ in pairs]
+
+
+def test_a_word_put_for_its_opposite_is_not_supported_whatever_the_judge_says(engine: Engine) -> None:
+    index = engine.index()
+    shown = passages(index, [Hit(c, 1.0) for c in index.chunks], limit=len(index.chunks))
+    [checked] = verify("Minister Wang rejected the $5 million grant.", shown, engine.embedder, index, _SureJudge())
+    assert not checked.supported
+    [same] = verify("Minister Wang approved the $5 million grant.", shown, engine.embedder, index, _SureJudge())
+    assert same.supported
+
+
 def test_citations_are_exact_and_markers_sit_before_the_full_stop(engine: Engine) -> None:
     index = engine.index()
     shown = passages(index, [Hit(c, 1.0) for c in index.chunks], limit=len(index.chunks))

@@ -99,7 +99,7 @@ def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Ind
         readings.append((a, b, f"{index.sentences[a].text} {index.sentences[b].text}"))
     verdicts = judge.judge([(text, passage) for _, _, passage in readings])
     differing = [differing_figure(text, passage) for _, _, passage in readings]
-    swapped = [replaced(index, text, passage, common, ("name", "role")) for _, _, passage in readings]
+    swapped = [replaced(index, text, passage, common, ("name", "opposite", "role")) for _, _, passage in readings]
     unstated = [unstated_figure(text, passage) for _, _, passage in readings]
     # Two sentences do not state it together where one of them, read alone, says it of someone else (the other lending the name).
     alone = {first: (passage, v) for (first, second, passage), v in zip(readings, verdicts) if second is None}
