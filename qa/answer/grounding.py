@@ -77,8 +77,9 @@ def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Ind
 
     A bare answer (a name or figure without a verb) states nothing to judge; it must be quoted from the closest sentence. A
     reading that states one of the sentence's figures differently, names someone else where the sentence names someone it
-    never names (`common`: the corpus's lower-case stems, which tell names from words), or has two of its names the other way
-    round, does not support it, whatever the judge says.
+    never names (`common`: the corpus's lower-case stems, which tell names from words), puts a word's opposite in place of one
+    of its words, or has two of its names the other way round, does not support it, whatever the judge says; nor do two
+    sentences where one of them, alone, says it of someone else.
     """
     ids = [i for p in shown for i in p.sentence_ids if not index.sentences[i].text.rstrip().endswith("?")]
     if not ids:
