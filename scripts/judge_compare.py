@@ -4,6 +4,9 @@
 import argparse
 from collections import Counter
 
+import numpy as np
+
+from qa.bench.judge import balanced_accuracy
 from qa.judge import JUDGE_FILE, LABELS, Judge
 from qa.train import SHARED, _held_out
 from qa.train_judge import SUPPORTS, sources, written_pairs
@@ -15,14 +18,12 @@ def main() -> None:
     p.add_argument("files", nargs="*", default=[str(JUDGE_FILE)])
     args = p.parse_args()
     held = [pair for pair in written_pairs(sources(SHARED)) if _held_out(pair.group)]
-    supported = [pair.label == SUPPORTS for pair in held]
+    supported = np.array([pair.label == SUPPORTS for pair in held])
     for path in args.files:
         verdicts = Judge(path, sha256=None).judge([(pair.claim, pair.passage) for pair in held])
-        said = [v.supports >= 0.5 for v in verdicts]
-        recall = sum(s and t for s, t in zip(said, supported)) / sum(supported)
-        rejected = sum(not s and not t for s, t in zip(said, supported)) / (len(held) - sum(supported))
+        said = np.array([v.supports >= 0.5 for v in verdicts])
         called = Counter((LABELS[pair.label], v.label) for pair, v in zip(held, verdicts))
-        print(f"{path}: {len(held)} claims, balanced accuracy {(recall + rejected) / 2:.3f}")
+        print(f"{path}: {len(held)} claims, balanced accuracy {balanced_accuracy(supported, said):.3f}")
         for label in LABELS:
             print(f"  written {label}: " + ", ".join(f"{n} {said}" for (written, said), n in sorted(called.items()) if written == label))
 
