@@ -27,11 +27,11 @@ from qa.answer.differences import (
     claim_share,
     diff_kind,
     differences,
+    lends_name,
     named_forms,
     opposite_pair,
     phrase,
     replaced,
-    said_of_another,
     tokens,
 )
 from qa.answer.figures import text_figures
@@ -405,9 +405,8 @@ def _judged(engine: Engine, index: Index, claim: str, windows: list[list[int]]) 
     for sids, passage, v in zip(windows, passages, verdicts):
         first, last = index.sentences[sids[0]], index.sentences[sids[-1]]
         verdict, score, note = _compare(index, claim, passage, v, common)
-        # Two sentences do not support a claim together where one of them, read alone, says it of someone else and the other gives
-        # the claim's name ('China … leads the world in patent filings. … Japan is caught between the two' for 'Japan leads…').
-        if verdict == SUPPORTED and len(sids) > 1 and any(s in alone and said_of_another(index, claim, *alone[s], common) for s in sids):
+        # Two sentences do not support a claim together where one of them, read alone, says it of someone else.
+        if verdict == SUPPORTED and lends_name(index, claim, sids, alone, common):
             continue
         found.append(_Found(first.doc_id, first.start, last.end, verdict, score - 0.02 * (len(sids) - 1) * (verdict != NOT_FOUND), note))
     return found

@@ -286,10 +286,18 @@ def replaced(index: Index, claim: str, passage: str, common: frozenset[str], kin
     return notes
 
 
-def said_of_another(index: Index, claim: str, sentence: str, v: Verdict, common: frozenset[str]) -> bool:
-    """True when a sentence that holds a claim's words, naming someone the claim does not name and no one it does, is read by the
-    judge as contradicting the claim more than supporting it."""
+def lends_name(index: Index, claim: str, sentence_ids: Iterable[int], alone: dict[int, tuple[str, Verdict]], common: frozenset[str]) -> bool:
+    """True when sentences read together for a claim are several and one of them, read alone (`alone`: its text and the judge's
+    verdict, by sentence id), holds the claim's words while naming someone the claim does not name and no one it does, and is
+    read by the judge as contradicting the claim more than supporting it: the others lend it the claim's name ('China … leads
+    the world in patent filings. … Japan is caught between the two' for 'Japan leads…')."""
+    ids = list(sentence_ids)
     # Who is named, acronyms aside ('AI', 'US'): the sentence must name no one the claim names.
-    named = [n for n in unstated_names(claim, "", common) if not n.isupper()]
-    return (v.contradicts > v.supports and bool(named) and set(named) <= set(unstated_names(claim, sentence, common))
-            and bool(unstated_names(sentence, claim, common)) and claim_share(index, claim, sentence)[0] >= ABOUT_SHARE)
+    named = {n for n in unstated_names(claim, "", common) if not n.isupper()}
+
+    def said_of_another(sentence: str, v: Verdict) -> bool:
+        """One sentence, read alone, says the claim of someone else."""
+        return (v.contradicts > v.supports and named <= set(unstated_names(claim, sentence, common))
+                and bool(unstated_names(sentence, claim, common)) and claim_share(index, claim, sentence)[0] >= ABOUT_SHARE)
+
+    return len(ids) > 1 and bool(named) and any(i in alone and said_of_another(*alone[i]) for i in ids)

@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from qa.answer.conflicts import differing_figure, unstated_figure
-from qa.answer.differences import replaced, said_of_another
+from qa.answer.differences import lends_name, replaced
 from qa.embed import Embedder
 from qa.index import Index, common_stems
 from qa.judge import Judge
@@ -104,8 +104,7 @@ def check_sentence(text: str, shown: list[Shown], vector: np.ndarray, index: Ind
     unstated = [unstated_figure(text, passage) for _, _, passage in readings]
     # Two sentences do not state it together where one of them, read alone, says it of someone else (the other lending the name).
     alone = {first: (passage, v) for (first, second, passage), v in zip(readings, verdicts) if second is None}
-    lent = [second is not None and any(s in alone and said_of_another(index, text, *alone[s], common) for s in (first, second))
-            for first, second, _ in readings]
+    lent = [lends_name(index, text, [i for i in (first, second) if i is not None], alone, common) for first, second, _ in readings]
     plausible = [k for k, v in enumerate(verdicts)
                  if v.supports >= GROUNDED_AT and not differing[k] and not swapped[k] and not unstated[k] and not lent[k]]
     added = {k: new_words(text, readings[k][2], [i for i in readings[k][:2] if i is not None], index) for k in plausible}
