@@ -637,7 +637,8 @@ def card_markdown(card: dict) -> str:
                 f"{p['held_out']['all']['balanced_accuracy']:.3f} | `{p['sha256'][:16]}…` | {p['seconds']:,} |"
                 for name, p in card["parts"].items()], "",
               "## Held-out figures", "", "Balanced accuracy is of supported versus not (both other labels), as factual-consistency "
-              "benchmarks score it; these are the averaged judge's on the second part's held-out pairs.", "",
+              "benchmarks score it; these are the averaged judge's on the second part's held-out pairs, read as the app reads them "
+              "(`Judge.judge`: the passage's figures written as the claim writes them where they state the same amount).", "",
               "| part | pairs | accuracy (3-way) | macro F1 | balanced accuracy |", "| --- | --: | --: | --: | --: |"]
     lines += [f"| {part} | {m['pairs']:,} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | {m['balanced_accuracy']:.3f} |" for part, m in card["held_out"].items()]
     return "\n".join(lines) + "\n"
