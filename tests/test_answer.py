@@ -284,6 +284,7 @@ def test_answer_spans_widen_to_their_unit_and_scale(text: str, span: str, widene
     ("More than 2.8 million DS consoles", "almost 4m DS consoles", False), ("up to ¥1 trillion", "¥1 trillion", True),
     ("Jean-Francois Theodore", "Werner Seifert", False), ("half an hour", "30 minutes", True), ("a fortnight", "14 days", True),
     ("two weeks", "three weeks", False), ("an hour and a half", "a 90-minute delay", None), ("three-quarters of an hour", "45 minutes", True),
+    ("2015", "December 2015", True), ("Nov. 12", "Thursday, November 12, 2020", True), ("May 2012", "March 25, 2014", False),
 ])
 def test_answers_agree_within_rounding_and_differ_beyond_it(a: str, b: str, same: bool | None) -> None:
     assert agree(a, b) is same

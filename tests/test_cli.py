@@ -188,6 +188,22 @@ def test_ask_builds_a_missing_index_first(tmp_path: Path) -> None:
     assert done.returncode == 0 and "China" in done.stdout and "Building the index" in done.stderr
 
 
+def test_a_date_is_given_as_fully_as_an_agreeing_article_states_it(tmp_path: Path) -> None:
+    """One article says Harbor Robotics was founded in 2015, another in December 2015: the answer leads with 'December 2015' from
+    the article that says so, both cited, and no disagreement."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "launch.txt").write_text("Harbor Robotics opens Osaka plant\n\nHarbor Robotics, the warehouse-robot maker, opened its first "
+                                       "factory in Osaka on Monday. Harbor Robotics was founded in 2015. It now employs 400 people.\n")
+    (corpus / "funding.txt").write_text("Robot start-up raises new funding\n\nHarbor Robotics, set up by three engineers in December 2015, said "
+                                        "on Tuesday it had raised $80m from investors led by a Tokyo bank.\n")
+    done = qa("ask", "When was Harbor Robotics founded?", "--json", corpus=corpus, index=tmp_path / "index")
+    obj = json.loads(done.stdout)
+    check_answer(obj, corpus)
+    assert obj["answer"].startswith("December 2015 [1][2]. “Harbor Robotics, set up by three engineers in December 2015")
+    assert [c["doc_id"] for c in obj["citations"]] == ["funding", "launch"] and not obj["conflicts"]
+
+
 def test_output_closed_early_ends_quietly(built: tuple[Path, Path]) -> None:
     """`qa ask ... | head -2`: the reader stops reading, and no traceback follows."""
     cmd = [*QA, "ask", "--corpus", str(built[0]), "--index", str(built[1]), "Who is Japan's Industry Minister?"]

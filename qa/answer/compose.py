@@ -26,7 +26,7 @@ from qa.answer.asked import (
     read_openly,
 )
 from qa.answer.conflicts import Statement, agree, disagreements, same_story, states, topic
-from qa.answer.figures import Kind, candidate_spans, date_value, states_quantity, states_time, text_figures
+from qa.answer.figures import Kind, candidate_spans, date_parts, date_value, fuller_date, states_quantity, states_time, text_figures
 from qa.answer.lexicon import HEDGES, HONORIFICS, NAME_PARTICLES, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
 from qa.answer.speech import TITLES
 from qa.index import Index, common_stems
@@ -350,6 +350,14 @@ def part_answer(index: Index, citer: Citer, question: str, found: list[Found], j
         if verdict or differs:
             seen.append(f.window.doc_id)
             others.append((f, verdict))
+    # A date is given as fully as an article that agrees with it states it, from that article ('December 2015' where the best
+    # passage says '2015').
+    fuller = [f for f, v in others if v and fuller_date(best.text, f.text)] if len(listed) == 1 else []
+    if fuller:
+        fullest = max(fuller, key=lambda f: sum(map(bool, date_parts(f.text) or ())))
+        others = [(best, True) if f is fullest else (f, v) for f, v in others]
+        best = fullest
+        listed = [best]
     statements = [Statement(f.window.doc_id, f.text, i) for i, f in enumerate([best, *(f for f, _ in others)])]
     groups = [] if len(listed) > 1 else disagreements(statements)
     shown = [*listed, *(f for f, v in others if v or groups)]

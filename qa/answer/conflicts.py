@@ -8,7 +8,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.answer.differences import TIME_WORD, tokens
-from qa.answer.figures import Figure, comparable, consistent, currency, day_figures, money_conversions, number_value, same_value, text_figures
+from qa.answer.figures import (
+    Figure,
+    comparable,
+    consistent,
+    currency,
+    day_figures,
+    fuller_date,
+    money_conversions,
+    number_value,
+    same_value,
+    text_figures,
+)
 from qa.answer.lexicon import HONORIFICS, NUMBER_WORDS, ORDINALS
 from qa.index import Index, article_name_forms, common_stems
 from qa.text import STOPWORDS, unheld_names, words
@@ -49,8 +60,11 @@ def _equal(fa: Figure, fb: Figure) -> bool:
 def agree(a: str, b: str) -> bool | None:
     """True when two answers state the same thing, False when they differ, None when they cannot be compared.
 
-    Figures are compared pairwise (so '¥1 trillion ($6.2 billion)' and '¥1 trillion ($61.6 billion)' differ); names and places by their words.
+    Figures are compared pairwise (so '¥1 trillion ($6.2 billion)' and '¥1 trillion ($61.6 billion)' differ); names and places by their words;
+    a date and a fuller one agree ('Nov. 12' and 'November 12, 2020').
     """
+    if fuller_date(a, b) or fuller_date(b, a):
+        return True
     figs_a, figs_b = text_figures(a), text_figures(b)
     if figs_a and figs_b:
         verdicts = [_same_figure(fa, fb) for fa in figs_a for fb in figs_b if fa.kind != "count" or (fa is figs_a[0] and fb is figs_b[0])]

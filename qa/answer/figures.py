@@ -319,6 +319,24 @@ def month_number(name: str) -> int:
     return _MONTH_STARTS.index(name[:3].lower()) + 1
 
 
+def date_parts(text: str) -> tuple[int, int, int] | None:
+    """The year, month and day a date answer states, 0 for each it leaves out ('December 2015': (2015, 12, 0); 'Thursday, Nov. 12':
+    (0, 11, 12); '2015': (2015, 0, 0)); None for an answer that is no date, or only part of a month ('late May')."""
+    cleaned = re.sub(rf"^(?:(?:on|in) )?(?:{'|'.join(WEEKDAYS)}),? ", "", text.strip().rstrip("."), flags=re.I)
+    if re.fullmatch(r"(?:19|20)\d\d", cleaned):
+        return int(cleaned), 0, 0
+    m = WRITTEN_DATE.fullmatch(cleaned)
+    if not m or m.group("part"):
+        return None
+    return int(m.group("year") or 0), month_number(m.group("month")), int(m.group("first") or m.group("day") or 0)
+
+
+def fuller_date(a: str, b: str) -> bool:
+    """True when the date b states everything the date a does, and more ('December 2015' of '2015', 'Nov 12, 2020' of 'Nov. 12')."""
+    pa, pb = date_parts(a), date_parts(b)
+    return bool(pa and pb) and pa != pb and all(x in (0, y) for x, y in zip(pa, pb))
+
+
 def day_figures(text: str) -> list[Figure]:
     """The days of the year a text states ('June 30', '30 June 2026', '3rd of May'), as figures of kind 'day' (value month * 100 + day)."""
     out = []
