@@ -385,7 +385,7 @@ def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozens
     # 'annually' for 'a year'), which the judge takes for a contradiction. Figures are the figure model's to weigh: where it finds
     # none stated otherwise, other words around a figure ('just under £26m' for '£25.98m') are no contradiction.
     found = differences(claim, passage, common) if v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE else []
-    if notes := [note for kind, note, _ in found if kind and (kind != "figure" or stated_otherwise)]:
+    if notes := [d.note for d in found if d.kind and (d.kind != "figure" or stated_otherwise)]:
         return CONTRADICTED, v.contradicts, "; ".join(notes)
     if share >= ABOUT_SHARE:
         # Every word and figure of the claim may be here and the judge still unsure they say the same thing (another order).

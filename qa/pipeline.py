@@ -170,6 +170,7 @@ def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vec
     the words an elliptic part after it leaves out."""
     found: list[tuple[str, list[Found]]] = []
     base, answer = "", ""
+    common = common_stems(index)
 
     def article(doc_id: str) -> str:
         """An article's text, by its id."""
@@ -180,11 +181,11 @@ def read_parts(reader: Reader, index: Index, question: str, hits: list[Hit], vec
         part_hits, part_vector = search(text) if i and search else (hits, vector)
         windows = candidates(index, part_hits[:s.context_chunks], text, part_vector, s.reader_candidates, part_hits[s.context_chunks:])
         naming = naming_articles(index, text)
-        findings = read(reader, text, windows, s.conflict_threshold, article, naming)
+        findings = read(reader, text, windows, s.conflict_threshold, article, naming, common)
         if findings and findings[0].p >= s.reader_threshold:
             # An answer found, the other articles of the wider search are read too, for a disagreement or support; never for the lead.
             more = read(reader, text, other_articles(index, part_hits, text, part_vector, windows, s.other_articles), s.conflict_threshold,
-                        article, naming)
+                        article, naming, common)
             findings = [findings[0], *sorted([*findings[1:], *more], key=lambda f: (-f.p, f.window.sentence_id))]
         found.append((part, findings))
         if not i or not is_elliptic(part):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 
 import snowballstemmer
@@ -202,8 +203,8 @@ def is_name(word: str, common: frozenset[str]) -> bool:
 
 def name_form(word: str) -> str:
     """What a name is matched by: its first four letters, lower-case ('British' and 'Britain's' are one name in two forms), or the
-    country it names ('UK' for 'British', 'US' for 'America')."""
-    low = word.lower().rstrip(".")
+    country it names ('UK' for 'British', 'US' for 'America'); an acronym's plural is the acronym ('ODIs', 'ODI')."""
+    low = (word[:-1] if re.fullmatch(r"[A-Z]{2,6}s", word) else word).lower().rstrip(".")
     return PLACE_FORMS.get(low, low)[:4]
 
 
@@ -231,3 +232,15 @@ def key_terms(question: str) -> list[str]:
         if w not in STOPWORDS and w not in QUESTION_WORDS:
             seen.setdefault(stem(w), None)
     return list(seen)
+
+
+# Small words an acronym's letters pass over ('Court of Arbitration for Sport': 'CAS').
+_PASSED_OVER = frozenset("of and the for on in de".split())
+
+
+def abbreviates(short: Sequence[str], long: Sequence[str]) -> bool:
+    """True when one word in capitals is the initials of several ('LSE' of 'London Stock Exchange', 'CAS' of 'Court of
+    Arbitration for Sport'; a plural 's' aside)."""
+    if len(short) != 1 or len(long) < 2 or not re.fullmatch(r"[A-Z]{2,6}s?", short[0]):
+        return False
+    return "".join(w[0] for w in long if w.lower() not in _PASSED_OVER).upper() == short[0].rstrip("s")

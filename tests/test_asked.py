@@ -124,6 +124,29 @@ def test_an_age_in_words_or_in_the_ways_news_writes_it(passage: str, ages: list[
     assert [passage[s:e] for s, e in answer_ranges(passage, Asked.AGE)] == ages
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "before", "text", "answer"), [
+    ("What is Andrew Hale's net worth?", "", "Gordon Hale, 81, has a net worth of $2.1 billion, according to Forbes.", None),
+    ("Who owns the beach at Porthleven?", "", "The National Trust, which owns the beach at Loe Bar, cleared the bottles away.", None),
+    ("How old is Maria Lenz?", "", "Brandt, 31, won gold in Sydney, where Lenz, 29, won silver.", "29"),
+    ("How much was the offer for the London Stock Exchange worth?", "", "TCI said the £1.35bn offer for the LSE was too high.", "£1.35bn"),
+    ("Which club did Thierry Henry captain?", "", "Former Arsenal captain Henry felt sympathy for the striker.", "Arsenal"),
+    ("Which high school did Mia Hart attend?", "Mia Hart died on Friday.",
+     "Her principal at Lakeside High School, Tom Reed, announced her death to students.", "Lakeside High School"),
+])
+def test_a_sentence_about_someone_else_does_not_answer(question: str, before: str, text: str, answer: str | None) -> None:
+    """Where the sentence puts another name in place of one the question gives (Gordon Hale for Andrew Hale, Loe Bar for Porthleven),
+    its answer is no answer; a name that is the answer itself, the question's name given in part (Lenz), its initials (LSE) or in
+    the sentence before (Mia Hart, then 'Her principal…') are no other name."""
+    full = f"{before} {text}".strip()
+    found = read(shared_reader(str(READER_FILE)), question, [Window(0, "doc0", 0, len(full) - len(text), len(full), full)], SURE,
+                 common=frozenset())
+    if answer is None:
+        assert found[0].p == 0.0
+    else:
+        assert found[0].text == answer and found[0].p > 0
+
+
 @pytest.mark.parametrize(("question", "passage", "other"), [
     ("What growth rate did Gordon Brown forecast for the UK economy in 2007?", FORECAST, True),
     ("What growth rate did Gordon Brown forecast for the UK economy in 2006?", FORECAST, False),

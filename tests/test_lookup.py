@@ -107,14 +107,14 @@ def test_a_contraction_is_a_negation(fake_engine: Engine) -> None:
 ])
 def test_a_passage_that_denies_what_the_claim_states_differs_from_it(claim: str, passage: str, note: str) -> None:
     """A 'not' on one side only, the other words the same, is what differs."""
-    assert [(kind, said) for kind, said, _ in differences(claim, passage, frozenset())] == [("opposite", note)]
+    assert [(d.kind, d.note) for d in differences(claim, passage, frozenset())] == [("opposite", note)]
 
 
 def test_a_negation_in_other_words_is_no_denial() -> None:
     """'did nothing to fix' says 'was only a temporary fix' another way; it does not deny it."""
     claim = "Kennedy said the rebate for pensioners was only a temporary fix for a much bigger problem."
     passage = "Kennedy said the rebate for pensioners did nothing to fix a much bigger problem."
-    assert all(kind != "opposite" for kind, _, _ in differences(claim, passage, frozenset()))
+    assert all(d.kind != "opposite" for d in differences(claim, passage, frozenset()))
 
 
 def test_a_word_put_for_its_opposite_is_contradicted(fake_engine: Engine) -> None:
@@ -180,9 +180,12 @@ def test_what_differs_leaves_out_words_that_say_nothing() -> None:
     instead; a changed figure is."""
     claim = "Byrne and Moran own 29% of the club through Tarn Holdings, while Keane and his family hold 28.1%."
     passage = "They own 29% of the club through their Tarn Holdings vehicle. Mr Keane and his family hold a stake of 27.1%."
-    assert [note for _, note, _ in differences(claim, passage, frozenset())] == ["the article says “27.1%”, not “28.1%”"]
+    assert [d.note for d in differences(claim, passage, frozenset())] == ["the article says “27.1%”, not “28.1%”"]
     assert differences("Mr Brown will deliver his ninth Budget.", "Gordon Brown will deliver his ninth Budget.", frozenset()) == [], \
         "a title is no name: not 'the article names “Gordon”, not “Mr”'"
+    assert all(d.kind != "name" for d in differences("The bid for the London Stock Exchange failed.", "The bid for the LSE failed.", frozenset())), \
+        "initials are no other name"
+    assert [d.kind for d in differences("The bid for the London Stock Exchange failed.", "The bid for the NYSE failed.", frozenset())] == ["name"]
 
 
 def test_paraphrase_is_supported(fake_engine: Engine) -> None:

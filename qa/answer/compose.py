@@ -26,6 +26,7 @@ from qa.answer.asked import (
     read_openly,
 )
 from qa.answer.conflicts import Statement, agree, disagreements, same_story, states, topic
+from qa.answer.differences import names_another
 from qa.answer.figures import Kind, candidate_spans, date_parts, date_value, fuller_date, states_quantity, states_time, text_figures
 from qa.answer.lexicon import HEDGES, HONORIFICS, NAME_PARTICLES, NUMBER_WORDS, ORDINALS, SCALES, YEAR_DIGITS
 from qa.answer.speech import TITLES
@@ -189,7 +190,7 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def read(reader: Reader, question: str, windows: list[Window], sure: float, article: Callable[[str], str] | None = None,
-         naming: frozenset[str] | None = None) -> list[Found]:
+         naming: frozenset[str] | None = None, common: frozenset[str] = frozenset()) -> list[Found]:
     """The reader's verdict on each window, most likely answer first; an age a window gives by name to the person 'How old is X?'
     asks about is read at no less than `sure` (Settings.conflict_threshold: enough to answer, and to be a side of a disagreement).
 
@@ -197,7 +198,8 @@ def read(reader: Reader, question: str, windows: list[Window], sure: float, arti
     whose role it is), the span is read only where a window states one, and a window that states none cannot answer; nor can
     one about a year other than the question's, nor one of an article not among those that name whom the question names
     (`naming`, from pipeline.naming_articles). Such a window stays, unread, as a closest passage. Where it asks by how much, the
-    span is read in the figure after 'by' where a window states one.
+    span is read in the figure after 'by' where a window states one. An answer read from a sentence that names someone else in
+    place of one the question names is no answer (`common`: the corpus's lower-case stems, which tell names).
     """
     if not windows:
         return []
@@ -221,6 +223,9 @@ def read(reader: Reader, question: str, windows: list[Window], sure: float, arti
         p = 0.0 if asks_count(question) and not states_quantity(w.text[s:e]) else p
         # Nor 'When…?' by words that state no time ('2-0', 'Before council').
         p = 0.0 if kind is None and asks_when(question) and not states_time(w.text[s:e]) else p
+        at, until = (w.centre_offset, len(w.text)) if s >= w.centre_offset else (0, w.centre_offset)
+        other = w.text[:at] + w.text[until:]
+        p = 0.0 if p and names_another(question, w.text[at:until], s - at, e - at, common, other) else p
         found.append(Found(w, p, w.start + s, w.start + e, w.text[s:e]))
     return sorted(found, key=lambda f: (-f.p, f.window.sentence_id))
 

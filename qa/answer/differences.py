@@ -7,12 +7,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from qa.answer.figures import Figure, comparable, same_value, text_figures
 from qa.answer.lexicon import ANTONYMS, CAPITALS, HONORIFICS, MONTHS, NEGATIONS, WEEKDAYS
+from qa.answer.speech import NAME_RUN
 from qa.index import Index
 from qa.judge import Verdict
-from qa.text import STOPWORDS, is_name, name_form, stem, unstated_names
+from qa.text import STOPWORDS, abbreviates, is_name, name_form, stem, unstated_names
 
 # A passage is about the same thing as a claim when it holds this share of the claim's idf-weighted content words.
 ABOUT_SHARE = 0.5
@@ -70,7 +72,8 @@ def diff_kind(q_side: list[str], p_side: list[str], common: frozenset[str], p_na
     """'figure', 'date', 'name' or 'opposite' when two replaced runs of words state a different number, month or weekday, or name,
     or the opposite ('rejected' for 'accepted'), else ''. Names that open with the same four letters are one name in two forms
     ('British' and 'Britain'); a name the other text gives elsewhere, in any form, is no other name ('Noetra is led by Toyota'
-    against 'The project is led by Noetra'; 'Russian bombing' against 'Moscow stops bombing'); and a weekday or month is no name
+    against 'The project is led by Noetra'; 'Russian bombing' against 'Moscow stops bombing'), nor are its initials ('LSE' for
+    'London Stock Exchange'); and a weekday or month is no name
     ('May' for 'March' is a date, 'Twitter' for 'Sunday' nothing). `p_named` and `q_named` are the name forms of each whole text
     (named_forms)."""
     if not q_side or not p_side:
@@ -85,7 +88,8 @@ def diff_kind(q_side: list[str], p_side: list[str], common: frozenset[str], p_na
     p_names = [w for w in p_side if is_name(w, common)]
     timed = any(TIME_WORD.fullmatch(w) for w in q_names + p_names)
     q_forms, p_forms = _forms(q_names), _forms(p_names)
-    if q_names and p_names and not timed and not q_forms & p_named and not p_forms & q_named and not q_forms & p_forms:
+    if (q_names and p_names and not timed and not q_forms & p_named and not p_forms & q_named and not q_forms & p_forms
+            and not abbreviates(p_names, [w for w in q_side if w[:1].isupper()]) and not abbreviates(q_names, [w for w in p_side if w[:1].isupper()])):
         return "name"
     return ""
 
@@ -167,10 +171,20 @@ def phrase(figs: list[Figure], text: str, start: int, end: int) -> str:
     return covering[0].text if covering else over[0].text if len(over) == 1 else text[start:end]
 
 
-def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[str, str, str]]:
+class Difference(NamedTuple):
+    """A run of a claim's words a passage puts other words in place of: its kind ('figure', 'name', 'opposite' or ''), a note
+    saying what differs, the claim's words replaced, and where the passage's words stand."""
+
+    kind: str
+    note: str
+    claimed: str
+    start: int
+    end: int
+
+
+def differences(claim: str, passage: str, common: frozenset[str]) -> list[Difference]:
     """What a passage says instead: for each short run of the claim's words that it replaces with words that say something (not
-    only stopwords, not across a sentence's end), or where one of them denies what the other states ('not'), its kind ('figure',
-    'name', 'opposite' or ''), a note, and the claim's words replaced."""
+    only stopwords, not across a sentence's end), or where one of them denies what the other states ('not')."""
     c_raw, p_raw = tokens(claim), tokens(passage)
     c_toks, p_toks = [t[0] for t in c_raw], [t[0] for t in p_raw]
     c_figs, p_figs = text_figures(claim), text_figures(passage)
@@ -186,7 +200,8 @@ def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[
             p_said = passage[p_raw[max(j1 - 1, 0)][1]:p_raw[min(j2, len(p_raw) - 1)][2]]
             if not re.search(r"[.!?]\s", p_said):
                 c_said = claim[c_raw[max(i1 - 1, 0)][1]:c_raw[min(i2, len(c_raw) - 1)][2]]
-                notes.append(("opposite", f"the article says “{p_said}”, not “{c_said}”", claim[c_raw[i1][1]:c_raw[i2 - 1][2]] if i2 > i1 else ""))
+                notes.append(Difference("opposite", f"the article says “{p_said}”, not “{c_said}”", claim[c_raw[i1][1]:c_raw[i2 - 1][2]] if i2 > i1 else "",
+                                        p_raw[max(j1 - 1, 0)][1], p_raw[min(j2, len(p_raw) - 1)][2]))
             continue
         if op == "replace" and i2 - i1 <= 4 and j2 - j1 <= 4:
             c_words, p_words = c_toks[i1:i2], p_toks[j1:j2]
@@ -201,7 +216,8 @@ def differences(claim: str, passage: str, common: frozenset[str]) -> list[tuple[
             else:
                 said = phrase(p_figs, passage, p_raw[j1][1], p_raw[j2 - 1][2])
                 claimed = phrase(c_figs, claim, c_raw[i1][1], c_raw[i2 - 1][2])
-            notes.append((kind, f"the article {'names' if kind == 'name' else 'says'} “{said}”, not “{claimed}”", claimed))
+            notes.append(Difference(kind, f"the article {'names' if kind == 'name' else 'says'} “{said}”, not “{claimed}”", claimed,
+                                    p_raw[j1][1], p_raw[j2 - 1][2]))
     return notes
 
 
@@ -280,10 +296,28 @@ def replaced(index: Index, claim: str, passage: str, common: frozenset[str], kin
             roles = swapped_roles(claim, passage, common)
             notes += [roles] if roles and claim_share(index, claim, passage)[0] >= ABOUT_SHARE else []
             continue
-        swapped = [(claimed, note) for seen, note, claimed in found if seen == kind]
+        swapped = [(d.claimed, d.note) for d in found if d.kind == kind]
         if swapped and claim_share(index, _without(claim, [c for c, _ in swapped]), passage)[0] >= ABOUT_SHARE:
             notes += [note for _, note in swapped]
     return notes
+
+
+def names_another(question: str, sentence: str, start: int, end: int, common: frozenset[str], context: str = "") -> bool:
+    """True when the sentence an answer (sentence[start:end]) is read from puts another name in place of one the question gives,
+    outside the answer itself, and neither it elsewhere nor the sentence read with it (`context`) names the question's name:
+    'Gordon Getty … has a net worth of $2.1 billion' does not say what Andrew Getty's is; 'Kenteris, 31, … where Thanou, 29, …'
+    does say how old Katerina Thanou is, and 'Lauren Hill … Her principal at Lawrenceburg High School, Bill Snyder, …' which
+    school Lauren Hill attended."""
+    names = [m.group() for m in re.finditer(NAME_RUN, question)]
+    runs = [m.span() for m in re.finditer(NAME_RUN, sentence)]
+
+    def another(d: Difference) -> bool:
+        whole = next((n for n in names if d.claimed and d.claimed in n), d.claimed)
+        s, e = next(((a, b) for a, b in runs if a <= d.start < b), (d.start, d.end))
+        elsewhere = named_forms(re.findall(r"[\w'’-]+", f"{sentence[:s]} {sentence[e:]} {context}"), common)
+        return not named_forms(re.findall(r"[\w'’-]+", whole), common) & elsewhere
+
+    return any(d.kind == "name" and not (d.start < end and start < d.end) and another(d) for d in differences(question, sentence, common))
 
 
 def lends_name(index: Index, claim: str, sentence_ids: Iterable[int], alone: dict[int, tuple[str, Verdict]], common: frozenset[str]) -> bool:
