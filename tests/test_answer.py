@@ -517,10 +517,12 @@ def test_candidates_stating_no_kind_asked_give_way_to_further_chunks_that_do(tmp
 
 @pytest.mark.parametrize(("text", "states"), [
     ("12 people", True), ("twelve", True), ("Hundreds", True), ("a handful", True), ("Three or four", True), ("twice", True),
-    ("Months", False), ("Large group", False), ("Number", False), ("Third", False),
+    ("Months", False), ("Large group", False), ("Number", False), ("Third", False), ("31-year-old", False), ("May 2 and 3", False),
+    ("2 May", False), ("12 Marchers", True), ("More than 600 firefighters", True),
 ])
 def test_how_many_is_answered_only_by_words_that_state_a_quantity(text: str, states: bool) -> None:
-    """'How many airstrikes…?' read as 'Months' (of 'carried out airstrikes for months') is no answer; 'Hundreds' is."""
+    """'How many airstrikes…?' read as 'Months' (of 'carried out airstrikes for months') is no answer; 'Hundreds' is; an age
+    ('The 31-year-old also altered…' for how many pupils did) or a day is none."""
     assert states_quantity(text) is states
 
 

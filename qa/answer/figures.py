@@ -159,7 +159,11 @@ def number_value(text: str) -> float | None:
 
 
 def states_quantity(text: str) -> bool:
-    """True when a text states how many: a figure or a number word ('12', 'twelve', 'hundreds', 'a handful'); not 'months', 'large'."""
+    """True when a text states how many: a figure or a number word ('12', 'twelve', 'hundreds', 'a handful'); not 'months', 'large',
+    nor an age ('31-year-old') or a day ('May 2 and 3')."""
+    day = re.match(rf"{WRITTEN_DATE.pattern}\b", text.strip())
+    if AGE.fullmatch(text.strip()) or day and (day.group("first") or day.group("day")):
+        return False
     return bool(re.search(r"\d", text)) or any(w in NUMBER_WORDS or w in QUANTITY_WORDS for w in words(text))
 
 
