@@ -186,6 +186,8 @@ def test_what_differs_leaves_out_words_that_say_nothing() -> None:
     assert all(d.kind != "name" for d in differences("The bid for the London Stock Exchange failed.", "The bid for the LSE failed.", frozenset())), \
         "initials are no other name"
     assert [d.kind for d in differences("The bid for the London Stock Exchange failed.", "The bid for the NYSE failed.", frozenset())] == ["name"]
+    assert [d.note for d in differences("Bolt won gold at the Beijing Olympics.", "Bolt won gold at the London Olympic Games.", frozenset())] \
+        == ["the article names “London Olympic Games”, not “Beijing Olympics”"], "names set against each other by the words they do not share"
 
 
 def test_paraphrase_is_supported(fake_engine: Engine) -> None:

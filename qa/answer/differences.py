@@ -87,8 +87,10 @@ def diff_kind(q_side: list[str], p_side: list[str], common: frozenset[str], p_na
     q_names = [w for w in q_side if is_name(w, common)]
     p_names = [w for w in p_side if is_name(w, common)]
     timed = any(TIME_WORD.fullmatch(w) for w in q_names + p_names)
-    q_forms, p_forms = _forms(q_names), _forms(p_names)
-    if (q_names and p_names and not timed and not q_forms & p_named and not p_forms & q_named and not q_forms & p_forms
+    # Names are set against each other by the words they do not share ('Beijing' against 'London' of 'Beijing Olympics' and
+    # 'London Olympic Games').
+    q_forms, p_forms = _forms(q_names) - _forms(p_names), _forms(p_names) - _forms(q_names)
+    if (q_forms and p_forms and not timed and not q_forms & p_named and not p_forms & q_named
             and not abbreviates(p_names, [w for w in q_side if w[:1].isupper()]) and not abbreviates(q_names, [w for w in p_side if w[:1].isupper()])):
         return "name"
     return ""
