@@ -263,6 +263,7 @@ def test_a_count_ends_with_its_noun_not_the_verb_after_it(text: str, count: str 
     ("The city was sealed up in the 18th century.", "18th", "18th century"),
     ("She finished third in the race.", "third", "third"),
     ("EDF chief executive Vincent de Rivaz said so.", "Vincent", "Vincent de Rivaz"),
+    ("Foreign Minister Riad al-Malki, speaking on Wednesday, said so.", "Riad", "Riad al-Malki"), ("The group Jaish al-Adal said so.", "Adal", "Jaish al-Adal"),
     ("He told Sydney Radio 2GB it was worse.", "Sydney Radio", "Sydney Radio 2GB"),
     ("Paris 2024 was a success.", "Paris", "Paris"),
     ("Sold to Cardiff in May.", "Cardiff", "Cardiff"),

@@ -172,13 +172,13 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in " ,;:":
         end -= 1
     # A name read from its last part is read whole: 'Adal' -> 'Jaish al Adal'.
-    particles = re.search(rf"[A-Z][\w'’-]+\s+(?:(?:{'|'.join(NAME_PARTICLES)})\s+)+$", text[:start])
+    particles = re.search(rf"[A-Z][\w'’-]+\s+(?:(?:{'|'.join(NAME_PARTICLES)})(?:\s+|-))+$", text[:start])
     if particles and text[start:start + 1].isupper():
         start = particles.start()
     # A name read without its last words is read whole: 'New England' -> 'New England Patriots', 'Cardiff' -> 'Cardiff University',
-    # 'Vincent' -> 'Vincent de Rivaz', 'Sydney Radio' -> 'Sydney Radio 2GB'; not in a headline, whose every word is capitalised
-    # ('Ashleigh Barty Wins Wimbledon Women's Singles Title').
-    rest = re.match(rf"(?:[ \t](?:(?:{'|'.join(NAME_PARTICLES)})[ \t])?(?:[A-Z]|\d+[A-Z])[\w'’-]*)+", text[end:])
+    # 'Vincent' -> 'Vincent de Rivaz', 'Riad' -> 'Riad al-Malki', 'Sydney Radio' -> 'Sydney Radio 2GB'; not in a headline, whose
+    # every word is capitalised ('Ashleigh Barty Wins Wimbledon Women's Singles Title').
+    rest = re.match(rf"(?:[ \t](?:(?:{'|'.join(NAME_PARTICLES)})[ \t-])?(?:[A-Z]|\d+[A-Z])[\w'’-]*)+", text[end:])
     last = text[start:end].split()[-1:]
     if rest and last and last[0][:1].isupper() and sum(w[:1].isupper() for w in text[end:].split()[:6]) < 4:
         end += rest.end()

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from qa.answer.lexicon import NAME_PARTICLES
 from qa.text import STOPWORDS
 
-# A name: up to five capitalised words, a particle between two of them ('Vincent de Rivaz', 'Jaish al Adal').
-NAME = rf"(?:[A-Z][\w'’.-]*\s(?:(?:{'|'.join(NAME_PARTICLES)})\s)?){{0,4}}[A-Z][\w'’.-]*"
+# A name: up to five capitalised words, a particle between two of them ('Vincent de Rivaz', 'Jaish al Adal', 'Riad al-Malki').
+NAME = rf"(?:[A-Z][\w'’.-]*\s(?:(?:{'|'.join(NAME_PARTICLES)})[\s-])?){{0,4}}[A-Z][\w'’.-]*"
 # Capitalised words in a row on one line ('Atticus Capital', 'Bayern Munich'), without particles or full stops.
 NAME_RUN = r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*"
 SPEECH = (r"(?:said|says|told|stated|noted|added|argued|warned|explained|wrote|reported|reports|flags|flagged|insisted|insists|"
