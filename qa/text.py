@@ -201,10 +201,15 @@ def is_name(word: str, common: frozenset[str]) -> bool:
     return word[:1].isupper() and low not in STOPWORDS and low.rstrip(".") not in HONORIFICS and stem(low) not in common
 
 
+# An acronym, perhaps plural ('ODI', 'MPs'): the letters are group 1.
+_ACRONYM = re.compile(r"([A-Z]{2,6})s?")
+
+
 def name_form(word: str) -> str:
     """What a name is matched by: its first four letters, lower-case ('British' and 'Britain's' are one name in two forms), or the
     country it names ('UK' for 'British', 'US' for 'America'); an acronym's plural is the acronym ('ODIs', 'ODI')."""
-    low = (word[:-1] if re.fullmatch(r"[A-Z]{2,6}s", word) else word).lower().rstrip(".")
+    acronym = _ACRONYM.fullmatch(word)
+    low = (acronym.group(1) if acronym else word).lower().rstrip(".")
     return PLACE_FORMS.get(low, low)[:4]
 
 
@@ -241,6 +246,5 @@ _PASSED_OVER = frozenset("of and the for on in de".split())
 def abbreviates(short: Sequence[str], long: Sequence[str]) -> bool:
     """True when one word in capitals is the initials of several ('LSE' of 'London Stock Exchange', 'CAS' of 'Court of
     Arbitration for Sport'; a plural 's' aside)."""
-    if len(short) != 1 or len(long) < 2 or not re.fullmatch(r"[A-Z]{2,6}s?", short[0]):
-        return False
-    return "".join(w[0] for w in long if w.lower() not in _PASSED_OVER).upper() == short[0].rstrip("s")
+    acronym = _ACRONYM.fullmatch(short[0]) if len(short) == 1 and len(long) > 1 else None
+    return bool(acronym) and "".join(w[0] for w in long if w.lower() not in _PASSED_OVER).upper() == acronym.group(1)
