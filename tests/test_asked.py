@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.asked import Asked, another_year, answer_ranges, asked, counted, margins, named_age, named_as_asked, opposed, read_openly
+from qa.answer.asked import (
+    Asked,
+    another_year,
+    answer_ranges,
+    asked,
+    counted,
+    margins,
+    named_age,
+    named_as_asked,
+    opposed,
+    page_date_end,
+    read_openly,
+)
 from qa.answer.compose import read
 from qa.config import Settings
 from qa.reader import READER_FILE, Window, shared_reader
@@ -145,6 +157,27 @@ def test_a_sentence_about_someone_else_does_not_answer(question: str, before: st
         assert found[0].p == 0.0
     else:
         assert found[0].text == answer and found[0].p > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "answer"), [
+    ("Sep 13, 2022 ... The sequel to The Legend of Zelda: Breath of the Wild has been revealed!", None),
+    ("Apr 30, 2020. Assassin's Creed Valhalla is coming to PC sometime in 2020.", None),
+    ("Released on March 3, 2017, Breath of the Wild sold 10 million copies.", "March 3, 2017"),
+])
+def test_the_date_a_web_page_heads_its_text_with_is_no_answer(text: str, answer: str | None) -> None:
+    """A search result's date ('Sep 13, 2022 ... ') is when the page was written, not when what it reports happened."""
+    found = read(shared_reader(str(READER_FILE)), "When was the game released?", [Window(0, "doc0", 0, 0, len(text), text)], SURE)
+    if answer is None:
+        assert found[0].p == 0.0 or found[0].start >= page_date_end(text)
+    else:
+        assert found[0].text == answer and found[0].p > 0
+
+
+def test_a_page_date_heads_a_text_before_an_ellipsis_or_a_full_stop() -> None:
+    """'Nov 14, 2022 ... ' and '13 September 2022. ' head a page; a date inside or opening a sentence of the story does not."""
+    texts = ("Nov 14, 2022 ... The Walking Dead", "13 September 2022. It was", "On Nov 14, 2022 ... it", "Nov 14, 2022, the show returned.")
+    assert [page_date_end(t) for t in texts] == [17, 19, 0, 0]
 
 
 @pytest.mark.parametrize(("question", "passage", "other"), [

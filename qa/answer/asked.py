@@ -74,6 +74,8 @@ _PASSAGE_BOUND = _year_after("since|until|till|before|after")
 # A date that names its day: a month with a day's number ('16 December', 'Dec. 16th', 'the 3rd of March').
 _HAS_DAY = re.compile(rf"\b(?:{MONTHS}\b.*\b(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?!\d)|(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\b)")
 _YEAR = re.compile(rf"\b{YEAR_DIGITS}(?:s\b|\b)")
+# The date a search result or web page heads its text with ('Sep 13, 2022 ... to The Legend of…'): when the page was written.
+_PAGE_DATE = re.compile(rf"\s*(?:{MONTHS}\.? \d{{1,2}}, {YEAR_DIGITS}|\d{{1,2}} {MONTHS}\.? {YEAR_DIGITS})\s*(?:\.\.\.|…|\.(?=\s))\s*")
 
 
 # 'Who is Malcolm Glazer?', 'What is Noetra?': a name and nothing else, answered by what the articles call it. A role ('Who is
@@ -472,6 +474,12 @@ def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = ""
         found = [(s, e) for s, e in found if not person or (same := _same_person(person, _age_holder(text, s, e)))
                  or same is None and (not article or re.search(rf"\b{re.escape(person[-1])}\b", article))]
     return sorted({(_range_start(text, s), e) for s, e in found})
+
+
+def page_date_end(text: str) -> int:
+    """Where the date that heads a text before an ellipsis or a full stop ends (the page's date, not one its story states), else 0."""
+    found = _PAGE_DATE.match(text)
+    return found.end() if found else 0
 
 
 def _same_time(a: str, b: str) -> bool:
