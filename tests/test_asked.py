@@ -10,6 +10,7 @@ from qa.answer.asked import (
     answer_ranges,
     asked,
     counted,
+    foretold,
     margins,
     named_age,
     named_as_asked,
@@ -178,6 +179,23 @@ def test_a_page_date_heads_a_text_before_an_ellipsis_or_a_full_stop() -> None:
     """'Nov 14, 2022 ... ' and '13 September 2022. ' head a page; a date inside or opening a sentence of the story does not."""
     texts = ("Nov 14, 2022 ... The Walking Dead", "13 September 2022. It was", "On Nov 14, 2022 ... it", "Nov 14, 2022, the show returned.")
     assert [page_date_end(t) for t in texts] == [17, 19, 0, 0]
+
+
+@pytest.mark.parametrize(("question", "text", "span", "ahead"), [
+    ("How long was the Iranian player banned in 2008?", "He said players found guilty of cheating will be suspended for three years.",
+     "three years", True),
+    ("How much did the probe cost?", "Decommissioning work is estimated to cost $50 billion.", "$50 billion", True),
+    ("When did Valencia first appear in court?", "Valencia, who is in jail, will appear in court again on May 18.", "May 18", True),
+    ("How long will players be suspended?", "Players found guilty will be suspended for three years.", "three years", False),
+    ("How long did the judge predict the phase would last?", "O'Toole predicted that the phase will last four weeks.", "four weeks", False),
+    ("How much did the probe cost?", "The probe, which will fly next year, cost $50 billion.", "$50 billion", False),
+    ("In what year did Russia create the medal?", "The embassy wrote to survivors in May 2012.", "2012", False),
+    ("At what price had the shares closed on Friday?", "Reports said Rivera could make an offer in excess of the exchange's 533p closing "
+     "price on Friday.", "533p", False),
+])
+def test_what_will_or_may_happen_does_not_say_what_did(question: str, text: str, span: str, ahead: bool) -> None:
+    """A question about what happened is not answered by a span a clause says will, may or is expected to happen."""
+    assert foretold(question, text, text.index(span)) is ahead
 
 
 @pytest.mark.parametrize(("question", "passage", "other"), [

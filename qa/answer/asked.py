@@ -501,6 +501,22 @@ def another_year(question: str, passage: str) -> bool:
     return bool(points) and bool(stated) and not any(_same_time(s, y) for s in stated for y in years)
 
 
+# A question about what happened ('How long was he banned?'), and not about a plan, forecast or estimate.
+_ASKS_PAST = re.compile(r"\b(?:did|was|were|had)\b", re.I)
+_ASKS_AHEAD = re.compile(r"\b(?:due|meant|supposed|set|will|would|could|might|may|likely|expect\w*|plan\w*|forecast\w*|predict\w*|"
+                         r"aim\w*|hope\w*|estimat\w*|project\w*|intend\w*)\b", re.I)
+# What a clause says will, may or is expected to happen, six words or fewer before the span ('…will be suspended for ', '…estimated to cost ').
+_AHEAD = re.compile(r"\b(?:will|could|might|(?-i:may)|(?:is|are|was|were) likely to|(?:expected|expects?|aims?|aiming|plans?|planning|hopes?|"
+                    r"estimated|forecast|predicted|set) to|forecasts?|predicts?)\b(?:\s+[^\s.;:,!?]+){0,6}\s+$", re.I)
+
+
+def foretold(question: str, text: str, start: int) -> bool:
+    """True when a question asks what happened and a span stands in what its clause says will, may or is expected to happen: 'players
+    found guilty will be suspended for three years' does not say how long one was banned, nor 'estimated to cost $50 billion' what
+    something cost."""
+    return bool(_ASKS_PAST.search(question)) and not _ASKS_AHEAD.search(question) and bool(_AHEAD.search(text[max(0, start - 60):start]))
+
+
 def opposed(question: str, passage: str) -> bool:
     """True when a passage states the opposite of a word of the question and never the word itself: applications approved do not
     answer how many were rejected, the women's final not the men's."""

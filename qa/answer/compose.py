@@ -18,6 +18,7 @@ from qa.answer.asked import (
     asks_when,
     counted,
     enclosing,
+    foretold,
     items_asked,
     margins,
     named_age,
@@ -224,7 +225,8 @@ def read(reader: Reader, question: str, windows: list[Window], sure: float, arti
         p = 0.0 if asks_count(question) and not states_quantity(w.text[s:e]) else p
         # Nor 'When…?' by words that state no time ('2-0', 'Before council').
         p = 0.0 if kind is None and asks_when(question) and not states_time(w.text[s:e]) else p
-        # Nor by the date a web page heads its text with: when it was written, not what it reports.
+        # Nor by the date a web page heads its text with (when it was written), nor 'What did…?' by what will or may happen.
+        p = 0.0 if foretold(question, w.text, s) else p
         p = 0.0 if w.start == 0 and s < page_date_end(w.text) else p
         at, until = (w.centre_offset, len(w.text)) if s >= w.centre_offset else (0, w.centre_offset)
         other = w.text[:at] + w.text[until:]
