@@ -71,6 +71,10 @@ SURE = Settings().conflict_threshold
     ("Which state said yes to the amendment?", None),
     ("How long is the smallest snake?", Asked.DURATION),
     ("How old did he turn this week?", Asked.AGE),
+    ("At what time did the flight take off from Toronto?", Asked.TIME),
+    ("At roughly what time were police called?", Asked.TIME),
+    ("What time of day was the ambassador attacked?", Asked.TIME),
+    ("At what time of year do the birds migrate?", None),
     ("What share of advanced chips does the company make?", Asked.PERCENT),
     ("What share price did the bank close at?", None),
 ])
@@ -117,6 +121,17 @@ def test_where_a_passage_states_a_date_a_year_or_an_age() -> None:
 
 
 FORECAST = "Gordon Brown said the UK economy was forecast to grow, with a forecast of 3% to 3.5% in 2005 and 2.5% to 3% in 2006."
+
+
+@pytest.mark.parametrize(("question", "passage", "times"), [
+    ("At what time did it happen?", "The noose was found at 2 a.m., and police were called at about 13:35 GMT.", ["2 a.m.", "about 13:35 GMT"]),
+    ("At what time did it happen?", "It began at around 05:30 (02:30 GMT) and ended before midnight.", ["around 05:30", "02:30 GMT", "midnight"]),
+    ("At what time did it happen?", "He was on Flight 8623 on 9 August, late on Monday afternoon; it won 2-1.", []),
+    ("What time of day was he attacked?", "He was stabbed on Thursday evening.", ["evening"]),
+])
+def test_a_time_of_day_is_a_clock_time_or_for_what_time_of_day_a_part_of_one(question: str, passage: str, times: list[str]) -> None:
+    """'At what time…?' is answered by a clock time ('2 a.m.', '13:35 GMT', 'midnight'), not by a day, a date or a flight number."""
+    assert [passage[s:e] for s, e in answer_ranges(passage, Asked.TIME, question)] == times
 
 
 @pytest.mark.parametrize(("passage", "ages"), [

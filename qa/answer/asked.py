@@ -30,10 +30,12 @@ class Asked(Enum):
     SAID = "said"
     SPEAKER = "speaker"
     ROLE = "role"
+    TIME = "time"
 
 
 # Only questions that name the kind: a bare "When" may be answered by "after the election" or "last week".
 _ASKS = (
+    (Asked.TIME, re.compile(r"\bwhat time\b(?!\s+of\s+(?:the\s+)?year)", re.I)),
     (Asked.DATE, re.compile(r"\b(?:what|which) (?:exact )?(?:date|day of the month)\b", re.I)),
     (Asked.YEAR, re.compile(r"\b(?:what|which) year\b", re.I)),
     (Asked.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)),
@@ -58,6 +60,12 @@ _HOW_MANY = rf"(?:\d+(?:\.\d+)?[½¼¾]?|{'|'.join(NUMBER_WORDS)}|a|an|half an?)
 # ... read whole where it has several parts ('seven hours 45 minutes', '2 years and 3 months').
 _DURATION = re.compile(rf"{APPROX}(?<![\w.,]){_HOW_MANY}(?:,?\s+(?:and\s+)?{_HOW_MANY})*"
                        r"|\b\d+(?:\.\d+)?km\b", re.I)
+# A time of day ('2 a.m.', '11.30am', 'about 05:30', '13:35 GMT', 'midnight'); what 'What time of day…?' asks may be a part of one.
+_ZONE = r"(?:\s?(?:GMT|BST|UTC|CET|CEST|EST|EDT|CST|CDT|PST|PDT|JST|ET|PT)\b)?"
+_TIME = re.compile(rf"{APPROX}(?<![\w.:])(?:(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w){_ZONE}"
+                   rf"|(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:]){_ZONE}|\d{{4}}\s?(?:GMT|BST|UTC)\b|(?:noon|midday|midnight)\b|\d{{1,2}} o['’]clock\b)",
+                   re.I)
+_PART_OF_DAY = re.compile(r"\b(?:(?:early |late )?(?:morning|afternoon|evening|night)|overnight|dawn|dusk|daybreak|nightfall)\b", re.I)
 _WEIGHT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:kg|kilos?|kilograms?|g|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stone)\b", re.I)
 _RANGE_BEFORE = re.compile(r"(?:[¥$€£]\s?)?\d+(?:[.,]\d+)?\s?(?:-|–|to|and)\s?$")
 
@@ -115,7 +123,7 @@ _ROLE = re.compile(rf"^\s*who\s+(?:is|was)\s+(?:the\s+)?(?:(?P<owner>[^?]+?)['�
 def asked(question: str) -> Asked | None:
     """The kind of answer a question names ('On what date…' a day or month, 'In what year…' a year, 'How old…' an age, 'Who is
     X?' a description of X, 'What did X say?' X's words, 'Who said…?' a speaker, 'Who is the chief executive of X?' the name
-    that holds the role, 'How long…' a duration), or None when its form is open."""
+    that holds the role, 'How long…' a duration, 'At what time…' a time of day), or None when its form is open."""
     if _DEFINITION.match(question):
         return Asked.DEFINITION
     if _SAID.match(question):
@@ -449,7 +457,7 @@ def named_age(question: str, text: str, start: int, end: int) -> bool:
 
 
 def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = "") -> list[tuple[int, int]]:
-    """Where a text states a date, year, age, amount, percentage, weight or duration; an amount asked in a currency only in that
+    """Where a text states a date, year, age, amount, percentage, weight, duration or time of day; an amount asked in a currency only in that
     currency ('three billion euros', not '$3.3 billion', for 'How much did it cost in euros?'; nothing for 'in pounds'); the age
     of a person asked about only where given to them, or to no name in an article that names them."""
     if kind in (Asked.MONEY, Asked.PERCENT):
@@ -461,6 +469,9 @@ def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = ""
         found += [(s.start, s.end) for s in amounts if not wanted or currency(s.text) == wanted]
     elif kind is Asked.WEIGHT:
         found = [(m.start(), m.end()) for m in _WEIGHT.finditer(text)]
+    elif kind is Asked.TIME:
+        of_day = re.search(r"\bwhat time of (?:the )?day\b", question, re.I)
+        found = [(m.start(), m.end()) for m in _TIME.finditer(text)] + [(m.start(), m.end()) for m in _PART_OF_DAY.finditer(text) if of_day]
     elif kind is Asked.DURATION:
         found = [(m.start(), m.end()) for m in _DURATION.finditer(text)]
     elif kind is Asked.DATE:
