@@ -14,6 +14,7 @@ from qa.answer.asked import (
     margins,
     named_age,
     named_as_asked,
+    names_no_one,
     opposed,
     page_date_end,
     read_openly,
@@ -194,6 +195,19 @@ def test_a_page_date_heads_a_text_before_an_ellipsis_or_a_full_stop() -> None:
     """'Nov 14, 2022 ... ' and '13 September 2022. ' head a page; a date inside or opening a sentence of the story does not."""
     texts = ("Nov 14, 2022 ... The Walking Dead", "13 September 2022. It was", "On Nov 14, 2022 ... it", "Nov 14, 2022, the show returned.")
     assert [page_date_end(t) for t in texts] == [17, 19, 0, 0]
+
+
+@pytest.mark.parametrize(("question", "span", "none"), [
+    ("From which city did the flight depart?", "8623", True),
+    ("Which landscaping firm was he working for?", "27-years-old", True),
+    ("What is the real name of the fan?", "39-year-old", True),
+    ("From which city did the flight depart?", "Toronto", False),
+    ("Which cap did Buffon win against England?", "147th cap", False),
+    ("Which team won the 2022 final?", "2022 champions Real Madrid", False),
+])
+def test_a_bare_figure_names_no_place_body_or_person(question: str, span: str, none: bool) -> None:
+    """'Which city…?', 'Which firm…?', 'What is the name…?' are not answered by a figure that names no one."""
+    assert names_no_one(question, span) is none
 
 
 @pytest.mark.parametrize(("question", "text", "span", "ahead"), [

@@ -283,6 +283,20 @@ def asks_when(question: str) -> bool:
                          r"should|has|have|had|must|might|may)\b)", question, re.I))
 
 
+# 'Which city…', 'What is the name of…', 'Which firm…': a question that asks for a place, a body or a person by what it is.
+_ASKS_NAMED = re.compile(r"\b(?:which|what)\s+(?:[\w'’-]+\s+)?(?:city|town|village|country|nation|state|county|region|province|firm|company|"
+                         r"club|team|newspaper|paper|magazine|broadcaster|channel|network|party|school|university|college|hospital|"
+                         r"airline|bank|band|group|organi[sz]ation|agency|charity|ministry|department|court|player|actor|actress|singer|"
+                         r"politician|person|man|woman)\b|\bwhat (?:is|was|are|were) (?:the|his|her|their) (?:real |full |first |last )?"
+                         r"names?\b", re.I)
+
+
+def names_no_one(question: str, span: str) -> bool:
+    """True when a question asks which place, body or person (_ASKS_NAMED) and a span is a bare figure ('8623' for 'From which city…',
+    '27-years-old' for 'Which firm…'), naming none."""
+    return bool(_ASKS_NAMED.search(question)) and bool(re.match(r"\W*\d", span)) and not re.search(r"\b[A-Z][a-z]", span)
+
+
 def asks_count(question: str) -> bool:
     """True for a question that asks how many ('How many people…', 'On how many days…'; not 'by how many')."""
     return bool(re.search(r"(?<!\bby )\bhow many\b", question, re.I))

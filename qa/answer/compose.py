@@ -23,6 +23,7 @@ from qa.answer.asked import (
     margins,
     named_age,
     named_as_asked,
+    names_no_one,
     opposed,
     page_date_end,
     read_openly,
@@ -223,6 +224,8 @@ def read(reader: Reader, question: str, windows: list[Window], sure: float, arti
         p = max(r.p, sure) if kind is Asked.AGE and named_age(question, w.text, s, e) else r.p
         # 'How many…?' is not answered by words that state no quantity ('months', 'large', 'number').
         p = 0.0 if asks_count(question) and not states_quantity(w.text[s:e]) else p
+        # Nor 'Which city…?' by a bare figure ('8623').
+        p = 0.0 if names_no_one(question, w.text[s:e]) else p
         # Nor 'When…?' by words that state no time ('2-0', 'Before council').
         p = 0.0 if kind is None and asks_when(question) and not states_time(w.text[s:e]) else p
         # Nor by the date a web page heads its text with (when it was written), nor 'What did…?' by what will or may happen.
