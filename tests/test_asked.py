@@ -76,6 +76,8 @@ SURE = Settings().conflict_threshold
     ("At roughly what time were police called?", Asked.TIME),
     ("What time of day was the ambassador attacked?", Asked.TIME),
     ("At what time of year do the birds migrate?", None),
+    ("In which month was the law signed?", Asked.MONTH),
+    ("In which minute did Sterling score?", Asked.MINUTE),
     ("What share of advanced chips does the company make?", Asked.PERCENT),
     ("What share price did the bank close at?", None),
 ])
@@ -122,6 +124,18 @@ def test_where_a_passage_states_a_date_a_year_or_an_age() -> None:
 
 
 FORECAST = "Gordon Brown said the UK economy was forecast to grow, with a forecast of 3% to 3.5% in 2005 and 2.5% to 3% in 2006."
+
+
+@pytest.mark.parametrize(("kind", "passage", "found"), [
+    (Asked.MONTH, "Signed in April, the law premieres on June 21; Marriott may act in late-May 2015.", ["April", "June 21", "late-May 2015"]),
+    (Asked.MONTH, "She was bitten last spring and signed a bill on Thursday, the next day.", []),
+    (Asked.MINUTE, "He was sent off in the 83rd minute, after a save in the 64th and a 48th-minute opener.", ["83rd minute", "64th", "48th-minute"]),
+    (Asked.MINUTE, "He scored in the ninth minute, then again after 52 minutes.", ["ninth minute", "52 minutes"]),
+    (Asked.MINUTE, "First Half ends, Gateshead 0, Guiseley 1.", []),
+])
+def test_a_month_or_a_minute_of_a_match_is_read_only_where_a_passage_states_one(kind: Asked, passage: str, found: list[str]) -> None:
+    """'In which month…?' is answered by a month (not 'Thursday' or 'last spring'), 'In which minute…?' by a minute (not a score)."""
+    assert [passage[s:e] for s, e in answer_ranges(passage, kind, "")] == found
 
 
 @pytest.mark.parametrize(("question", "passage", "times"), [

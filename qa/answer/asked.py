@@ -10,8 +10,8 @@ from enum import Enum
 from functools import lru_cache
 
 from qa.answer.differences import opposite_forms
-from qa.answer.figures import AGE, Kind, age_value, candidate_spans, currency, text_figures
-from qa.answer.lexicon import APPROX, CURRENCY_WORDS, HONORIFICS, MONTHS, NUMBER_WORDS, ROLE_SYNONYMS, YEAR_DIGITS
+from qa.answer.figures import AGE, WRITTEN_DATE, Kind, age_value, candidate_spans, currency, text_figures
+from qa.answer.lexicon import APPROX, CURRENCY_WORDS, HONORIFICS, MONTHS, NUMBER_WORDS, ORDINALS, ROLE_SYNONYMS, YEAR_DIGITS
 from qa.answer.speech import NAME, NAME_RUN, QUOTED, said
 from qa.text import STOPWORDS, sentence_spans, stem, words
 
@@ -31,11 +31,15 @@ class Asked(Enum):
     SPEAKER = "speaker"
     ROLE = "role"
     TIME = "time"
+    MONTH = "month"
+    MINUTE = "minute"
 
 
 # Only questions that name the kind: a bare "When" may be answered by "after the election" or "last week".
 _ASKS = (
     (Asked.TIME, re.compile(r"\bwhat time\b(?!\s+of\s+(?:the\s+)?year)", re.I)),
+    (Asked.MONTH, re.compile(r"\b(?:what|which) month\b", re.I)),
+    (Asked.MINUTE, re.compile(r"\b(?:what|which) minute\b", re.I)),
     (Asked.DATE, re.compile(r"\b(?:what|which) (?:exact )?(?:date|day of the month)\b", re.I)),
     (Asked.YEAR, re.compile(r"\b(?:what|which) year\b", re.I)),
     (Asked.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)),
@@ -66,6 +70,11 @@ _TIME = re.compile(rf"{APPROX}(?<![\w.:])(?:(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?\s
                    rf"|(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:]){_ZONE}|\d{{4}}\s?(?:GMT|BST|UTC)\b|(?:noon|midday|midnight)\b|\d{{1,2}} o['’]clock\b)",
                    re.I)
 _PART_OF_DAY = re.compile(r"\b(?:(?:early |late )?(?:morning|afternoon|evening|night)|overnight|dawn|dusk|daybreak|nightfall)\b", re.I)
+# A month as articles write it, with its day or year where given ('April', 'June 21', 'late-May 2015').
+_MONTH = re.compile(rf"\b(?:{WRITTEN_DATE.pattern})\b")
+# A minute of a match ('83rd minute', 'the 64th', 'ninth minute', '52 minutes', "90+2 min").
+_MINUTE = re.compile(rf"\b(?:(?:\d{{1,3}}(?:st|nd|rd|th)?|{'|'.join(sorted(ORDINALS | set(NUMBER_WORDS), key=len, reverse=True))})[\s-]+minutes?"
+                     r"|\d{1,3}(?:st|nd|rd|th)|\d{1,3}(?:\+\d{1,2})?\s?(?:minutes?|mins?))\b", re.I)
 _WEIGHT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:kg|kilos?|kilograms?|g|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stone)\b", re.I)
 _RANGE_BEFORE = re.compile(r"(?:[¥$€£]\s?)?\d+(?:[.,]\d+)?\s?(?:-|–|to|and)\s?$")
 
@@ -123,7 +132,8 @@ _ROLE = re.compile(rf"^\s*who\s+(?:is|was)\s+(?:the\s+)?(?:(?P<owner>[^?]+?)['�
 def asked(question: str) -> Asked | None:
     """The kind of answer a question names ('On what date…' a day or month, 'In what year…' a year, 'How old…' an age, 'Who is
     X?' a description of X, 'What did X say?' X's words, 'Who said…?' a speaker, 'Who is the chief executive of X?' the name
-    that holds the role, 'How long…' a duration, 'At what time…' a time of day), or None when its form is open."""
+    that holds the role, 'How long…' a duration, 'At what time…' a time of day, 'In which month…' a month, 'In which minute…' a minute of a
+    match), or None when its form is open."""
     if _DEFINITION.match(question):
         return Asked.DEFINITION
     if _SAID.match(question):
@@ -471,7 +481,7 @@ def named_age(question: str, text: str, start: int, end: int) -> bool:
 
 
 def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = "") -> list[tuple[int, int]]:
-    """Where a text states a date, year, age, amount, percentage, weight, duration or time of day; an amount asked in a currency only in that
+    """Where a text states a date, year, month, minute of a match, age, amount, percentage, weight, duration or time of day; an amount asked in a currency only in that
     currency ('three billion euros', not '$3.3 billion', for 'How much did it cost in euros?'; nothing for 'in pounds'); the age
     of a person asked about only where given to them, or to no name in an article that names them."""
     if kind in (Asked.MONEY, Asked.PERCENT):
@@ -483,6 +493,10 @@ def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = ""
         found += [(s.start, s.end) for s in amounts if not wanted or currency(s.text) == wanted]
     elif kind is Asked.WEIGHT:
         found = [(m.start(), m.end()) for m in _WEIGHT.finditer(text)]
+    elif kind is Asked.MONTH:
+        found = [(m.start(), m.end()) for m in _MONTH.finditer(text)]
+    elif kind is Asked.MINUTE:
+        found = [(m.start(), m.end()) for m in _MINUTE.finditer(text)]
     elif kind is Asked.TIME:
         of_day = re.search(r"\bwhat time of (?:the )?day\b", question, re.I)
         found = [(m.start(), m.end()) for m in _TIME.finditer(text)] + [(m.start(), m.end()) for m in _PART_OF_DAY.finditer(text) if of_day]
