@@ -78,6 +78,9 @@ SURE = Settings().conflict_threshold
     ("At what time of year do the birds migrate?", None),
     ("In which month was the law signed?", Asked.MONTH),
     ("In which minute did Sterling score?", Asked.MINUTE),
+    ("By what score did Ghana beat Mali?", Asked.SCORE),
+    ("What was the half-time score?", Asked.SCORE),
+    ("What score did McIlroy shoot in his round?", None),
     ("What share of advanced chips does the company make?", Asked.PERCENT),
     ("What share price did the bank close at?", None),
 ])
@@ -132,9 +135,13 @@ FORECAST = "Gordon Brown said the UK economy was forecast to grow, with a foreca
     (Asked.MINUTE, "He was sent off in the 83rd minute, after a save in the 64th and a 48th-minute opener.", ["83rd minute", "64th", "48th-minute"]),
     (Asked.MINUTE, "He scored in the ninth minute, then again after 52 minutes.", ["ninth minute", "52 minutes"]),
     (Asked.MINUTE, "First Half ends, Gateshead 0, Guiseley 1.", []),
+    (Asked.SCORE, "Wales beat Slovakia 2-1; the US lost 4-6 7-6(3) 6-3. Match ends, Cheltenham Town 0, West Ham United 2.",
+     ["2-1", "4-6 7-6(3) 6-3", "Cheltenham Town 0, West Ham United 2"]),
+    (Asked.SCORE, "In 2013-14 a 31-year-old fell 10-12ft and they equalised after 57 minutes.", []),
 ])
-def test_a_month_or_a_minute_of_a_match_is_read_only_where_a_passage_states_one(kind: Asked, passage: str, found: list[str]) -> None:
-    """'In which month…?' is answered by a month (not 'Thursday' or 'last spring'), 'In which minute…?' by a minute (not a score)."""
+def test_a_month_a_minute_or_a_result_is_read_only_where_a_passage_states_one(kind: Asked, passage: str, found: list[str]) -> None:
+    """'In which month…?' is answered by a month (not 'Thursday' or 'last spring'), 'In which minute…?' by a minute (not a score),
+    'By what score…?' by a result (not '57 minutes' or a season's years)."""
     assert [passage[s:e] for s, e in answer_ranges(passage, kind, "")] == found
 
 

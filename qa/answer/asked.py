@@ -33,6 +33,7 @@ class Asked(Enum):
     TIME = "time"
     MONTH = "month"
     MINUTE = "minute"
+    SCORE = "score"
 
 
 # Only questions that name the kind: a bare "When" may be answered by "after the election" or "last week".
@@ -40,6 +41,7 @@ _ASKS = (
     (Asked.TIME, re.compile(r"\bwhat time\b(?!\s+of\s+(?:the\s+)?year)", re.I)),
     (Asked.MONTH, re.compile(r"\b(?:what|which) month\b", re.I)),
     (Asked.MINUTE, re.compile(r"\b(?:what|which) minute\b", re.I)),
+    (Asked.SCORE, re.compile(r"\bby what score\b|\bwhat (?:is|was|were) the (?:[\w-]+ )?score\b", re.I)),
     (Asked.DATE, re.compile(r"\b(?:what|which) (?:exact )?(?:date|day of the month)\b", re.I)),
     (Asked.YEAR, re.compile(r"\b(?:what|which) year\b", re.I)),
     (Asked.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)),
@@ -75,6 +77,9 @@ _MONTH = re.compile(rf"\b(?:{WRITTEN_DATE.pattern})\b")
 # A minute of a match ('83rd minute', 'the 64th', 'ninth minute', '52 minutes', "90+2 min").
 _MINUTE = re.compile(rf"\b(?:(?:\d{{1,3}}(?:st|nd|rd|th)?|{'|'.join(sorted(ORDINALS | set(NUMBER_WORDS), key=len, reverse=True))})[\s-]+minutes?"
                      r"|\d{1,3}(?:st|nd|rd|th)|\d{1,3}(?:\+\d{1,2})?\s?(?:minutes?|mins?))\b", re.I)
+# A match's result ('2-1', '92-64', '4-6 7-6(3) 6-3', 'Cheltenham Town 0, West Ham United 2').
+_SET = r"\d{1,3}\s?[-–]\s?\d{1,3}(?:\s?\(\d{1,2}\))?"
+_RESULT = re.compile(rf"(?<![\w.-]){_SET}(?:,?\s{_SET})*(?![\w-])|{NAME_RUN} \d{{1,3}}, {NAME_RUN} \d{{1,3}}\b")
 _WEIGHT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:kg|kilos?|kilograms?|g|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stone)\b", re.I)
 _RANGE_BEFORE = re.compile(r"(?:[¥$€£]\s?)?\d+(?:[.,]\d+)?\s?(?:-|–|to|and)\s?$")
 
@@ -133,7 +138,7 @@ def asked(question: str) -> Asked | None:
     """The kind of answer a question names ('On what date…' a day or month, 'In what year…' a year, 'How old…' an age, 'Who is
     X?' a description of X, 'What did X say?' X's words, 'Who said…?' a speaker, 'Who is the chief executive of X?' the name
     that holds the role, 'How long…' a duration, 'At what time…' a time of day, 'In which month…' a month, 'In which minute…' a minute of a
-    match), or None when its form is open."""
+    match, 'By what score…' a result), or None when its form is open."""
     if _DEFINITION.match(question):
         return Asked.DEFINITION
     if _SAID.match(question):
@@ -481,7 +486,7 @@ def named_age(question: str, text: str, start: int, end: int) -> bool:
 
 
 def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = "") -> list[tuple[int, int]]:
-    """Where a text states a date, year, month, minute of a match, age, amount, percentage, weight, duration or time of day; an amount asked in a currency only in that
+    """Where a text states a date, year, month, minute of a match, result, age, amount, percentage, weight, duration or time of day; an amount asked in a currency only in that
     currency ('three billion euros', not '$3.3 billion', for 'How much did it cost in euros?'; nothing for 'in pounds'); the age
     of a person asked about only where given to them, or to no name in an article that names them."""
     if kind in (Asked.MONEY, Asked.PERCENT):
@@ -495,6 +500,8 @@ def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = ""
         found = [(m.start(), m.end()) for m in _WEIGHT.finditer(text)]
     elif kind is Asked.MONTH:
         found = [(m.start(), m.end()) for m in _MONTH.finditer(text)]
+    elif kind is Asked.SCORE:
+        found = [(m.start(), m.end()) for m in _RESULT.finditer(text)]
     elif kind is Asked.MINUTE:
         found = [(m.start(), m.end()) for m in _MINUTE.finditer(text)]
     elif kind is Asked.TIME:
