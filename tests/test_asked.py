@@ -79,6 +79,7 @@ SURE = Settings().conflict_threshold
     ("In which month was the law signed?", Asked.MONTH),
     ("In which minute did Sterling score?", Asked.MINUTE),
     ("By what score did Ghana beat Mali?", Asked.SCORE),
+    ("On which day was the sea mine spotted?", Asked.DAY),
     ("What was the half-time score?", Asked.SCORE),
     ("What score did McIlroy shoot in his round?", None),
     ("What share of advanced chips does the company make?", Asked.PERCENT),
@@ -138,10 +139,13 @@ FORECAST = "Gordon Brown said the UK economy was forecast to grow, with a foreca
     (Asked.SCORE, "Wales beat Slovakia 2-1; the US lost 4-6 7-6(3) 6-3. Match ends, Cheltenham Town 0, West Ham United 2.",
      ["2-1", "4-6 7-6(3) 6-3", "Cheltenham Town 0, West Ham United 2"]),
     (Asked.SCORE, "In 2013-14 a 31-year-old fell 10-12ft and they equalised after 57 minutes.", []),
+    (Asked.DAY, "She was last seen on Friday 28 October, and again on Monday, March 3, 2015; he spoke today.",
+     ["Friday 28 October", "Monday, March 3, 2015", "today"]),
+    (Asked.DAY, "It began in July, more than two weeks ago, on her 14th wedding anniversary.", []),
 ])
-def test_a_month_a_minute_or_a_result_is_read_only_where_a_passage_states_one(kind: Asked, passage: str, found: list[str]) -> None:
+def test_a_month_a_minute_a_result_or_a_day_is_read_only_where_a_passage_states_one(kind: Asked, passage: str, found: list[str]) -> None:
     """'In which month…?' is answered by a month (not 'Thursday' or 'last spring'), 'In which minute…?' by a minute (not a score),
-    'By what score…?' by a result (not '57 minutes' or a season's years)."""
+    'By what score…?' by a result (not '57 minutes' or a season's years), 'On which day…?' by a weekday or a date (not 'July')."""
     assert [passage[s:e] for s, e in answer_ranges(passage, kind, "")] == found
 
 

@@ -34,6 +34,7 @@ class Asked(Enum):
     MONTH = "month"
     MINUTE = "minute"
     SCORE = "score"
+    DAY = "day"
 
 
 # Only questions that name the kind: a bare "When" may be answered by "after the election" or "last week".
@@ -43,6 +44,7 @@ _ASKS = (
     (Asked.MINUTE, re.compile(r"\b(?:what|which) minute\b", re.I)),
     (Asked.SCORE, re.compile(r"\bby what score\b|\bwhat (?:is|was|were) the (?:[\w-]+ )?score\b", re.I)),
     (Asked.DATE, re.compile(r"\b(?:what|which) (?:exact )?(?:date|day of the month)\b", re.I)),
+    (Asked.DAY, re.compile(r"\b(?:what|which) day\b", re.I)),
     (Asked.YEAR, re.compile(r"\b(?:what|which) year\b", re.I)),
     (Asked.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)),
     (Asked.DURATION, re.compile(r"\bhow long\b", re.I)),
@@ -72,6 +74,8 @@ _TIME = re.compile(rf"{APPROX}(?<![\w.:])(?:(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?\s
                    rf"|(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:]){_ZONE}|\d{{4}}\s?(?:GMT|BST|UTC)\b|(?:noon|midday|midnight)\b|\d{{1,2}} o['’]clock\b)",
                    re.I)
 _PART_OF_DAY = re.compile(r"\b(?:(?:early |late )?(?:morning|afternoon|evening|night)|overnight|dawn|dusk|daybreak|nightfall)\b", re.I)
+# A day as news names one: a weekday, or yesterday, today, tomorrow, tonight.
+_DAY = re.compile(r"\b(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?i:yesterday|today|tomorrow|tonight))\b")
 # A month as articles write it, with its day or year where given ('April', 'June 21', 'late-May 2015').
 _MONTH = re.compile(rf"\b(?:{WRITTEN_DATE.pattern})\b")
 # A minute of a match ('83rd minute', 'the 64th', 'ninth minute', '52 minutes', "90+2 min").
@@ -135,10 +139,10 @@ _ROLE = re.compile(rf"^\s*who\s+(?:is|was)\s+(?:the\s+)?(?:(?P<owner>[^?]+?)['�
 
 
 def asked(question: str) -> Asked | None:
-    """The kind of answer a question names ('On what date…' a day or month, 'In what year…' a year, 'How old…' an age, 'Who is
-    X?' a description of X, 'What did X say?' X's words, 'Who said…?' a speaker, 'Who is the chief executive of X?' the name
-    that holds the role, 'How long…' a duration, 'At what time…' a time of day, 'In which month…' a month, 'In which minute…' a minute of a
-    match, 'By what score…' a result), or None when its form is open."""
+    """The kind of answer a question names ('On what date…' a day or month, 'On which day…' a weekday or date, 'In what year…' a
+    year, 'How old…' an age, 'Who is X?' a description of X, 'What did X say?' X's words, 'Who said…?' a speaker, 'Who is the
+    chief executive of X?' the name that holds the role, 'How long…' a duration, 'At what time…' a time of day, 'In which
+    month…' a month, 'In which minute…' a minute of a match, 'By what score…' a result), or None when its form is open."""
     if _DEFINITION.match(question):
         return Asked.DEFINITION
     if _SAID.match(question):
@@ -486,7 +490,7 @@ def named_age(question: str, text: str, start: int, end: int) -> bool:
 
 
 def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = "") -> list[tuple[int, int]]:
-    """Where a text states a date, year, month, minute of a match, result, age, amount, percentage, weight, duration or time of day; an amount asked in a currency only in that
+    """Where a text states a date, day, year, month, minute of a match, result, age, amount, percentage, weight, duration or time of day; an amount asked in a currency only in that
     currency ('three billion euros', not '$3.3 billion', for 'How much did it cost in euros?'; nothing for 'in pounds'); the age
     of a person asked about only where given to them, or to no name in an article that names them."""
     if kind in (Asked.MONEY, Asked.PERCENT):
@@ -509,9 +513,11 @@ def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = ""
         found = [(m.start(), m.end()) for m in _TIME.finditer(text)] + [(m.start(), m.end()) for m in _PART_OF_DAY.finditer(text) if of_day]
     elif kind is Asked.DURATION:
         found = [(m.start(), m.end()) for m in _DURATION.finditer(text)]
-    elif kind is Asked.DATE:
-        # 'On what date…' asks for a day: 'in December' does not give one.
+    elif kind in (Asked.DATE, Asked.DAY):
+        # 'On what date…' asks for a day: 'in December' does not give one; 'On which day…' may be answered by a weekday too.
         found = [(s.start, s.end) for s in candidate_spans(text, Kind.DATE) if _HAS_DAY.search(s.text)]
+        if kind is Asked.DAY:
+            found = _joined(sorted(found + [(m.start(), m.end()) for m in _DAY.finditer(text)]), text)
     elif kind is Asked.YEAR:
         found = [(m.start(), m.end()) for m in _YEAR.finditer(text)]
     else:
@@ -526,6 +532,17 @@ def page_date_end(text: str) -> int:
     """Where the date that heads a text before an ellipsis or a full stop ends (the page's date, not one its story states), else 0."""
     found = _PAGE_DATE.match(text)
     return found.end() if found else 0
+
+
+def _joined(ranges: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Ranges in order, each joined to the next where only a space or comma stands between them ('Friday' + '28 October')."""
+    joined: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if joined and re.fullmatch(r"[ ,]*", text[joined[-1][1]:start]):
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _same_time(a: str, b: str) -> bool:
