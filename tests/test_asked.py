@@ -80,6 +80,8 @@ SURE = Settings().conflict_threshold
     ("In which minute did Sterling score?", Asked.MINUTE),
     ("By what score did Ghana beat Mali?", Asked.SCORE),
     ("On which day was the sea mine spotted?", Asked.DAY),
+    ("How tall is Munden said to be?", Asked.LENGTH),
+    ("How deep was the earthquake?", Asked.LENGTH),
     ("What was the half-time score?", Asked.SCORE),
     ("What score did McIlroy shoot in his round?", None),
     ("What share of advanced chips does the company make?", Asked.PERCENT),
@@ -142,10 +144,13 @@ FORECAST = "Gordon Brown said the UK economy was forecast to grow, with a foreca
     (Asked.DAY, "She was last seen on Friday 28 October, and again on Monday, March 3, 2015; he spoke today.",
      ["Friday 28 October", "Monday, March 3, 2015", "today"]),
     (Asked.DAY, "It began in July, more than two weeks ago, on her 14th wedding anniversary.", []),
+    (Asked.LENGTH, "He is about 5ft 8ins tall and fell down a 70ft cliff; the 1.2m (4ft) crocodile swam 2 miles.",
+     ["about 5ft 8ins", "70ft", "4ft", "2 miles"]),
+    (Asked.LENGTH, "The 4-year-old calf suffered five cuts over two weeks.", []),
 ])
 def test_a_month_a_minute_a_result_or_a_day_is_read_only_where_a_passage_states_one(kind: Asked, passage: str, found: list[str]) -> None:
     """'In which month…?' is answered by a month (not 'Thursday' or 'last spring'), 'In which minute…?' by a minute (not a score),
-    'By what score…?' by a result (not '57 minutes' or a season's years), 'On which day…?' by a weekday or a date (not 'July')."""
+    'By what score…?' by a result (not '57 minutes' or a season's years), 'On which day…?' by a weekday or a date (not 'July'), 'How tall…?' by a length (not an age)."""
     assert [passage[s:e] for s, e in answer_ranges(passage, kind, "")] == found
 
 

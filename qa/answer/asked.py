@@ -35,6 +35,7 @@ class Asked(Enum):
     MINUTE = "minute"
     SCORE = "score"
     DAY = "day"
+    LENGTH = "length"
 
 
 # Only questions that name the kind: a bare "When" may be answered by "after the election" or "last week".
@@ -48,6 +49,7 @@ _ASKS = (
     (Asked.YEAR, re.compile(r"\b(?:what|which) year\b", re.I)),
     (Asked.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)),
     (Asked.DURATION, re.compile(r"\bhow long\b", re.I)),
+    (Asked.LENGTH, re.compile(r"\bhow (?:tall|high|deep|wide)\b", re.I)),
     (Asked.PERCENT, re.compile(r"\b(?:what|which) (?:percentage|per ?cent|proportion|share of)\b|\bhow many (?:per ?cent|percentage points)\b", re.I)),
     (Asked.WEIGHT, re.compile(r"\b(?:how much|what) (?:does|do|did|will|would)\b.*\bweigh\b|\bhow heavy\b|\bwhat (?:is|was) the weight\b", re.I)),
     (Asked.MONEY, re.compile(r"\bhow much (?:money|revenue|capital|cash|funding|profit)\b"
@@ -60,14 +62,14 @@ _ASKS = (
                              rf"(?! of living)|\bwhat (?:is|was|are|were)\b[^?]* worth\b(?!\s+{APPROX}[¥$€£\d])"
                              r"|\bwhat (?:does|do|did|will|would)\b[^?]*\b(?:costs?|fetch|sell for|go for)\b", re.I)),
 )
-# How long something lasted, or is ('49 minute speech', 'a two-year ban', 'half an hour', '7½ hours', 'three and half years', 'the
-# 5km tunnel', '3 to 4 inches'; not a '100m' race).
+# How long something lasted, or how long, tall or deep it is ('49 minute speech', 'a two-year ban', 'half an hour', '7½ hours', 'three
+# and half years', 'the 5km tunnel', '3 to 4 inches', '70ft', '5ft 8ins'; not a '100m' race).
 _UNIT = (r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|seasons?|km|kilometres?|kilometers?|miles?|inch|inches|"
-         r"feet|foot|yards?|metres?|meters?|centimetres?|centimeters?|cm|millimetres?|millimeters?|mm)\b")
+         r"feet|foot|ft|yards?|metres?|meters?|centimetres?|centimeters?|cm|millimetres?|millimeters?|mm)\b")
 _HOW_MANY = rf"(?:\d+(?:\.\d+)?[½¼¾]?|{'|'.join(NUMBER_WORDS)}|a|an|half an?)(?:[\s-]+and[\s-]+(?:a[\s-]+)?half)?[\s-]+{_UNIT}"
 # ... read whole where it has several parts ('seven hours 45 minutes', '2 years and 3 months').
-_DURATION = re.compile(rf"{APPROX}(?<![\w.,]){_HOW_MANY}(?:,?\s+(?:and\s+)?{_HOW_MANY})*"
-                       r"|\b\d+(?:\.\d+)?km\b", re.I)
+_DURATION = re.compile(rf"{APPROX}(?:(?<![\w.,]){_HOW_MANY}(?:,?\s+(?:and\s+)?{_HOW_MANY})*"
+                       r"|(?<![\w.,£$€¥])\d+(?:\.\d+)?(?:km|ft|cm|mm)\b(?:\s?\d+(?:ins?|in)\b)?)", re.I)
 # A time of day ('2 a.m.', '11.30am', 'about 05:30', '13:35 GMT', 'midnight'); what 'What time of day…?' asks may be a part of one.
 _ZONE = r"(?:\s?(?:GMT|BST|UTC|CET|CEST|EST|EDT|CST|CDT|PST|PDT|JST|ET|PT)\b)?"
 _TIME = re.compile(rf"{APPROX}(?<![\w.:])(?:(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w){_ZONE}"
@@ -141,8 +143,9 @@ _ROLE = re.compile(rf"^\s*who\s+(?:is|was)\s+(?:the\s+)?(?:(?P<owner>[^?]+?)['�
 def asked(question: str) -> Asked | None:
     """The kind of answer a question names ('On what date…' a day or month, 'On which day…' a weekday or date, 'In what year…' a
     year, 'How old…' an age, 'Who is X?' a description of X, 'What did X say?' X's words, 'Who said…?' a speaker, 'Who is the
-    chief executive of X?' the name that holds the role, 'How long…' a duration, 'At what time…' a time of day, 'In which
-    month…' a month, 'In which minute…' a minute of a match, 'By what score…' a result), or None when its form is open."""
+    chief executive of X?' the name that holds the role, 'How long…' a duration, 'How tall…' a length, 'At what time…' a time of
+    day, 'In which month…' a month, 'In which minute…' a minute of a match, 'By what score…' a result), or None when its form is
+    open."""
     if _DEFINITION.match(question):
         return Asked.DEFINITION
     if _SAID.match(question):
@@ -490,9 +493,10 @@ def named_age(question: str, text: str, start: int, end: int) -> bool:
 
 
 def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = "") -> list[tuple[int, int]]:
-    """Where a text states a date, day, year, month, minute of a match, result, age, amount, percentage, weight, duration or time of day; an amount asked in a currency only in that
-    currency ('three billion euros', not '$3.3 billion', for 'How much did it cost in euros?'; nothing for 'in pounds'); the age
-    of a person asked about only where given to them, or to no name in an article that names them."""
+    """Where a text states a date, day, year, month, minute of a match, result, age, amount, percentage, weight, duration, length or
+    time of day; an amount asked in a currency only in that currency ('three billion euros', not '$3.3 billion', for 'How much did
+    it cost in euros?'; nothing for 'in pounds'); the age of a person asked about only where given to them, or to no name in an
+    article that names them."""
     if kind in (Asked.MONEY, Asked.PERCENT):
         # 'How much' may also ask for a change in percent ('How much did the price rise?'); 'What were its revenues?' may not.
         changed = kind is Asked.PERCENT or re.search(r"\bhow much\b", question, re.I) or not question
@@ -511,8 +515,10 @@ def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = ""
     elif kind is Asked.TIME:
         of_day = re.search(r"\bwhat time of (?:the )?day\b", question, re.I)
         found = [(m.start(), m.end()) for m in _TIME.finditer(text)] + [(m.start(), m.end()) for m in _PART_OF_DAY.finditer(text) if of_day]
-    elif kind is Asked.DURATION:
-        found = [(m.start(), m.end()) for m in _DURATION.finditer(text)]
+    elif kind in (Asked.DURATION, Asked.LENGTH):
+        found = [(m.start(), m.end()) for m in _DURATION.finditer(text)
+                 if kind is Asked.DURATION or re.search(r"\d\s?(?:km|ft|cm|mm)\b|kilomet|mile|inch|feet|foot|yard|met(?:re|er)|centimet|millimet",
+                                                         m.group(), re.I)]
     elif kind in (Asked.DATE, Asked.DAY):
         # 'On what date…' asks for a day: 'in December' does not give one; 'On which day…' may be answered by a weekday too.
         found = [(s.start, s.end) for s in candidate_spans(text, Kind.DATE) if _HAS_DAY.search(s.text)]
