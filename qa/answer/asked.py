@@ -574,13 +574,14 @@ def another_year(question: str, passage: str) -> bool:
 _ASKS_PAST = re.compile(r"\b(?:did|was|were|had)\b", re.I)
 _ASKS_AHEAD = re.compile(r"\b(?:due|meant|supposed|set|will|would|could|might|may|likely|expect\w*|plan\w*|forecast\w*|predict\w*|"
                          r"aim\w*|hope\w*|estimat\w*|project\w*|intend\w*)\b", re.I)
-# What a clause says will, may or is expected to happen, six words or fewer before the span ('…will be suspended for ', '…estimated to cost ').
-_AHEAD = re.compile(r"\b(?:will|could|might|(?-i:may)|(?:is|are|was|were) likely to|(?:expected|expects?|aims?|aiming|plans?|planning|hopes?|"
+# What a clause says will or is expected to happen, six words or fewer before the span ('…will be suspended for ', '…estimated to
+# cost '); not 'could', which as often tells what could not be done.
+_AHEAD = re.compile(r"\b(?:will|(?:is|are|was|were) likely to|(?:expected|expects?|aims?|aiming|plans?|planning|hopes?|"
                     r"estimated|forecast|predicted|set) to|forecasts?|predicts?)\b(?:\s+[^\s.;:,!?]+){0,6}\s+$", re.I)
 
 
 def foretold(question: str, text: str, start: int) -> bool:
-    """True when a question asks what happened and a span stands in what its clause says will, may or is expected to happen: 'players
+    """True when a question asks what happened and a span stands in what its clause says will or is expected to happen: 'players
     found guilty will be suspended for three years' does not say how long one was banned, nor 'estimated to cost $50 billion' what
     something cost."""
     return bool(_ASKS_PAST.search(question)) and not _ASKS_AHEAD.search(question) and bool(_AHEAD.search(text[max(0, start - 60):start]))
