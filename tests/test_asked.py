@@ -6,6 +6,7 @@ import pytest
 
 from qa.answer.asked import (
     Asked,
+    another_fate,
     another_year,
     answer_ranges,
     asked,
@@ -225,6 +226,20 @@ def test_a_page_date_heads_a_text_before_an_ellipsis_or_a_full_stop() -> None:
     """'Nov 14, 2022 ... ' and '13 September 2022. ' head a page; a date inside or opening a sentence of the story does not."""
     texts = ("Nov 14, 2022 ... The Walking Dead", "13 September 2022. It was", "On Nov 14, 2022 ... it", "Nov 14, 2022, the show returned.")
     assert [page_date_end(t) for t in texts] == [17, 19, 0, 0]
+
+
+@pytest.mark.parametrize(("question", "sentence", "other"), [
+    ("How many people were killed in the explosion?", "The explosion injured 11 people, including some inmates.", True),
+    ("How many people were wounded in the attack?", "Al-Shabaab slaughtered 147 people at a college in Garissa.", True),
+    ("How many residents were hurt during the burn?", "About 1,500 residents were evacuated during the burn.", True),
+    ("How many people were killed?", "The blast killed 3 people and injured 11.", False),
+    ("How many people died in the crash?", "Five people were dead at the scene.", False),
+    ("How many people were arrested?", "Police said 12 people were detained overnight.", False),
+    ("Who won the match?", "The striker was injured in the first half.", False),
+])
+def test_the_killed_are_not_the_injured(question: str, sentence: str, other: bool) -> None:
+    """A sentence that tells only of the injured (evacuated, arrested…) does not answer a question about the killed."""
+    assert another_fate(question, sentence) is other
 
 
 @pytest.mark.parametrize(("question", "span", "none"), [

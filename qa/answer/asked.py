@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from qa.answer.differences import opposite_forms
 from qa.answer.figures import AGE, WRITTEN_DATE, Kind, age_value, candidate_spans, currency, text_figures
-from qa.answer.lexicon import APPROX, CURRENCY_WORDS, HONORIFICS, MONTHS, NUMBER_WORDS, ORDINALS, ROLE_SYNONYMS, YEAR_DIGITS
+from qa.answer.lexicon import APPROX, CURRENCY_WORDS, FATES, HONORIFICS, MONTHS, NUMBER_WORDS, ORDINALS, ROLE_SYNONYMS, YEAR_DIGITS
 from qa.answer.speech import NAME, NAME_RUN, QUOTED, said
 from qa.text import STOPWORDS, sentence_spans, stem, words
 
@@ -585,6 +585,22 @@ def foretold(question: str, text: str, start: int) -> bool:
     found guilty will be suspended for three years' does not say how long one was banned, nor 'estimated to cost $50 billion' what
     something cost."""
     return bool(_ASKS_PAST.search(question)) and not _ASKS_AHEAD.search(question) and bool(_AHEAD.search(text[max(0, start - 60):start]))
+
+
+_FATES = {fate: re.compile(rf"\b(?:{words})\b", re.I) for fate, words in FATES.items()}
+
+
+def _fates(text: str) -> set[str]:
+    """What befell people, by the words a text says it in (FATES): killed, injured, arrested, evacuated, rescued, missing."""
+    return {fate for fate, pattern in _FATES.items() if pattern.search(text)}
+
+
+def another_fate(question: str, sentence: str) -> bool:
+    """True when a question asks about one fate ('How many people were killed…?') and a sentence tells only of others ('…injured 11
+    people'): what it counts or names befell someone otherwise."""
+    asked_fates = _fates(question)
+    told = _fates(sentence)
+    return len(asked_fates) == 1 and bool(told) and not asked_fates & told
 
 
 def opposed(question: str, passage: str) -> bool:

@@ -11,6 +11,7 @@ import numpy as np
 
 from qa.answer.asked import (
     Asked,
+    another_fate,
     another_year,
     answer_ranges,
     asked,
@@ -202,7 +203,8 @@ def read(reader: Reader, question: str, windows: list[Window], sure: float, arti
     one about a year other than the question's, nor one of an article not among those that name whom the question names
     (`naming`, from pipeline.naming_articles). Such a window stays, unread, as a closest passage. Where it asks by how much, the
     span is read in the figure after 'by' where a window states one. An answer read from a sentence that names someone else in
-    place of one the question names is no answer (`common`: the corpus's lower-case stems, which tell names).
+    place of one the question names is no answer (`common`: the corpus's lower-case stems, which tell names), nor one from a
+    sentence that tells of the injured where the question asks about the killed, nor what will happen for what did.
     """
     if not windows:
         return []
@@ -234,6 +236,8 @@ def read(reader: Reader, question: str, windows: list[Window], sure: float, arti
         at, until = (w.centre_offset, len(w.text)) if s >= w.centre_offset else (0, w.centre_offset)
         other = w.text[:at] + w.text[until:]
         p = 0.0 if p and names_another(question, w.text[at:until], s - at, e - at, common, other) else p
+        # Nor one whose sentence tells of the injured where the question asks about the killed.
+        p = 0.0 if another_fate(question, w.text[at:until]) else p
         found.append(Found(w, p, w.start + s, w.start + e, w.text[s:e]))
     return sorted(found, key=lambda f: (-f.p, f.window.sentence_id))
 

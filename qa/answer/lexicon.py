@@ -77,6 +77,17 @@ CAPITALS = {"moscow": "russia", "kremlin": "russia", "beijing": "china", "washin
             "paris": "france", "berlin": "germany", "kyiv": "ukraine", "kiev": "ukraine", "tehran": "iran", "damascus": "syria",
             "brussels": "eu"}
 
+# What befell the people a report counts, each in the words news writes it in: the killed are not the injured, the arrested or the
+# evacuated ('injured 11 people' does not say how many were killed).
+FATES = {
+    "killed": r"kill\w*|died|dies|die|dying|dead|deaths?|fatal\w*|slain|murder\w*|massacr\w*|slaughter\w*|lost (?:their|his|her) lives",
+    "injured": r"injur\w*|wound\w*|hurt",
+    "arrested": r"arrest\w*|detain\w*|detention",
+    "evacuated": r"evacuat\w*|displac\w*",
+    "rescued": r"rescu\w*|saved",
+    "missing": r"missing|unaccounted",
+}
+
 # Words that turn a statement into its opposite when one side has them and the other does not ('t' of "doesn't").
 NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "cannot", "t"})
 # The lower-case words inside a name ('Jaish al Adal', 'Osama bin Laden', 'Ludwig van Beethoven').
