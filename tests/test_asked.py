@@ -242,6 +242,17 @@ def test_the_killed_are_not_the_injured(question: str, sentence: str, other: boo
     assert another_fate(question, sentence) is other
 
 
+@pytest.mark.parametrize(("question", "passage", "ages"), [
+    ("How old was Alan Kurdi's brother?", "The image of Syrian three-year-old Alan Kurdi moved many.", []),
+    ("How old is Seneng Mujiasih's daughter?", "She was identified as 29-year-old Seneng Mujiasih.", []),
+    ("How old is Nyia Parler's boyfriend?", "Parler's boyfriend, Tom Reed, 34, was not at home.", ["34"]),
+    ("How old was Alan Kurdi?", "The image of Syrian three-year-old Alan Kurdi moved many.", ["three"]),
+])
+def test_the_age_given_to_someone_does_not_answer_how_old_their_relative_is(question: str, passage: str, ages: list[str]) -> None:
+    """'How old is X's brother?' is not answered by the age the passage gives X."""
+    assert [passage[s:e] for s, e in answer_ranges(passage, Asked.AGE, question)] == ages
+
+
 @pytest.mark.parametrize(("question", "span", "none"), [
     ("From which city did the flight depart?", "8623", True),
     ("Which landscaping firm was he working for?", "27-years-old", True),

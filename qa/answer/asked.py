@@ -465,6 +465,16 @@ def _aged(question: str) -> list[str]:
     return _name_words(m.group(1))
 
 
+# 'How old is Alan Kurdi's brother?': the age of someone named by whose they are.
+_AGED_RELATIVE = re.compile(r"^\s*(?i:how old|at what age|what age)\b[^?]*?(?<![\w'’.-])((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)['’]s?\s+[a-z]")
+
+
+def _relative_of(question: str) -> list[str]:
+    """The words of the name of the person whose relative, partner or the like an age question asks about, or none."""
+    m = _AGED_RELATIVE.match(question)
+    return _name_words(m.group(1)) if m else []
+
+
 def _name_words(name: str) -> list[str]:
     """The words of a name that tell it from another, in order: not a title ('Mr') nor a stopword."""
     return [w for w in re.findall(r"[\w'’-]+", name) if w[:1].isupper() and w.lower() not in STOPWORDS and w.lower() not in HONORIFICS]
@@ -528,9 +538,11 @@ def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = ""
         found = [(m.start(), m.end()) for m in _YEAR.finditer(text)]
     else:
         found = [(a[0], a[1]) for m in AGE.finditer(text) if (a := age_value(m))]
-        person = _aged(question)
+        person, relative_of = _aged(question), _relative_of(question)
         found = [(s, e) for s, e in found if not person or (same := _same_person(person, _age_holder(text, s, e)))
                  or same is None and (not article or re.search(rf"\b{re.escape(person[-1])}\b", article))]
+        # 'How old is Alan Kurdi's brother?' is not answered by the age given to Alan Kurdi.
+        found = [(s, e) for s, e in found if not relative_of or not _same_person(relative_of, _age_holder(text, s, e))]
     return sorted({(_range_start(text, s), e) for s, e in found})
 
 
