@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer.lexicon import ANTONYMS
+from qa.answer.lexicon import JUDGE_ANTONYMS
 from qa.bert import dense
 from qa.config import REPO_ROOT
 from qa.judge import JUDGE_FILE, LABELS, MAX_CLAIM_TOKENS, MAX_TOKENS, Judge, claim_features
@@ -275,9 +275,9 @@ def _change(kind: str, s: str, names: list[str], rng: random.Random) -> str | No
     if kind == "negation" and (verbs := list(_NEGATABLE.finditer(s))):
         m = rng.choice(verbs)
         return at(m, m.group(1)) if m.group(2) else at(m, m.group(1) + " not")
-    if kind == "antonym" and (words := [m for m in re.finditer(r"\b[a-z]+\b", s) if m.group(0) in ANTONYMS]):
+    if kind == "antonym" and (words := [m for m in re.finditer(r"\b[a-z]+\b", s) if m.group(0) in JUDGE_ANTONYMS]):
         m = rng.choice(words)
-        return at(m, ANTONYMS[m.group(0)])
+        return at(m, JUDGE_ANTONYMS[m.group(0)])
     return None
 
 

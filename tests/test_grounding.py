@@ -25,6 +25,7 @@ ARTICLE = (
     "Dredging work will not start before June 2025. "
     "The line will serve Harbor City, Eastport and Lowell. "
     "The company employs 1,000 people. "
+    "The turbines sit in the larger eastern channel. "
     "Minister Wang approved the $5 million grant. "
     "Will the plant pay off?"
 )
@@ -67,6 +68,8 @@ def check(engine: Engine, reply: str, question: str = "") -> list[bool]:
     pytest.param("Construction will begin in May 2029.", marks=KNOWN_MISS),
     "The line will serve Harbor City, Eastport, Lowell and Springfield.",
     "The plant will pay off.",
+    "The turbines sit in the smaller eastern channel.",
+    "The turbines sit in the larger western channel.",
 ])
 def test_a_changed_fact_is_not_supported(engine: Engine, sentence: str) -> None:
     assert check(engine, sentence) == [False]

@@ -51,9 +51,9 @@ UPPER_BOUND = r"\b(?:up to|less than|under|at most|below|no more than)\b"
 FIGURE_WORDS = frozenset("yen dollar dollars usd euro euros pound pounds won percent per cent cents trillion billion million thousand bn mn "
                          "half third thirds quarter quarters fifth fifths tenth tenths one two three four five six seven eight nine ten "
                          "eleven twelve fifteen twenty thirty forty fifty hundred dozen plus".split())
-# Words and their opposites, both ways round: generated contradictions for the judge, and the word a passage puts in place of a
-# claim's that says the opposite.
-ANTONYMS = dict(pair for a, b in [
+# Words and their opposites, both ways round, that the shipped judge's generated contradictions were drawn from
+# (`qa train judge` reads these and no others, so that it reproduces the shipped file).
+JUDGE_ANTONYMS = dict(pair for a, b in [
     ("rose", "fell"), ("rise", "fall"), ("increased", "decreased"), ("increase", "decrease"), ("higher", "lower"), ("more", "fewer"),
     ("won", "lost"), ("win", "lose"), ("approved", "rejected"), ("accepted", "rejected"), ("common", "uncommon"), ("likely", "unlikely"),
     ("mother", "father"), ("son", "daughter"), ("husband", "wife"), ("before", "after"), ("first", "last"), ("largest", "smallest"),
@@ -62,6 +62,13 @@ ANTONYMS = dict(pair for a, b in [
     ("guilty", "innocent"), ("supported", "opposed"), ("allowed", "banned"), ("legal", "illegal"), ("public", "private"),
     ("domestic", "foreign"), ("strong", "weak"), ("profit", "loss"), ("bought", "sold"), ("buy", "sell"), ("up", "down"),
     ("success", "failure"), ("best", "worst"), ("cheaper", "dearer"), ("younger", "older"), ("raised", "cut"), ("joined", "left"),
+] for pair in ((a, b), (b, a)))
+# Every word and its opposite: the word a passage puts in place of a claim's (or a question's) that says the opposite. Comparisons
+# and sides only, not the plain 'high' or 'long' a question asks 'How high…?' or 'How long…?' with.
+ANTONYMS = JUDGE_ANTONYMS | dict(pair for a, b in [
+    ("larger", "smaller"), ("bigger", "smaller"), ("longer", "shorter"), ("faster", "slower"), ("wider", "narrower"),
+    ("heavier", "lighter"), ("stronger", "weaker"), ("easier", "harder"), ("richer", "poorer"), ("warmer", "colder"),
+    ("eastern", "western"), ("northern", "southern"), ("internal", "external"), ("positive", "negative"),
 ] for pair in ((a, b), (b, a)))
 # One-word forms of the same country or union, each read as the first ('British' is the UK, 'American' the US); forms that share
 # their first four letters ('Japan', 'Japanese') need no entry.
