@@ -40,16 +40,17 @@ class Asked(Enum):
 
 # Only questions that name the kind: a bare "When" may be answered by "after the election" or "last week".
 _ASKS = (
-    (Asked.TIME, re.compile(r"\bwhat time\b(?!\s+of\s+(?:the\s+)?year)", re.I)),
+    (Asked.TIME, re.compile(r"\bwhat time\b(?![\s-]+(?:of\s+(?:the\s+)?year|frame|period|limit|zone|slot|scale|span|lapse|line|table)\b)", re.I)),
     (Asked.MONTH, re.compile(r"\b(?:what|which) month\b", re.I)),
     (Asked.MINUTE, re.compile(r"\b(?:what|which) minute\b", re.I)),
-    (Asked.SCORE, re.compile(r"\bby what score\b|\bwhat (?:is|was|were) the (?:[\w-]+ )?score\b", re.I)),
+    (Asked.SCORE, re.compile(r"\bby what score\b|\bwhat (?:is|was|were) the (?:(?:final|half-time|half time|full-time|full time|first-leg|"
+                             r"second-leg|aggregate|match|current)\s+)?score\b(?!\s+(?:on|needed|required)\b)", re.I)),
     (Asked.DATE, re.compile(r"\b(?:what|which) (?:exact )?(?:date|day of the month)\b", re.I)),
-    (Asked.DAY, re.compile(r"\b(?:what|which) day\b", re.I)),
+    (Asked.DAY, re.compile(r"\b(?:what|which) day\b(?!-)(?!\s+(?:trips?|care|centres?|centers?|jobs?|rates?|release|pass|schools?)\b)", re.I)),
     (Asked.YEAR, re.compile(r"\b(?:what|which) year\b", re.I)),
     (Asked.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)),
     (Asked.DURATION, re.compile(r"\bhow long\b", re.I)),
-    (Asked.LENGTH, re.compile(r"\bhow (?:tall|high|deep|wide)\b", re.I)),
+    (Asked.LENGTH, re.compile(r"\bhow tall\b", re.I)),
     (Asked.PERCENT, re.compile(r"\b(?:what|which) (?:percentage|per ?cent|proportion|share of)\b|\bhow many (?:per ?cent|percentage points)\b", re.I)),
     (Asked.WEIGHT, re.compile(r"\b(?:how much|what) (?:does|do|did|will|would)\b.*\bweigh\b|\bhow heavy\b|\bwhat (?:is|was) the weight\b", re.I)),
     (Asked.MONEY, re.compile(r"\bhow much (?:money|revenue|capital|cash|funding|profit)\b"
@@ -64,25 +65,28 @@ _ASKS = (
 )
 # How long something lasted, or how long, tall or deep it is ('49 minute speech', 'a two-year ban', 'half an hour', '7½ hours', 'three
 # and half years', 'the 5km tunnel', '3 to 4 inches', '70ft', '5ft 8ins'; not a '100m' race).
-_UNIT = (r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|seasons?|km|kilometres?|kilometers?|miles?|inch|inches|"
-         r"feet|foot|ft|yards?|metres?|meters?|centimetres?|centimeters?|cm|millimetres?|millimeters?|mm)\b")
+_LENGTH_UNIT = (r"(?:km|kilometres?|kilometers?|miles?|inch|inches|feet|foot|ft|yards?|metres?|meters?|centimetres?|centimeters?|cm|"
+                r"millimetres?|millimeters?|mm)\b")
+_UNIT = rf"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|seasons?|{_LENGTH_UNIT})"
 _HOW_MANY = rf"(?:\d+(?:\.\d+)?[½¼¾]?|{'|'.join(NUMBER_WORDS)}|a|an|half an?)(?:[\s-]+and[\s-]+(?:a[\s-]+)?half)?[\s-]+{_UNIT}"
 # ... read whole where it has several parts ('seven hours 45 minutes', '2 years and 3 months').
 _DURATION = re.compile(rf"{APPROX}(?:(?<![\w.,]){_HOW_MANY}(?:,?\s+(?:and\s+)?{_HOW_MANY})*"
-                       r"|(?<![\w.,£$€¥])\d+(?:\.\d+)?(?:km|ft|cm|mm)\b(?:\s?\d+(?:ins?|in)\b)?)", re.I)
-# A time of day ('2 a.m.', '11.30am', 'about 05:30', '13:35 GMT', 'midnight'); what 'What time of day…?' asks may be a part of one.
+                       r"|(?<![\w.,£$€¥])\d+(?:\.\d+)?(?:km|ft|cm|mm)\b(?:\s?\d+ins?\b)?)", re.I)
+# A time of day ('2 a.m.', '11.30am', 'about 05:30', '13:35 GMT', '21.00 GMT', 'midnight'); what 'What time of day…?' asks may be a part of one.
 _ZONE = r"(?:\s?(?:GMT|BST|UTC|CET|CEST|EST|EDT|CST|CDT|PST|PDT|JST|ET|PT)\b)?"
 _TIME = re.compile(rf"{APPROX}(?<![\w.:])(?:(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w){_ZONE}"
-                   rf"|(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:]){_ZONE}|\d{{4}}\s?(?:GMT|BST|UTC)\b|(?:noon|midday|midnight)\b|\d{{1,2}} o['’]clock\b)",
-                   re.I)
+                   rf"|(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:]){_ZONE}|(?:[01]?\d|2[0-3])\.[0-5]\d\s?(?:GMT|BST|UTC|CET|CEST|EST|EDT|local time)\b"
+                   r"|\d{4}\s?(?:GMT|BST|UTC)\b|(?:noon|midday|midnight)\b|\d{1,2} o['’]clock\b)", re.I)
 _PART_OF_DAY = re.compile(r"\b(?:(?:early |late )?(?:morning|afternoon|evening|night)|overnight|dawn|dusk|daybreak|nightfall)\b", re.I)
-# A day as news names one: a weekday, or yesterday, today, tomorrow, tonight.
-_DAY = re.compile(r"\b(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?i:yesterday|today|tomorrow|tonight))\b")
+# A day as news names one: a weekday, a holiday ('Boxing Day'), or yesterday, today, tomorrow, tonight (not 'USA Today').
+_DAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow|tonight|(?:Christmas|Boxing|"
+                  r"New Year['’]s|Valentine['’]s|Easter|Independence|Thanksgiving|Memorial|Labou?r|Remembrance|Armistice) Day)\b")
 # A month as articles write it, with its day or year where given ('April', 'June 21', 'late-May 2015').
-_MONTH = re.compile(rf"\b(?:{WRITTEN_DATE.pattern})\b")
-# A minute of a match ('83rd minute', 'the 64th', 'ninth minute', '52 minutes', "90+2 min").
+_MONTH = re.compile(rf"\b(?:{WRITTEN_DATE.pattern})\b(?![-'’]\w)")
+# A minute of a match ('83rd minute', 'the 64th', 'ninth minute', '52 minutes', "90+2 min"; not 'the 21st century').
 _MINUTE = re.compile(rf"\b(?:(?:\d{{1,3}}(?:st|nd|rd|th)?|{'|'.join(sorted(ORDINALS | set(NUMBER_WORDS), key=len, reverse=True))})[\s-]+minutes?"
-                     r"|\d{1,3}(?:st|nd|rd|th)|\d{1,3}(?:\+\d{1,2})?\s?(?:minutes?|mins?))\b", re.I)
+                     r"|\d{1,3}(?:st|nd|rd|th)\b(?!\s+(?!(?:and|or|but|as|when|with|after|before|to|in|of|for|from|on|at|by)\b)(?-i:[a-z]))"
+                     r"|\d{1,3}(?:\+\d{1,2})?\s?(?:minutes?|mins?)\b)", re.I)
 # A match's result ('2-1', '92-64', '4-6 7-6(3) 6-3', 'Cheltenham Town 0, West Ham United 2').
 _SET = r"\d{1,3}\s?[-–]\s?\d{1,3}(?:\s?\(\d{1,2}\))?"
 _RESULT = re.compile(rf"(?<![\w.-]){_SET}(?:,?\s{_SET})*(?![\w-])|{NAME_RUN} \d{{1,3}}, {NAME_RUN} \d{{1,3}}\b")
@@ -305,12 +309,14 @@ def asks_when(question: str) -> bool:
                          r"should|has|have|had|must|might|may)\b)", question, re.I))
 
 
-# 'Which city…', 'What is the name of…', 'Which firm…': a question that asks for a place, a body or a person by what it is.
+# 'Which city…', 'What is the name of…', 'Which firm…': a question that asks for a place, a body or a person by what it is (not
+# 'What club record fee…', whose noun only qualifies another).
 _ASKS_NAMED = re.compile(r"\b(?:which|what)\s+(?:[\w'’-]+\s+)?(?:city|town|village|country|nation|state|county|region|province|firm|company|"
                          r"club|team|newspaper|paper|magazine|broadcaster|channel|network|party|school|university|college|hospital|"
                          r"airline|bank|band|group|organi[sz]ation|agency|charity|ministry|department|court|player|actor|actress|singer|"
-                         r"politician|person|man|woman)\b|\bwhat (?:is|was|are|were) (?:the|his|her|their) (?:real |full |first |last )?"
-                         r"names?\b", re.I)
+                         r"politician|person|man|woman)(?:['’]s?|(?=\s+(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|"
+                         r"of|in|on|at|for|to|from|that|whose|where)\b|\s*[?,]))|\bwhat (?:is|was|are|were) (?:the|his|her|their) "
+                         r"(?:real |full |first |last )?names?\b", re.I)
 
 
 def names_no_one(question: str, span: str) -> bool:
@@ -517,7 +523,9 @@ def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = ""
     elif kind is Asked.WEIGHT:
         found = [(m.start(), m.end()) for m in _WEIGHT.finditer(text)]
     elif kind is Asked.MONTH:
-        found = [(m.start(), m.end()) for m in _MONTH.finditer(text)]
+        # 'May' after a capitalised word is a name ('Theresa May').
+        found = [(m.start(), m.end()) for m in _MONTH.finditer(text)
+                 if not (m.group().startswith("May") and re.search(r"[A-Z][\w'’.-]*\s+$", text[:m.start()]))]
     elif kind is Asked.SCORE:
         found = [(m.start(), m.end()) for m in _RESULT.finditer(text)]
     elif kind is Asked.MINUTE:
@@ -527,8 +535,7 @@ def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = ""
         found = [(m.start(), m.end()) for m in _TIME.finditer(text)] + [(m.start(), m.end()) for m in _PART_OF_DAY.finditer(text) if of_day]
     elif kind in (Asked.DURATION, Asked.LENGTH):
         found = [(m.start(), m.end()) for m in _DURATION.finditer(text)
-                 if kind is Asked.DURATION or re.search(r"\d\s?(?:km|ft|cm|mm)\b|kilomet|mile|inch|feet|foot|yard|met(?:re|er)|centimet|millimet",
-                                                         m.group(), re.I)]
+                 if kind is Asked.DURATION or re.search(rf"(?:\d|\b){_LENGTH_UNIT}", m.group(), re.I)]
     elif kind in (Asked.DATE, Asked.DAY):
         # 'On what date…' asks for a day: 'in December' does not give one; 'On which day…' may be answered by a weekday too.
         found = [(s.start, s.end) for s in candidate_spans(text, Kind.DATE) if _HAS_DAY.search(s.text)]
@@ -553,10 +560,11 @@ def page_date_end(text: str) -> int:
 
 
 def _joined(ranges: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Ranges in order, each joined to the next where only a space or comma stands between them ('Friday' + '28 October')."""
+    """Ranges in order, a weekday joined to the date right after it ('Friday' + '28 October'; not 'Friday, Saturday')."""
     joined: list[tuple[int, int]] = []
     for start, end in ranges:
-        if joined and re.fullmatch(r"[ ,]*", text[joined[-1][1]:start]):
+        if joined and re.fullmatch(r"[ ,]*", text[joined[-1][1]:start]) and _DAY.fullmatch(text[joined[-1][0]:joined[-1][1]]) \
+                and not _DAY.fullmatch(text[start:end]):
             joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
         else:
             joined.append((start, end))
@@ -584,12 +592,16 @@ def another_year(question: str, passage: str) -> bool:
 
 # A question about what happened ('How long was he banned?'), and not about a plan, forecast or estimate.
 _ASKS_PAST = re.compile(r"\b(?:did|was|were|had)\b", re.I)
-_ASKS_AHEAD = re.compile(r"\b(?:due|meant|supposed|set|will|would|could|might|may|likely|expect\w*|plan\w*|forecast\w*|predict\w*|"
-                         r"aim\w*|hope\w*|estimat\w*|project\w*|intend\w*)\b", re.I)
-# What a clause says will or is expected to happen, six words or fewer before the span ('…will be suspended for ', '…estimated to
-# cost '); not 'could', which as often tells what could not be done.
-_AHEAD = re.compile(r"\b(?:will|(?:is|are|was|were) likely to|(?:expected|expects?|aims?|aiming|plans?|planning|hopes?|"
-                    r"estimated|forecast|predicted|set) to|forecasts?|predicts?)\b(?:\s+[^\s.;:,!?]+){0,6}\s+$", re.I)
+_ASKS_AHEAD = re.compile(r"\b(?:(?:due|meant|supposed|set|aim(?:s|ed|ing)?|hop(?:e|es|ed|ing)|plans?|planned|planning) to|will|would|could|"
+                         r"might|(?-i:may)|likely|expect\w*|forecast\w*|predict\w*|estimat\w*|projected|intend\w*)\b", re.I)
+# What a clause says will or is expected to happen, six words or fewer before the span and no new clause between ('…will be
+# suspended for ', '…estimated to cost '; not '…will face Nadal after he beat '); not 'could', which as often tells what could not be
+# done, nor the noun 'will' ('against her will').
+_AHEAD = re.compile(r"(?<!\bher )(?<!\bhis )(?<!\bthe )(?<!\btheir )(?<!\bown )(?<!\bfree )(?<!\bgood )"
+                    r"\b(?:will|(?:is|are|was|were) likely to|(?:expected|expects?|aims?|aiming|plans?|planning|hopes?|"
+                    r"estimated|forecast|predicted|set) to|forecasts?|predicts?)\b"
+                    r"(?:\s+(?!(?:after|before|when|while|because|since|but|who|which|that|where|although|though|and)\b)[^\s.;:,!?]+){0,6}\s+$",
+                    re.I)
 
 
 def foretold(question: str, text: str, start: int) -> bool:
@@ -607,11 +619,13 @@ def _fates(text: str) -> set[str]:
     return {fate for fate, pattern in _FATES.items() if pattern.search(text)}
 
 
-def another_fate(question: str, sentence: str) -> bool:
-    """True when a question asks about one fate ('How many people were killed…?') and a sentence tells only of others ('…injured 11
-    people'): what it counts or names befell someone otherwise."""
+def another_fate(question: str, sentence: str, start: int, end: int) -> bool:
+    """True when a question asks about one fate ('How many people were killed…?') and the words around an answer (sentence[start:end],
+    six words either side) tell only of others ('…injured 11 people'): what it counts or names befell someone otherwise."""
     asked_fates = _fates(question)
-    told = _fates(sentence)
+    before = " ".join(sentence[:start].split()[-6:])
+    after = " ".join(sentence[end:].split()[:6])
+    told = _fates(f"{before} {sentence[start:end]} {after}")
     return len(asked_fates) == 1 and bool(told) and not asked_fates & told
 
 

@@ -230,14 +230,14 @@ def read(reader: Reader, question: str, windows: list[Window], sure: float, arti
         p = 0.0 if names_no_one(question, w.text[s:e]) else p
         # Nor 'When…?' by words that state no time ('2-0', 'Before council').
         p = 0.0 if kind is None and asks_when(question) and not states_time(w.text[s:e]) else p
-        # Nor by the date a web page heads its text with (when it was written), nor 'What did…?' by what will or may happen.
+        # Nor 'What did…?' by what will happen, nor any question by the date a web page heads its text with (when it was written).
         p = 0.0 if foretold(question, w.text, s) else p
         p = 0.0 if w.start == 0 and s < page_date_end(w.text) else p
         at, until = (w.centre_offset, len(w.text)) if s >= w.centre_offset else (0, w.centre_offset)
         other = w.text[:at] + w.text[until:]
         p = 0.0 if p and names_another(question, w.text[at:until], s - at, e - at, common, other) else p
-        # Nor one whose sentence tells of the injured where the question asks about the killed.
-        p = 0.0 if another_fate(question, w.text[at:until]) else p
+        # Nor one told of the injured where the question asks about the killed.
+        p = 0.0 if another_fate(question, w.text[at:until], s - at, e - at) else p
         found.append(Found(w, p, w.start + s, w.start + e, w.text[s:e]))
     return sorted(found, key=lambda f: (-f.p, f.window.sentence_id))
 

@@ -64,11 +64,10 @@ JUDGE_ANTONYMS = dict(pair for a, b in [
     ("success", "failure"), ("best", "worst"), ("cheaper", "dearer"), ("younger", "older"), ("raised", "cut"), ("joined", "left"),
 ] for pair in ((a, b), (b, a)))
 # Every word and its opposite: the word a passage puts in place of a claim's (or a question's) that says the opposite. Comparisons
-# and sides only, not the plain 'high' or 'long' a question asks 'How high…?' or 'How long…?' with.
+# only, not the plain 'high' or 'long' a question asks 'How high…?' or 'How long…?' with, nor sides ('Western officials').
 ANTONYMS = JUDGE_ANTONYMS | dict(pair for a, b in [
     ("larger", "smaller"), ("bigger", "smaller"), ("longer", "shorter"), ("faster", "slower"), ("wider", "narrower"),
     ("heavier", "lighter"), ("stronger", "weaker"), ("easier", "harder"), ("richer", "poorer"), ("warmer", "colder"),
-    ("eastern", "western"), ("northern", "southern"), ("internal", "external"), ("positive", "negative"),
 ] for pair in ((a, b), (b, a)))
 # One-word forms of the same country or union, each read as the first ('British' is the UK, 'American' the US); forms that share
 # their first four letters ('Japan', 'Japanese') need no entry.
@@ -87,7 +86,8 @@ CAPITALS = {"moscow": "russia", "kremlin": "russia", "beijing": "china", "washin
 # What befell the people a report counts, each in the words news writes it in: the killed are not the injured, the arrested or the
 # evacuated ('injured 11 people' does not say how many were killed).
 FATES = {
-    "killed": r"kill\w*|died|dies|die|dying|dead|deaths?|fatal\w*|slain|murder\w*|massacr\w*|slaughter\w*|lost (?:their|his|her) lives",
+    "killed": r"kill\w*|died|dies|die|dying|dead|deaths?|fatal\w*|slain|murdered|massacr\w*|slaughter\w*|perish\w*|succumb\w*|"
+              r"(?:lost|claimed) (?:\w+ )?lives",
     "injured": r"injur\w*|wound\w*|hurt",
     "arrested": r"arrest\w*|detain\w*|detention",
     "evacuated": r"evacuat\w*|displac\w*",
