@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from qa.answer.differences import opposite_forms
 from qa.answer.figures import AGE, WRITTEN_DATE, Kind, age_value, candidate_spans, currency, text_figures
-from qa.answer.lexicon import APPROX, CURRENCY_WORDS, FATES, HONORIFICS, MONTHS, NUMBER_WORDS, ORDINALS, ROLE_SYNONYMS, YEAR_DIGITS
+from qa.answer.lexicon import APPROX, CURRENCY_WORDS, FATES, HONORIFICS, MONTHS, NUMBER_WORDS, ORDINALS, ROLE_SYNONYMS, WEEKDAYS, YEAR_DIGITS
 from qa.answer.speech import NAME, NAME_RUN, QUOTED, said
 from qa.text import STOPWORDS, sentence_spans, stem, words
 
@@ -79,7 +79,7 @@ _TIME = re.compile(rf"{APPROX}(?<![\w.:])(?:(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?\s
                    r"|\d{4}\s?(?:GMT|BST|UTC)\b|(?:noon|midday|midnight)\b|\d{1,2} o['’]clock\b)", re.I)
 _PART_OF_DAY = re.compile(r"\b(?:(?:early |late )?(?:morning|afternoon|evening|night)|overnight|dawn|dusk|daybreak|nightfall)\b", re.I)
 # A day as news names one: a weekday, a holiday ('Boxing Day'), or yesterday, today, tomorrow, tonight (not 'USA Today').
-_DAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow|tonight|(?:Christmas|Boxing|"
+_DAY = re.compile(rf"\b(?:{'|'.join(d.capitalize() for d in WEEKDAYS)}|yesterday|today|tomorrow|tonight|(?:Christmas|Boxing|"
                   r"New Year['’]s|Valentine['’]s|Easter|Independence|Thanksgiving|Memorial|Labou?r|Remembrance|Armistice) Day)\b")
 # A month as articles write it, with its day or year where given ('April', 'June 21', 'late-May 2015').
 _MONTH = re.compile(rf"\b(?:{WRITTEN_DATE.pattern})\b(?![-'’]\w)")
@@ -457,7 +457,9 @@ def asked_currency(question: str) -> str:
 
 # The person 'How old is…' asks about, named last before the question's end or its clause of time ('How old is Caf president Issa
 # Hayatou?', 'How old was Alan Kurdi when…'); not a name that only qualifies the asked one ('Jak's sister', 'the Harry Potter author').
-_AGED = re.compile(r"^\s*(?i:how old|at what age|what age)\b[^?]*?(?<![\w'’.-])((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)"
+# The opening of a question that asks someone's age, up to the name it gives.
+_ASKS_AGE = r"^\s*(?i:how old|at what age|what age)\b[^?]*?(?<![\w'’.-])"
+_AGED = re.compile(rf"{_ASKS_AGE}((?:[A-Z][\w'’.-]*\s+){{0,3}}[A-Z][\w'’.-]*)"
                    r"(?:\?|,|\s+(?i:when|now|at|in|after|before|as|die|died)\b)")
 # 'How old is X?' and no more: an age a passage gives X by name answers it (not 'How old was X when…', of another time).
 _AGE_NOW = re.compile(r"^\s*how old (?:is|are) [^?,]+\?$", re.I)
@@ -472,7 +474,7 @@ def _aged(question: str) -> list[str]:
 
 
 # 'How old is Alan Kurdi's brother?': the age of someone named by whose they are.
-_AGED_RELATIVE = re.compile(r"^\s*(?i:how old|at what age|what age)\b[^?]*?(?<![\w'’.-])((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)['’]s?\s+[a-z]")
+_AGED_RELATIVE = re.compile(rf"{_ASKS_AGE}((?:[A-Z][\w.-]*\s+){{0,3}}[A-Z][\w.-]*)['’]s?\s+[a-z]")
 
 
 def _relative_of(question: str) -> list[str]:
