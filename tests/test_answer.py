@@ -307,6 +307,10 @@ def test_answers_agree_within_rounding_and_differ_beyond_it(a: str, b: str, same
     ("Standard Life owns a two per cent stake.", "Standard Life owns a 1% stake.", ("two per cent", "1%")),
     ("The plans leaked some 30 minutes before the speech.", "The plans were printed half an hour before the speech.", None),
     ("The plans leaked a fortnight before the vote.", "The plans were printed ten days before the vote.", ("a fortnight", "ten days")),
+    # Two bare numbers are set against each other only where a word beside them is the same.
+    ("The dealer must hit on 16.", "The dealer must hit on 17.", ("16", "17")),
+    ("The dealer has to hit on 16.", "At most tables the dealer also hits on a soft 17.", None),
+    ("Company of Heroes 2 has a campaign.", "Company of Heroes 2's campaign tackles Stalin's Order No. 227.", None),
 ])
 def test_a_figure_or_day_a_passage_states_otherwise(claim: str, passage: str, differs: tuple[str, str] | None) -> None:
     found = differing_figure(claim, passage)

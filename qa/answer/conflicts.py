@@ -22,7 +22,7 @@ from qa.answer.figures import (
 )
 from qa.answer.lexicon import HONORIFICS, NUMBER_WORDS, ORDINALS
 from qa.index import Index, article_name_forms, common_stems
-from qa.text import STOPWORDS, unheld_names, words
+from qa.text import STOPWORDS, stem, unheld_names, words
 
 
 @dataclass(frozen=True)
@@ -149,15 +149,23 @@ def differing_figure(claim: str, passage: str) -> tuple[Figure, Figure] | None:
             if not exact or any(_equal(fc, fp) for fp in stated):
                 continue
             return fc, exact[0]
-        # A count of something ('six years', '2,000 adults') is not set against a bare number ('37', an age), nor a bare one against it.
+        # A count of something ('six years', '2,000 adults') is not set against a bare number ('37', an age), nor a bare one against it;
+        # two bare numbers only where a word beside them is the same ('Heroes 2' is no 'Order No. 227', 'hit on 16' no 'a soft 17').
         other = next((fp for fp in same_way or said if _same_figure(fc, fp, claimed=True) is False
-                      and (fc.kind != "count" or bool(fc.unit) == bool(fp.unit))), None)
+                      and (fc.kind != "count" or bool(fc.unit) == bool(fp.unit))
+                      and (fc.kind != "count" or bool(fc.unit) or bool(_beside(claim, fc) & _beside(passage, fp)))), None)
         if other:
             return fc, other
     # Then a day, then a year ('by 2050' against 'by 2040'; 'pushed back from 27 January to 24 March' is not contradicted by
     # 'delayed until 24 March').
     return (_unstated_against(day_figures(claim), day_figures(passage))
             or _unstated_against([f for f in c_figs if f.kind == "year"], [f for f in p_figs if f.kind == "year"]))
+
+
+def _beside(text: str, figure: Figure) -> set[str]:
+    """The stems of the content words within three words of a figure on either side ('singles tally to 17' -> {'singl', 'talli'})."""
+    near = re.findall(r"[^\W\d_]+", text[:figure.start])[-3:] + re.findall(r"[^\W\d_]+", text[figure.end:])[:3]
+    return {stem(w.lower()) for w in near if w.lower() not in STOPWORDS}
 
 
 def _unstated_against(claimed: list[Figure], stated: list[Figure]) -> tuple[Figure, Figure] | None:
