@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from qa.answer.differences import opposite_forms
 from qa.answer.figures import AGE, WRITTEN_DATE, Kind, age_value, candidate_spans, currency, text_figures
-from qa.answer.lexicon import APPROX, CURRENCY_WORDS, FATES, HONORIFICS, MONTHS, NUMBER_WORDS, ORDINALS, ROLE_SYNONYMS, WEEKDAYS, YEAR_DIGITS
+from qa.answer.lexicon import APPROX, CURRENCY_WORDS, FATES, HONORIFICS, MONTHS, NUMBER_WORDS, ORDINALS, ROLE_SYNONYMS, TIME_ZONES, WEEKDAYS, YEAR_DIGITS
 from qa.answer.speech import NAME, NAME_RUN, QUOTED, said
 from qa.text import STOPWORDS, sentence_spans, stem, words
 
@@ -73,10 +73,10 @@ _HOW_MANY = rf"(?:\d+(?:\.\d+)?[½¼¾]?|{'|'.join(NUMBER_WORDS)}|a|an|half an?)
 _DURATION = re.compile(rf"{APPROX}(?:(?<![\w.,]){_HOW_MANY}(?:,?\s+(?:and\s+)?{_HOW_MANY})*"
                        r"|(?<![\w.,£$€¥])\d+(?:\.\d+)?(?:km|ft|cm|mm)\b(?:\s?\d+ins?\b)?)", re.I)
 # A time of day ('2 a.m.', '11.30am', 'about 05:30', '13:35 GMT', '21.00 GMT', 'midnight'); what 'What time of day…?' asks may be a part of one.
-_ZONE = r"(?:\s?(?:GMT|BST|UTC|CET|CEST|EST|EDT|CST|CDT|PST|PDT|JST|ET|PT)\b)?"
+_ZONE = rf"(?:\s?{TIME_ZONES}\b)?"
 _TIME = re.compile(rf"{APPROX}(?<![\w.:])(?:(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w){_ZONE}"
-                   rf"|(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:]){_ZONE}|(?:[01]?\d|2[0-3])\.[0-5]\d\s?(?:GMT|BST|UTC|CET|CEST|EST|EDT|local time)\b"
-                   r"|\d{4}\s?(?:GMT|BST|UTC)\b|(?:noon|midday|midnight)\b|\d{1,2} o['’]clock\b)", re.I)
+                   rf"|(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:]){_ZONE}|(?:[01]?\d|2[0-3])\.[0-5]\d\s?(?:{TIME_ZONES}|local time)\b"
+                   rf"|\d{{4}}\s?{TIME_ZONES}\b|(?:noon|midday|midnight)\b|\d{{1,2}} o['’]clock\b)", re.I)
 _PART_OF_DAY = re.compile(r"\b(?:(?:early |late )?(?:morning|afternoon|evening|night)|overnight|dawn|dusk|daybreak|nightfall)\b", re.I)
 # A day as news names one: a weekday, a holiday ('Boxing Day'), or yesterday, today, tomorrow, tonight (not 'USA Today').
 _DAY = re.compile(rf"\b(?:{'|'.join(d.capitalize() for d in WEEKDAYS)}|yesterday|today|tomorrow|tonight|(?:Christmas|Boxing|"
@@ -106,8 +106,8 @@ _PASSAGE_BOUND = _year_after("since|until|till|before|after")
 # A date that names its day: a month with a day's number ('16 December', 'Dec. 16th', 'the 3rd of March').
 _HAS_DAY = re.compile(rf"\b(?:{MONTHS}\b.*\b(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?!\d)|(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\b)")
 _YEAR = re.compile(rf"\b{YEAR_DIGITS}(?:s\b|\b)")
-# The date a search result or web page heads its text with ('Sep 13, 2022 ... to The Legend of…'): when the page was written.
-_PAGE_DATE = re.compile(rf"\s*(?:{MONTHS}\.? \d{{1,2}}, {YEAR_DIGITS}|\d{{1,2}} {MONTHS}\.? {YEAR_DIGITS})\s*(?:\.\.\.|…|\.(?=\s))\s*")
+# What ends the date a search result or web page heads its text with ('Sep 13, 2022 ... to The Legend of…').
+_PAGE_DATE_END = re.compile(r"\s*(?:\.\.\.|…|\.(?=\s))\s*")
 
 
 # 'Who is Malcolm Glazer?', 'What is Noetra?': a name and nothing else, answered by what the articles call it. A role ('Who is
@@ -557,7 +557,8 @@ def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = ""
 
 def page_date_end(text: str) -> int:
     """Where the date that heads a text before an ellipsis or a full stop ends (the page's date, not one its story states), else 0."""
-    found = _PAGE_DATE.match(text)
+    date = WRITTEN_DATE.match(text, len(text) - len(text.lstrip()))
+    found = _PAGE_DATE_END.match(text, date.end()) if date and date.group("year") and (date.group("first") or date.group("day")) else None
     return found.end() if found else 0
 
 

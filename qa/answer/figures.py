@@ -24,6 +24,7 @@ from qa.answer.lexicon import (
     RACE_WORDS,
     SCALES,
     TIME_WORDS,
+    TIME_ZONES,
     UPPER_BOUND,
     WEEKDAYS,
 )
@@ -90,7 +91,7 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _CLOCK = re.compile(r"(?:about |around |at )?\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
-                    r"|(?:about |around )?\d{1,4}(?:[:.]\d\d)?\s?(?:GMT|BST|UTC|CET|EST|EDT|PST|JST|ET|PT)\b", re.I)
+                    rf"|(?:about |around )?\d{{1,4}}(?:[:.]\d\d)?\s?{TIME_ZONES}\b", re.I)
 _RACE = re.compile(rf"(?:^|\s)\d[\d,]*m\s+(?:{'|'.join(RACE_WORDS)})\b", re.I)
 
 
@@ -314,7 +315,7 @@ def text_figures(text: str) -> list[Figure]:
 # A date as articles write it ('19 March 2025', 'March 19', '3rd of May', 'late-May'), read whole: the one reading of a written
 # date for the figures here and the briefing's timeline.
 WRITTEN_DATE = re.compile(rf"(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?)?(?:(?P<part>early|mid|late)-)?(?P<month>{MONTHS})\.?"
-                          rf"(?: (?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?(?:,? (?P<year>\d{{4}}))?")
+                          rf"(?: (?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d))?(?:,? (?P<year>\d{{4}}))?")
 _MONTH_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -453,7 +454,7 @@ _AGE_NUMBER = rf"\d{{1,3}}|(?i:(?:{'|'.join(w for w in NUMBER_WORDS if w not in 
 AGE = re.compile(rf"\b(?:aged?|ages|turn|turns|turned|turning) ({_AGE_NUMBER})\b|\b({_AGE_NUMBER})(?:-year-old|-years-old| years? old| year-old)\b"
                  r"|(?<=, )(\d{1,3})(?=,|\)| and\b)|(?<= \()(\d{1,3})(?=\))|\b(?i:now) (?:just |only )?(\d{1,3})(?=,)"
                  r"|\b[A-Z][\w'’-]+, (\d{1,3})(?=\.(?:\s|$))"
-                 rf"|\b(?i:the age of) ({_AGE_NUMBER})\b|\bdie[ds] at (\d{{1,3}})\b(?!\s*(?:[ap]\.?m\b|%|GMT|BST))"
+                 rf"|\b(?i:the age of) ({_AGE_NUMBER})\b|\bdie[ds] at (\d{{1,3}})\b(?!\s*(?:[ap]\.?m\b|%|{TIME_ZONES}))"
                  r"|\b(?:[Ww]ho|[Hh]e|[Ss]he|(?!It\b|This\b|That\b|There\b|What\b)[A-Z][a-z]+) (?:is|was) (?:now )?(?:just |only )?(\d{1,3})"
                  r"(?=[.,;]\s|[.,;]?$|\s+(?:at the time|when)\b)"
                  r"|\bin (?:his|her|their) (?:early |mid-|late )?(\d0s)\b")
