@@ -273,9 +273,13 @@ def test_the_age_given_to_someone_does_not_answer_how_old_their_relative_is(ques
     ("From which city did the flight depart?", "Toronto", False),
     ("Which cap did Buffon win against England?", "147th cap", False),
     ("Which team won the 2022 final?", "2022 champions Real Madrid", False),
+    ("Who was driving the car?", "40", True),
+    ("To whom did she write?", "22", True),
+    ("Who scored the second goal?", "Gateshead 2", False),
+    ("How many people who live there were evacuated?", "40", False),
 ])
 def test_a_bare_figure_names_no_place_body_or_person(question: str, span: str, none: bool) -> None:
-    """'Which city…?', 'Which firm…?', 'What is the name…?' are not answered by a figure that names no one."""
+    """'Who…?', 'Which city…?', 'Which firm…?', 'What is the name…?' are not answered by a figure that names no one."""
     assert names_no_one(question, span) is none
 
 
@@ -503,6 +507,7 @@ def test_where_a_passage_names_who_said_something(text: str, speakers: list[str]
     ("Who is Moschetto's lawyer?", "Moschetto's attorney, Randy Zelin, said his client will defend himself.", ["Randy Zelin"]),
     ("Who is the Wales assistant manager?", "Wales assistant boss Osian Roberts confirmed the squad.", ["Osian Roberts"]),
     ("Who is the chief executive of Blue Bell?", "Paul Kruse, Blue Bell CEO and president, said so.", ["Paul Kruse"]),
+    ("Who is the CEO of Blue Bell?", "Blue Bell chief executive Paul Kruse said so.", ["Paul Kruse"]),
     ("Who is the chief executive of Betsi Cadwaladr Health Board?", "The health board thanked NHS Employers chief executive Danny Mortimer.",
      []),
 ])

@@ -134,7 +134,7 @@ _SPEAKER = re.compile(r"^\s*(?:who\s+|which\s+(?!(?:countr(?:y|ies)|states?|nati
                       r"insisted|argued|claimed|admitted)\b", re.I)
 
 
-_ROLES = (r"(?:chief executive|chief financial officer|chief operating officer|executive|chairman|chairwoman|chair|president|director|"
+_ROLES = (r"(?:CEO|chief executive officer|chief executive|chief financial officer|chief operating officer|executive|chairman|chairwoman|chair|president|director|"
           r"manager|coach|head|leader|minister|secretary|spokesman|spokeswoman|spokesperson|lawyer|owner|founder|editor|governor|"
           r"mayor|adviser|advisor|boss|chancellor|captain)")
 # 'Who is the chief executive of the LSE?', 'Who is Japan's Industry Minister?', 'Who was the sprinters' coach?': the one name that
@@ -319,10 +319,14 @@ _ASKS_NAMED = re.compile(r"\b(?:which|what)\s+(?:[\w'’-]+\s+)?(?:city|town|vil
                          r"(?:real |full |first |last )?names?\b", re.I)
 
 
+# 'Who…?', 'To whom…?': a question that asks for a person or a body.
+_ASKS_WHO = re.compile(r"^\W*(?:(?:to|by|with|for|from|of|against) )?(?:who|whom)\b", re.I)
+
+
 def names_no_one(question: str, span: str) -> bool:
-    """True when a question asks which place, body or person (_ASKS_NAMED) and a span is a bare figure ('8623' for 'From which city…',
-    '27-years-old' for 'Which firm…'), naming none."""
-    return bool(_ASKS_NAMED.search(question)) and bool(re.match(r"\W*\d", span)) and not re.search(r"\b[A-Z][a-z]", span)
+    """True when a question asks who, or which place, body or person (_ASKS_NAMED), and a span is a bare figure ('8623' for 'From
+    which city…', '27-years-old' for 'Which firm…', '40' for 'Who was driving the car?'), naming none."""
+    return bool(_ASKS_NAMED.search(question) or _ASKS_WHO.match(question)) and bool(re.match(r"\W*\d", span)) and not re.search(r"\b[A-Z][a-z]", span)
 
 
 def asks_count(question: str) -> bool:
