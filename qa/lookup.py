@@ -32,6 +32,7 @@ from qa.answer.differences import (
     opposite_pair,
     phrase,
     replaced,
+    tells_of_another,
     tokens,
 )
 from qa.answer.figures import text_figures
@@ -374,7 +375,7 @@ def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozens
     addressed = max(1 - v.unaddressed, share)
     if differing:
         return CONTRADICTED, addressed, f"the article says “{differing[1].text}”, not “{differing[0].text}”"
-    swapped = replaced(index, claim, passage, common, ("name", "date", "opposite", "role"))
+    swapped = replaced(index, claim, passage, common, ("name", "date", "opposite", "role"), anchored=True)
     if swapped:
         return CONTRADICTED, addressed, "; ".join(swapped)
     if (v.supports >= SUPPORTS_AT and v.supports >= v.contradicts and not unstated_names(claim, passage, common) and not stated_otherwise
@@ -385,7 +386,9 @@ def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozens
     # 'annually' for 'a year'), which the judge takes for a contradiction. Figures are the figure model's to weigh: where it finds
     # none stated otherwise, other words around a figure ('just under £26m' for '£25.98m') are no contradiction.
     found = differences(claim, passage, common) if v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE else []
-    if notes := [d.note for d in found if d.kind and (d.kind != "figure" or stated_otherwise)]:
+    # A name swapped by a passage that may tell of someone else contradicts only as `replaced` weighs it, above.
+    other = tells_of_another(claim, passage, [d.claimed for d in found if d.kind == "name"], common)
+    if notes := [d.note for d in found if d.kind and (d.kind != "figure" or stated_otherwise) and not (d.kind == "name" and other)]:
         return CONTRADICTED, v.contradicts, "; ".join(notes)
     if share >= ABOUT_SHARE:
         # Every word and figure of the claim may be here and the judge still unsure they say the same thing (another order).

@@ -150,6 +150,23 @@ def test_a_name_swapped_for_another_is_contradicted_with_both_names(fake_engine:
     assert best.verdict == CONTRADICTED and best.doc_id == "beta" and best.note == "the article names “Seaforce”, not “Northwind”"
 
 
+def test_a_passage_that_names_none_of_the_claims_names_tells_of_someone_else(fake_engine: Engine, corpus_dir: Path) -> None:
+    """'Gerrard made his Liverpool debut in 1998' does not contradict 'Buffon made his Italy debut in 1997': it names neither;
+    'led by the utility Seaforce' still contradicts 'led by the utility Northwind', holding all the rest."""
+    (corpus_dir / "debut.txt").write_text("Gerrard retires\n\nGerrard made his Liverpool debut in 1998 and left Anfield in 2015.\n",
+                                          encoding="utf-8")
+    fake_engine.build()
+    assert CONTRADICTED not in {m.verdict for m in lookup(fake_engine, "Buffon made his Italy debut in 1997").matches}
+    assert lookup(fake_engine, "The project is led by the utility Northwind").matches[0].verdict == CONTRADICTED
+
+
+def test_a_name_mistyped_is_no_other_name() -> None:
+    """'Gerogia' for 'Georgia' is a typo; 'Armenia' for 'Georgia' another country."""
+    common = frozenset({"beat", "sunday"})
+    assert not [d for d in differences("Germany beat Georgia 2-0 on Sunday.", "Germany beat Gerogia 2-0 on Sunday.", common) if d.kind]
+    assert [d.kind for d in differences("Germany beat Georgia 2-0 on Sunday.", "Germany beat Armenia 2-0 on Sunday.", common)] == ["name"]
+
+
 def test_two_names_the_other_way_round_are_contradicted(fake_engine: Engine, corpus_dir: Path) -> None:
     """Who pays whom: the claim's names swapped about the verb is a contradiction, not a paraphrase."""
     (corpus_dir / "deal.txt").write_text("Turbine deal\n\nSeaforce will pay Northwind €40 million for the turbines, the utility said.\n", encoding="utf-8")

@@ -14,10 +14,13 @@ from qa.answer.lexicon import ANTONYMS, CAPITALS, HONORIFICS, MONTHS, NEGATIONS,
 from qa.answer.speech import NAME_RUN
 from qa.index import Index
 from qa.judge import Verdict
-from qa.text import STOPWORDS, abbreviates, is_name, name_form, stem, unstated_names
+from qa.text import STOPWORDS, abbreviates, is_name, name_form, name_forms, stem, unstated_names
 
 # A passage is about the same thing as a claim when it holds this share of the claim's idf-weighted content words.
 ABOUT_SHARE = 0.5
+# ... and one that names none of the claim's names, other names in their place, when it holds this share of the rest: it may
+# tell of someone else ('Gerrard made his Liverpool debut in 1998' against 'Buffon made his Italy debut in 1997').
+ELSEWHERE_SHARE = 0.75
 
 # A weekday or a month: a time, not a name.
 TIME_WORD = re.compile(rf"(?i:{'|'.join(WEEKDAYS)})|{MONTHS}")
@@ -68,6 +71,19 @@ def named_forms(words: Iterable[str], common: frozenset[str]) -> set[str]:
     return _forms([w for w in words if is_name(w, common)])
 
 
+def _spelt_alike(a: str, b: str) -> bool:
+    """True when two words of five letters or more differ by one letter added or dropped, or two swapped, or (eight letters or
+    more) one changed: 'Gerogia' and 'Georgia', 'Sweeden' and 'Sweden'; not 'Austria' and 'Australia', nor 'Jones' and 'Jonas'."""
+    a, b = a.lower(), b.lower()
+    if a == b or min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return (len(diff) == 1 and len(a) >= 8) or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 def diff_kind(q_side: list[str], p_side: list[str], common: frozenset[str], p_named: set[str], q_named: set[str]) -> str:
     """'figure', 'date', 'name' or 'opposite' when two replaced runs of words state a different number, month or weekday, or name,
     or the opposite ('rejected' for 'accepted'), else ''. Names that open with the same four letters are one name in two forms
@@ -86,6 +102,8 @@ def diff_kind(q_side: list[str], p_side: list[str], common: frozenset[str], p_na
         return "opposite"
     q_names = [w for w in q_side if is_name(w, common)]
     p_names = [w for w in p_side if is_name(w, common)]
+    # A name spelt one letter differently is the same name mistyped ('Gerogia' for 'Georgia').
+    q_names, p_names = ([w for w in a if not any(_spelt_alike(w, o) for o in b)] for a, b in ((q_names, p_names), (p_names, q_names)))
     timed = any(TIME_WORD.fullmatch(w) for w in q_names + p_names)
     # Names are set against each other by the words they do not share ('Beijing' against 'London' of 'Beijing Olympics' and
     # 'London Olympic Games').
@@ -287,10 +305,12 @@ def changed_figure(index: Index, claim: str, passage: str, share: float, differi
     return differing
 
 
-def replaced(index: Index, claim: str, passage: str, common: frozenset[str], kinds: tuple[str, ...] = ("name",)) -> list[str]:
+def replaced(index: Index, claim: str, passage: str, common: frozenset[str], kinds: tuple[str, ...] = ("name",),
+             anchored: bool = False) -> list[str]:
     """Notes on what a passage puts in place of the claim's words, of each kind asked for, when it holds the rest of the claim:
-    a name where the claim names someone it never names ('name'), another month or weekday ('date'), a word that says the
-    opposite ('opposite'), two of the claim's names the other way round ('role')."""
+    a name where the claim names someone it never names ('name'; with `anchored`, a passage that names none of the claim's
+    other names must hold ELSEWHERE_SHARE of the rest: see tells_of_another), another month or weekday ('date'), a word that
+    says the opposite ('opposite'), two of the claim's names the other way round ('role')."""
     found = differences(claim, passage, common)
     notes = []
     for kind in kinds:
@@ -299,9 +319,19 @@ def replaced(index: Index, claim: str, passage: str, common: frozenset[str], kin
             notes += [roles] if roles and claim_share(index, claim, passage)[0] >= ABOUT_SHARE else []
             continue
         swapped = [(d.claimed, d.note) for d in found if d.kind == kind]
-        if swapped and claim_share(index, _without(claim, [c for c, _ in swapped]), passage)[0] >= ABOUT_SHARE:
+        other = kind == "name" and anchored and tells_of_another(claim, passage, [c for c, _ in swapped], common)
+        if swapped and claim_share(index, _without(claim, [c for c, _ in swapped]), passage)[0] >= (ELSEWHERE_SHARE if other else ABOUT_SHARE):
             notes += [note for _, note in swapped]
     return notes
+
+
+def tells_of_another(claim: str, passage: str, swapped: list[str], common: frozenset[str]) -> bool:
+    """True when a passage names none of the claim's names but those it puts other names in place of (`swapped`): it may tell of
+    someone else ('Gerrard made his Liverpool debut in 1998' against 'Buffon made his Italy debut in 1997'; not 'led by
+    SoftBank' against 'Noetra is led by Toyota', which names Noetra)."""
+    taken = {w for c in swapped for w in re.findall(r"[\w'’-]+", c)}
+    held = name_forms(passage)
+    return not any(name_forms(n) <= held for n in unstated_names(claim, "", common) if n not in taken)
 
 
 def names_another(question: str, sentence: str, start: int, end: int, common: frozenset[str], context: str = "") -> bool:
