@@ -387,7 +387,8 @@ def _compare(index: Index, claim: str, passage: str, v: Verdict, common: frozens
     # none stated otherwise, other words around a figure ('just under £26m' for '£25.98m') are no contradiction.
     found = differences(claim, passage, common) if v.contradicts >= CONTRADICTS_AT and share >= ABOUT_SHARE else []
     # A name swapped by a passage that may tell of someone else contradicts only as `replaced` weighs it, above.
-    other = tells_of_another(claim, passage, [d.claimed for d in found if d.kind == "name"], common)
+    names = [d.claimed for d in found if d.kind == "name"]
+    other = bool(names) and tells_of_another(claim, passage, names, common)
     if notes := [d.note for d in found if d.kind and (d.kind != "figure" or stated_otherwise) and not (d.kind == "name" and other)]:
         return CONTRADICTED, v.contradicts, "; ".join(notes)
     if share >= ABOUT_SHARE:

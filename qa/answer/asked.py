@@ -514,6 +514,11 @@ def named_age(question: str, text: str, start: int, end: int) -> bool:
     return bool(_AGE_NOW.match(question)) and (asked := _aged(question)) != [] and bool(_same_person(asked, _age_holder(text, start, end)))
 
 
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """Where a pattern matches in a text."""
+    return [m.span() for m in pattern.finditer(text)]
+
+
 def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = "") -> list[tuple[int, int]]:
     """Where a text states a date, day, year, month, minute of a match, result, age, amount, percentage, weight, duration, length or
     time of day; an amount asked in a currency only in that currency ('three billion euros', not '$3.3 billion', for 'How much did
@@ -527,18 +532,18 @@ def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = ""
         wanted = asked_currency(question)
         found += [(s.start, s.end) for s in amounts if not wanted or currency(s.text) == wanted]
     elif kind is Asked.WEIGHT:
-        found = [(m.start(), m.end()) for m in _WEIGHT.finditer(text)]
+        found = _spans(_WEIGHT, text)
     elif kind is Asked.MONTH:
         # 'May' after a capitalised word is a name ('Theresa May').
         found = [(m.start(), m.end()) for m in _MONTH.finditer(text)
                  if not (m.group().startswith("May") and re.search(r"[A-Z][\w'’.-]*\s+$", text[:m.start()]))]
     elif kind is Asked.SCORE:
-        found = [(m.start(), m.end()) for m in _RESULT.finditer(text)]
+        found = _spans(_RESULT, text)
     elif kind is Asked.MINUTE:
-        found = [(m.start(), m.end()) for m in _MINUTE.finditer(text)]
+        found = _spans(_MINUTE, text)
     elif kind is Asked.TIME:
         of_day = re.search(r"\bwhat time of (?:the )?day\b", question, re.I)
-        found = [(m.start(), m.end()) for m in _TIME.finditer(text)] + [(m.start(), m.end()) for m in _PART_OF_DAY.finditer(text) if of_day]
+        found = _spans(_TIME, text) + (_spans(_PART_OF_DAY, text) if of_day else [])
     elif kind in (Asked.DURATION, Asked.LENGTH):
         found = [(m.start(), m.end()) for m in _DURATION.finditer(text)
                  if kind is Asked.DURATION or re.search(rf"(?:\d|\b){_LENGTH_UNIT}", m.group(), re.I)]
@@ -546,9 +551,9 @@ def _figure_ranges(text: str, kind: Asked, question: str = "", article: str = ""
         # 'On what date…' asks for a day: 'in December' does not give one; 'On which day…' may be answered by a weekday too.
         found = [(s.start, s.end) for s in candidate_spans(text, Kind.DATE) if _HAS_DAY.search(s.text)]
         if kind is Asked.DAY:
-            found = _joined(sorted(found + [(m.start(), m.end()) for m in _DAY.finditer(text)]), text)
+            found = _joined(sorted(found + _spans(_DAY, text)), text)
     elif kind is Asked.YEAR:
-        found = [(m.start(), m.end()) for m in _YEAR.finditer(text)]
+        found = _spans(_YEAR, text)
     else:
         found = [(a[0], a[1]) for m in AGE.finditer(text) if (a := age_value(m))]
         person, relative_of = _aged(question), _relative_of(question)

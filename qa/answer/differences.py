@@ -319,8 +319,11 @@ def replaced(index: Index, claim: str, passage: str, common: frozenset[str], kin
             notes += [roles] if roles and claim_share(index, claim, passage)[0] >= ABOUT_SHARE else []
             continue
         swapped = [(d.claimed, d.note) for d in found if d.kind == kind]
-        other = kind == "name" and anchored and tells_of_another(claim, passage, [c for c, _ in swapped], common)
-        if swapped and claim_share(index, _without(claim, [c for c, _ in swapped]), passage)[0] >= (ELSEWHERE_SHARE if other else ABOUT_SHARE):
+        if not swapped:
+            continue
+        claimed = [c for c, _ in swapped]
+        other = kind == "name" and anchored and tells_of_another(claim, passage, claimed, common)
+        if claim_share(index, _without(claim, claimed), passage)[0] >= (ELSEWHERE_SHARE if other else ABOUT_SHARE):
             notes += [note for _, note in swapped]
     return notes
 
